@@ -1,0 +1,55 @@
+"""The Flask application factory: wires one store into the HTTP modules; holds no globals."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, Response, render_template
+from werkzeug.exceptions import HTTPException
+
+from .config import Config
+from .http_common import ApiError, Services, error_response
+from .named_queries import load_named_queries
+from .store import GraphStore, open_store
+from .void import Describer
+
+
+def create_app(config: Config | None = None, store: GraphStore | None = None) -> Flask:
+    """Build an app around ``store`` (opened from ``config`` when not given)."""
+    config = config or Config.from_env()
+    store = store or open_store(config)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["kg"] = Services(
+        config=config,
+        store=store,
+        describer=Describer(store),
+        queries=load_named_queries(config.queries_dir),
+    )
+
+    from . import queries_http, sparql_http
+
+    app.register_blueprint(sparql_http.blueprint)
+    app.register_blueprint(queries_http.blueprint)
+
+    @app.route("/")
+    def index() -> str:
+        svc: Services = app.extensions["kg"]
+        examples = [q.describe() for q in svc.queries.values()]
+        return render_template("index.html", examples_json=json.dumps(examples, ensure_ascii=False))
+
+    @app.errorhandler(ApiError)
+    def api_error(err: ApiError) -> Response:
+        return error_response(err.status, err.message, **err.details)
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException) -> Response:
+        messages = {
+            413: f"request body too large (limit {config.max_body_bytes} bytes)",
+            404: "not found",
+        }
+        return error_response(err.code or 500, messages.get(err.code or 0, err.description or ""))
+
+    return app

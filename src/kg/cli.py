@@ -1,0 +1,311 @@
+"""The ``kg`` command: a thin shell over the same functions the HTTP service uses.
+
+User mistakes end with a one-line ``Error: …`` and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from . import formats, validation
+from .config import Config
+from .loading import FileLoad, load_bundled, load_files
+from .named_queries import ParameterError, load_named_queries
+from .store import GraphStore, StoreError, open_store
+from .void import Describer
+
+store_option = click.option(
+    "--store",
+    "store_path",
+    envvar="KG_STORE",
+    default=None,
+    help="Store folder (env KG_STORE, default var/store) or :memory:.",
+)
+base_option = click.option(
+    "--base-iri", envvar="KG_BASE_IRI", default=None, help="Base for entity IRIs (env KG_BASE_IRI)."
+)
+
+
+def _config(store_path: str | None = None, base_iri: str | None = None, **extra: object) -> Config:
+    return Config.from_env(store=store_path, base_iri=base_iri, **extra)
+
+
+def _open(config: Config, *, read_only: bool = False) -> GraphStore:
+    try:
+        return open_store(config, read_only=read_only)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
+
+
+class _Progress:
+    """Progress on a terminal only: a bulk load reports bytes read and speed in place."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.started = time.perf_counter()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if not self.enabled or (now - self.last < 0.25 and done < total):
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-6) / 1e6
+        click.echo(
+            f"\r  {done / 1e6:8.1f} / {total / 1e6:.1f} MB ({100 * done / max(total, 1):3.0f}%) "
+            f"{rate:6.1f} MB/s",
+            err=True,
+            nl=False,
+        )
+
+    def file_done(self, load: FileLoad) -> None:
+        if self.enabled:
+            click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
+        rate = load.triples / max(load.seconds, 1e-6)
+        click.echo(
+            f"  {load.path}: {load.triples:,} triples in {load.seconds:.2f} s "
+            f"({rate:,.0f} triples/s)",
+            err=True,
+        )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Yangtze Delta co-operation knowledge graph: load, query and serve it."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@store_option
+@base_option
+@click.option(
+    "--validate/--no-validate",
+    default=None,
+    help="SHACL-validate before committing (default: yes unless the batch is over 32 MB).",
+)
+def load(
+    paths: tuple[Path, ...], store_path: str | None, base_iri: str | None, validate: bool | None
+) -> None:
+    """Load RDF files or folders (default: the bundled ontology/ and graph_data/).
+
+    Each file replaces its own named graph, atomically; a broken file or a SHACL violation
+    leaves the store as it was.
+    """
+    config = _config(store_path, base_iri)
+    store = _open(config)
+    progress = _Progress()
+    try:
+        if paths:
+            report = load_files(
+                store, list(paths), validate=validate, progress=progress, on_file=progress.file_done
+            )
+        else:
+            report = load_bundled(
+                store, validate=validate, progress=progress, on_file=progress.file_done
+            )
+    except (StoreError, OSError) as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        store.close()
+    click.echo(
+        f"loaded {len(report.files)} file(s), {report.triples:,} triples, "
+        f"{report.inferred:,} inferred, in {report.seconds:.2f} s"
+        + ("" if report.validated else " (SHACL validation skipped; run `kg validate`)")
+    )
+
+
+@cli.command()
+@store_option
+@base_option
+@click.option("--host", envvar="KG_HOST", default=None, help="Interface (default 127.0.0.1).")
+@click.option("--port", envvar="KG_PORT", type=int, default=None, help="Port (default 8000).")
+@click.option("--threads", type=int, default=None, help="Worker threads (default 8).")
+def serve(
+    store_path: str | None,
+    base_iri: str | None,
+    host: str | None,
+    port: int | None,
+    threads: int | None,
+) -> None:
+    """Run the HTTP service; an empty store is first filled with the bundled graph."""
+    import waitress
+
+    from .app import create_app
+    from .loading import ensure_loaded
+
+    config = _config(store_path, base_iri, host=host, port=port, threads=threads)
+    store = _open(config)
+    try:
+        report = ensure_loaded(store)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
+    if report:
+        click.echo(f"loaded the bundled graph: {report.triples:,} triples", err=True)
+    app = create_app(config, store)
+    click.echo(f"serving on http://{config.host}:{config.port}/ (store: {config.store})", err=True)
+    try:
+        waitress.serve(app, host=config.host, port=config.port, threads=config.threads, ident="kg")
+    finally:
+        store.close()
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.Path(exists=True, path_type=Path),
+    help="Read the query from a file.",
+)
+@click.option("-n", "--named", help="Run a named query from queries/.")
+@click.option("-p", "--param", multiple=True, help="Named-query parameter NAME=VALUE (repeatable).")
+@click.option("--format", "fmt", default="table", help="table, csv, tsv, json, xml, turtle, …")
+@store_option
+@base_option
+def query(
+    text: str | None,
+    file: Path | None,
+    named: str | None,
+    param: tuple[str, ...],
+    fmt: str,
+    store_path: str | None,
+    base_iri: str | None,
+) -> None:
+    """Run a SPARQL query given as TEXT, a file (-f) or a named query (-n)."""
+    if sum(x is not None for x in (text, file, named)) != 1:
+        raise click.UsageError("give exactly one of: TEXT, --file, --named")
+    config = _config(store_path, base_iri)
+    bindings = None
+    if named:
+        queries = load_named_queries(config.queries_dir)
+        if named not in queries:
+            raise click.ClickException(
+                f"no named query {named!r}; available: {', '.join(queries) or 'none'}"
+            )
+        given = {}
+        for item in param:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise click.UsageError(f"--param needs NAME=VALUE, got {item!r}")
+            given[key] = value
+        try:
+            bindings = queries[named].bindings(given, config.base_iri)
+        except ParameterError as err:
+            raise click.ClickException(str(err)) from None
+        text = queries[named].text
+    elif file:
+        text = file.read_text(encoding="utf-8")
+    store = _open(config, read_only=_exists(config))
+    try:
+        result = store.query(text or "", substitutions=bindings)
+        kind = formats.result_kind(result)
+        chosen = formats.by_name(kind, fmt)
+        if chosen is None:
+            names = ", ".join(f.name for f in formats.formats_for(kind))
+            raise click.ClickException(
+                f"format {fmt!r} cannot show a {kind} result; use one of: {names}"
+            )
+        ctx = formats.RenderContext(prefixes=config.prefixes())
+        out = sys.stdout.buffer
+        for chunk in chosen.render(result, ctx):
+            out.write(chunk)
+        out.flush()
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        store.close()
+
+
+def _exists(config: Config) -> bool:
+    return config.store != ":memory:" and Path(config.store).exists()
+
+
+@cli.command()
+@store_option
+@base_option
+def validate(store_path: str | None, base_iri: str | None) -> None:
+    """Check the store against the SHACL shapes; exit 1 listing the violations."""
+    config = _config(store_path, base_iri)
+    store = _open(config, read_only=_exists(config))
+    try:
+        shapes = validation.shapes_graph(config.data_dirs, config.base_iri)
+        if len(shapes) == 0:
+            raise click.ClickException("no SHACL shapes found (ontology/*shapes*.ttl)")
+        results = validation.validate(validation.store_as_rdflib(store), shapes)
+    finally:
+        store.close()
+    errors = [r for r in results if r.severity == "Violation"]
+    for r in results:
+        click.echo(str(r))
+    if errors:
+        raise click.ClickException(f"{len(errors)} violation(s)")
+    click.echo(f"conforms ({len(shapes):,} shape triples checked; {len(results)} warning(s))")
+
+
+@cli.command()
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["nquads", "trig"]), default="nquads", show_default=True
+)
+@store_option
+@base_option
+def dump(output: Path | None, fmt: str, store_path: str | None, base_iri: str | None) -> None:
+    """Write every graph (N-Quads or TriG), e.g. for backup or moving to another store."""
+    config = _config(store_path, base_iri)
+    store = _open(config, read_only=_exists(config))
+    rdf_format = ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG
+    try:
+        if output:
+            tmp = output.with_name(output.name + ".part")
+            with open(tmp, "wb") as handle:
+                store.dump(handle, rdf_format)
+            tmp.replace(output)
+            click.echo(f"wrote {output}", err=True)
+        else:
+            store.dump(sys.stdout.buffer, rdf_format)
+    except (StoreError, OSError) as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        store.close()
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@store_option
+@base_option
+def stats(as_json: bool, store_path: str | None, base_iri: str | None) -> None:
+    """Count triples, graphs and instances per class."""
+    import json
+
+    config = _config(store_path, base_iri)
+    store = _open(config, read_only=_exists(config))
+    try:
+        counts = Describer(store).counts()
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"triples: {counts['triples']:,} (quads: {counts['quads']:,})")
+    click.echo(f"graphs:  {len(counts['graphs'])}")  # type: ignore[arg-type]
+    for graph, n in sorted(counts["graphs"].items()):  # type: ignore[union-attr]
+        click.echo(f"  {n:>8,}  {graph}")
+    click.echo(f"classes: {len(counts['classes'])}")  # type: ignore[arg-type]
+    for cls, n in sorted(counts["classes"].items(), key=lambda kv: -kv[1]):  # type: ignore[union-attr]
+        click.echo(f"  {n:>8,}  {cls}")
+
+
+def main() -> None:
+    cli(prog_name="kg")
+
+
+if __name__ == "__main__":
+    main()

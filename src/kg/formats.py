@@ -1,0 +1,364 @@
+"""One registry of output formats, shared by /sparql, /queries, /api/export and the CLI.
+
+A format is a name, a media type, a file extension, the kinds of result it can render and a
+function that turns a result into an iterable of byte chunks (so responses stream). Adding a
+format is one function plus one ``register`` call; every surface picks it up, including content
+negotiation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+SOLUTIONS, BOOLEAN, GRAPH, NETWORK = "solutions", "boolean", "graph", "network"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_BATCH = 500
+
+Renderer = Callable[[Any, "RenderContext"], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a renderer may need besides the result (prefixes for Turtle, a title for pages)."""
+
+    prefixes: dict[str, str] | None = None
+    title: str = "result"
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    media_type: str
+    extension: str
+    kinds: frozenset[str]
+    render: Renderer
+    aliases: tuple[str, ...] = ()
+    charset: bool = True
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
+
+
+class NotAcceptable(Exception):
+    def __init__(self, kind: str, offered: list[Format], asked: str) -> None:
+        self.offered = offered
+        names = ", ".join(f"{f.name} ({f.media_type})" for f in offered)
+        super().__init__(f"cannot produce {asked!r} for a {kind} result; available: {names}")
+
+
+_REGISTRY: list[Format] = []
+
+
+def register(
+    name: str,
+    media_type: str,
+    extension: str,
+    kinds: Iterable[str],
+    *,
+    aliases: tuple[str, ...] = (),
+    charset: bool = True,
+) -> Callable[[Renderer], Renderer]:
+    def wrap(render: Renderer) -> Renderer:
+        _REGISTRY.append(
+            Format(name, media_type, extension, frozenset(kinds), render, aliases, charset)
+        )
+        return render
+
+    return wrap
+
+
+def formats_for(kind: str) -> list[Format]:
+    """In registration order: the first one is the default for that kind."""
+    return [f for f in _REGISTRY if kind in f.kinds]
+
+
+def by_name(kind: str, name: str) -> Format | None:
+    wanted = name.strip().lower()
+    for fmt in formats_for(kind):
+        if wanted in (fmt.name, fmt.media_type, fmt.extension, *fmt.aliases):
+            return fmt
+    return None
+
+
+def negotiate(kind: str, accept: str | None, format_param: str | None = None) -> Format:
+    """``format=`` wins over ``Accept``; Accept is matched with q-values; none acceptable: 406."""
+    offered = formats_for(kind)
+    if format_param:
+        fmt = by_name(kind, format_param)
+        if fmt is None:
+            raise NotAcceptable(kind, offered, format_param)
+        return fmt
+    if not accept or not accept.strip():
+        return offered[0]
+    parsed = parse_accept_header(accept, MIMEAccept)
+    best_q, best = 0.0, None
+    for fmt in offered:
+        for media in (fmt.media_type, *(a for a in fmt.aliases if "/" in a)):
+            q = parsed.quality(media)
+            if q > best_q:
+                best_q, best = q, fmt
+    if best is None:
+        raise NotAcceptable(kind, offered, accept)
+    return best
+
+
+def result_kind(result: Any) -> str:
+    if isinstance(result, ox.QuerySolutions):
+        return SOLUTIONS
+    if isinstance(result, ox.QueryBoolean):
+        return BOOLEAN
+    return GRAPH
+
+
+# -- SPARQL results ------------------------------------------------------------------------
+def term_to_json(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_to_json(term.subject),
+                "predicate": term_to_json(term.predicate),
+                "object": term_to_json(term.object),
+            },
+        }
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _rows(result: ox.QuerySolutions) -> Iterator[tuple[list[str], list[Any]]]:
+    names = [v.value for v in result.variables]
+    for solution in result:
+        yield names, [solution[n] for n in names]
+
+
+def _variables(result: ox.QuerySolutions) -> list[str]:
+    return [v.value for v in result.variables]
+
+
+@register(
+    "json",
+    "application/sparql-results+json",
+    "srj",
+    [SOLUTIONS, BOOLEAN],
+    aliases=("application/json", "srj", "sparql-results+json"),
+)
+def render_json(result: Any, _ctx: RenderContext) -> Iterator[bytes]:
+    if isinstance(result, ox.QueryBoolean):
+        yield json.dumps({"head": {}, "boolean": bool(result)}).encode()
+        return
+    names = _variables(result)
+    yield ('{"head":{"vars":' + json.dumps(names) + '},"results":{"bindings":[').encode()
+    chunk: list[str] = []
+    first = True
+    for _, values in _rows(result):
+        binding = {n: term_to_json(v) for n, v in zip(names, values, strict=True) if v is not None}
+        text = json.dumps(binding, ensure_ascii=False)
+        chunk.append(text if first else "," + text)
+        first = False
+        if len(chunk) >= _BATCH:
+            yield "".join(chunk).encode()
+            chunk.clear()
+    chunk.append("]}}")
+    yield "".join(chunk).encode()
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            dt = quoteattr(term.datatype.value)
+            return f"<literal datatype={dt}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject>"
+        f"<predicate>{_xml_term(term.predicate)}</predicate>"
+        f"<object>{_xml_term(term.object)}</object></triple>"
+    )
+
+
+@register(
+    "xml",
+    "application/sparql-results+xml",
+    "srx",
+    [SOLUTIONS, BOOLEAN],
+    aliases=("srx", "sparql-results+xml"),
+)
+def render_xml(result: Any, _ctx: RenderContext) -> Iterator[bytes]:
+    head = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+    if isinstance(result, ox.QueryBoolean):
+        yield f"{head}<head/><boolean>{'true' if result else 'false'}</boolean></sparql>".encode()
+        return
+    names = _variables(result)
+    variables = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
+    yield f"{head}<head>{variables}</head><results>".encode()
+    chunk: list[str] = []
+    for _, values in _rows(result):
+        cells = "".join(
+            f"<binding name={quoteattr(n)}>{_xml_term(v)}</binding>"
+            for n, v in zip(names, values, strict=True)
+            if v is not None
+        )
+        chunk.append(f"<result>{cells}</result>")
+        if len(chunk) >= _BATCH:
+            yield "".join(chunk).encode()
+            chunk.clear()
+    chunk.append("</results></sparql>")
+    yield "".join(chunk).encode()
+
+
+def _delimited(result: Any, cell: Callable[[Any], str], header: Callable[[str], str], dialect: str):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n") if dialect == "csv" else None
+
+    def line(values: list[str]) -> None:
+        if writer is not None:
+            writer.writerow(values)
+        else:
+            buffer.write("\t".join(values) + "\n")
+
+    if isinstance(result, ox.QueryBoolean):
+        line([header("_askResult")])
+        line(["true" if result else "false"])
+        yield buffer.getvalue().encode()
+        return
+    names = _variables(result)
+    line([header(n) for n in names])
+    count = 0
+    for _, values in _rows(result):
+        line(["" if v is None else cell(v) for v in values])
+        count += 1
+        if count % _BATCH == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def _csv_cell(term: Any) -> str:
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
+
+
+@register("csv", "text/csv", "csv", [SOLUTIONS, BOOLEAN])
+def render_csv(result: Any, _ctx: RenderContext) -> Iterator[bytes]:
+    return _delimited(result, _csv_cell, lambda n: n, "csv")
+
+
+def _tsv_cell(term: Any) -> str:
+    # SPARQL 1.1 TSV: terms in Turtle/N-Triples syntax; tabs and newlines are escaped there.
+    return str(term)
+
+
+@register("tsv", "text/tab-separated-values", "tsv", [SOLUTIONS, BOOLEAN])
+def render_tsv(result: Any, _ctx: RenderContext) -> Iterator[bytes]:
+    return _delimited(result, _tsv_cell, lambda n: "?" + n, "tsv")
+
+
+# -- RDF graphs (CONSTRUCT / DESCRIBE, descriptions) ----------------------------------------
+def _rdf(fmt: ox.RdfFormat) -> Renderer:
+    def render(triples: Any, ctx: RenderContext) -> Iterator[bytes]:
+        if fmt == ox.RdfFormat.N_TRIPLES:
+            batch: list[ox.Triple] = []
+            for triple in triples:
+                batch.append(triple)
+                if len(batch) >= _BATCH:
+                    yield ox.serialize(batch, format=fmt)
+                    batch.clear()
+            if batch:
+                yield ox.serialize(batch, format=fmt)
+            return
+        items = list(triples)
+        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            items = [
+                t if isinstance(t, ox.Quad) else ox.Quad(t.subject, t.predicate, t.object)
+                for t in items
+            ]
+        prefixes = ctx.prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        yield ox.serialize(items, format=fmt, prefixes=prefixes)
+
+    return render
+
+
+register("turtle", "text/turtle", "ttl", [GRAPH], aliases=("ttl", "application/x-turtle"))(
+    _rdf(ox.RdfFormat.TURTLE)
+)
+register("ntriples", "application/n-triples", "nt", [GRAPH], aliases=("nt", "n-triples"))(
+    _rdf(ox.RdfFormat.N_TRIPLES)
+)
+register("jsonld", "application/ld+json", "jsonld", [GRAPH], aliases=("json-ld", "json"))(
+    _rdf(ox.RdfFormat.JSON_LD)
+)
+register("rdfxml", "application/rdf+xml", "rdf", [GRAPH], aliases=("rdf", "xml", "rdf/xml"))(
+    _rdf(ox.RdfFormat.RDF_XML)
+)
+register("trig", "application/trig", "trig", [GRAPH])(_rdf(ox.RdfFormat.TRIG))
+register("nquads", "application/n-quads", "nq", [GRAPH], aliases=("nq", "n-quads"))(
+    _rdf(ox.RdfFormat.N_QUADS)
+)
+
+
+def render_to_bytes(fmt: Format, result: Any, ctx: RenderContext | None = None) -> bytes:
+    return b"".join(fmt.render(result, ctx or RenderContext()))
+
+
+@register("table", "text/plain", "txt", [SOLUTIONS, BOOLEAN], aliases=("text",))
+def render_table(result: Any, _ctx: RenderContext) -> Iterator[bytes]:
+    """Aligned columns for terminals; literals shown bare, IRIs in angle brackets."""
+    if isinstance(result, ox.QueryBoolean):
+        yield (("true" if result else "false") + "\n").encode()
+        return
+    names = _variables(result)
+
+    def show(term: Any) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, ox.Literal):
+            return term.value
+        return str(term)
+
+    rows = [[show(v) for v in values] for _, values in _rows(result)]
+    widths = [max([_width(n), *(_width(r[i]) for r in rows)]) for i, n in enumerate(names)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+
+    out = [line(names), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    yield ("\n".join(out) + "\n").encode()
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two terminal columns."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -1,0 +1,71 @@
+"""Pieces every HTTP module shares: the per-app services, errors, and result responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Response, current_app, jsonify, request, stream_with_context
+
+from . import formats
+from .config import Config
+from .named_queries import NamedQuery
+from .store import GraphStore
+from .void import Describer
+
+
+@dataclass
+class Services:
+    """Everything a request handler needs, owned by one app (``app.extensions['kg']``)."""
+
+    config: Config
+    store: GraphStore
+    describer: Describer
+    queries: dict[str, NamedQuery] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def services() -> Services:
+    return current_app.extensions["kg"]
+
+
+class ApiError(Exception):
+    """An error with an HTTP status and a message meant for the client."""
+
+    def __init__(self, status: int, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.status, self.message, self.details = status, message, details
+
+
+def error_response(status: int, message: str, **details: Any) -> Response:
+    """JSON for API clients, plain text for SPARQL clients (what their libraries print)."""
+    path = request.path if request else ""
+    if path.startswith(("/api", "/queries")) or details:
+        response = jsonify({"error": message, "status": status, **details})
+    else:
+        response = Response(message + "\n", mimetype="text/plain")
+    response.status_code = status
+    return response
+
+
+def render_result(
+    result: Any,
+    *,
+    format_param: str | None = None,
+    filename: str = "result",
+    kind: str | None = None,
+) -> Response:
+    """Negotiate the format for this result's kind and stream it."""
+    kind = kind or formats.result_kind(result)
+    try:
+        fmt = formats.negotiate(kind, request.headers.get("Accept"), format_param)
+    except formats.NotAcceptable as err:
+        raise ApiError(406, str(err)) from None
+    ctx = formats.RenderContext(prefixes=services().config.prefixes(), title=filename)
+    body: Iterable[bytes] = fmt.render(result, ctx)
+    response = Response(stream_with_context(body), content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    if format_param:
+        response.headers["Content-Disposition"] = f'inline; filename="{filename}.{fmt.extension}"'
+    return response

@@ -1,0 +1,139 @@
+"""Named queries: ``queries/*.rq`` files whose comment header declares title and parameters.
+
+Header lines (before the first non-comment line)::
+
+    # title: Partners of a city
+    # description: …
+    # param: place iri = id/place/yancheng
+
+Parameters are bound by SEP-0007 substitution (pyoxigraph ``substitutions``), never by editing
+the query text, so a value can never change the query's shape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .store import Term
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "lang-string")
+_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s+([a-z-]+)(?:\s*=\s*(.*))?$")
+_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+class ParameterError(ValueError):
+    """A bad parameter value or name; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: str | None
+
+    def to_term(self, raw: str, base_iri: str) -> Term:
+        """Turn a request value into an RDF term of the declared type, or say why not."""
+        value = raw.strip()
+        try:
+            if self.type == "iri":
+                iri = value if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) else base_iri + value
+                return ox.NamedNode(iri)
+            if self.type == "integer":
+                return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+            if self.type == "decimal":
+                return ox.Literal(str(Decimal(value)), datatype=ox.NamedNode(XSD + "decimal"))
+            if self.type == "year":
+                if not re.fullmatch(r"-?\d{4}", value):
+                    raise ValueError("expected a four-digit year")
+                return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
+            if self.type == "lang-string":
+                text, _, lang = value.rpartition("@")
+                if not text or not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
+                    raise ValueError("expected text@lang, e.g. 盐城@zh-Hans")
+                return ox.Literal(text, language=lang)
+            return ox.Literal(value)
+        except (ValueError, InvalidOperation) as err:
+            raise ParameterError(
+                f"parameter {self.name!r} expects {self.type}, got {raw[:80]!r}: {err}"
+            ) from None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    text: str
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    def bindings(self, given: Mapping[str, str], base_iri: str) -> dict[str, Term]:
+        known = {p.name: p for p in self.parameters}
+        unknown = sorted(set(given) - set(known))
+        if unknown:
+            raise ParameterError(
+                f"unknown parameter(s) {', '.join(unknown)} for query {self.name!r}; "
+                f"it takes: {', '.join(known) or 'none'}"
+            )
+        out: dict[str, Term] = {}
+        for p in self.parameters:
+            raw = given.get(p.name, p.default)
+            if raw is None or raw == "":
+                raise ParameterError(f"query {self.name!r} needs parameter {p.name!r}")
+            out[p.name] = p.to_term(raw, base_iri)
+        return out
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "parameters": [
+                {"name": p.name, "type": p.type, "default": p.default} for p in self.parameters
+            ],
+            "query": self.text,
+        }
+
+
+def parse_named_query(name: str, text: str) -> NamedQuery:
+    title, description, params = name, "", []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = (description + " " + value).strip()
+        else:
+            pm = _PARAM.match(value)
+            if not pm or pm.group(2) not in PARAM_TYPES:
+                raise ValueError(
+                    f"{name}.rq: bad param line {line!r}; expected 'NAME TYPE = DEFAULT' "
+                    f"with TYPE one of {', '.join(PARAM_TYPES)}"
+                )
+            params.append(Parameter(pm.group(1), pm.group(2), pm.group(3)))
+    return NamedQuery(name, title, description, text, tuple(params))
+
+
+def load_named_queries(folder: Path) -> dict[str, NamedQuery]:
+    """All queries of the folder, keyed by file stem, sorted by name."""
+    if not folder.is_dir():
+        return {}
+    return {
+        file.stem: parse_named_query(file.stem, file.read_text(encoding="utf-8"))
+        for file in sorted(folder.glob("*.rq"))
+        if _NAME.match(file.stem)
+    }

@@ -1,0 +1,41 @@
+"""``/queries``: the catalogue of named queries and running one with bound parameters."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from .http_common import ApiError, render_result, services
+from .named_queries import ParameterError
+from .store import QueryError
+
+blueprint = Blueprint("queries", __name__)
+
+
+@blueprint.route("/queries")
+def list_queries() -> Response:
+    svc = services()
+    return jsonify(
+        {
+            "queries": [
+                {**q.describe(), "url": url_for("queries.run_query", name=q.name, _external=True)}
+                for q in svc.queries.values()
+            ]
+        }
+    )
+
+
+@blueprint.route("/queries/<name>")
+def run_query(name: str) -> Response:
+    svc = services()
+    query = svc.queries.get(name)
+    if query is None:
+        raise ApiError(404, f"no named query {name!r}", available=sorted(svc.queries))
+    params = {k: v for k, v in request.args.items() if k != "format"}
+    try:
+        bindings = query.bindings(params, svc.config.base_iri)
+        result = svc.store.query(query.text, substitutions=bindings)
+    except ParameterError as err:
+        raise ApiError(400, str(err)) from None
+    except QueryError as err:
+        raise ApiError(500, f"named query {name!r} failed: {err}") from None
+    return render_result(result, format_param=request.args.get("format"), filename=name)

@@ -1,0 +1,87 @@
+"""SPARQL 1.1 Protocol endpoint (``/sparql``), service description and VoID.
+
+Follows https://www.w3.org/TR/sparql11-protocol/: query via GET, URL-encoded POST or direct
+POST; the dataset from ``default-graph-uri``/``named-graph-uri``; results by content
+negotiation. Error statuses: 400 malformed query, 406 no acceptable format, 415 wrong body.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from . import formats
+from .http_common import ApiError, render_result, services
+from .store import QueryError
+
+blueprint = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+
+
+def _media_type() -> str:
+    return (request.mimetype or "").lower()
+
+
+def _read_request() -> tuple[str | None, list[str], list[str]]:
+    """(query, default-graph-uri list, named-graph-uri list) per the protocol's three forms."""
+    if request.method == "GET":
+        args = request.args
+        return args.get("query"), args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
+    media = _media_type()
+    if media == FORM:
+        form = request.form
+        if "update" in form and "query" not in form:
+            raise ApiError(400, "this is the query endpoint; send SPARQL updates to /update")
+        return form.get("query"), form.getlist("default-graph-uri"), form.getlist("named-graph-uri")
+    if media == SPARQL_QUERY:
+        try:
+            text = request.get_data(cache=False).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ApiError(400, f"the query body is not valid UTF-8: {err}") from None
+        args = request.args
+        return text, args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
+    raise ApiError(
+        415,
+        f"unsupported request body type {media or '(none)'!r}: POST a query as "
+        f"{FORM} (field 'query') or as {SPARQL_QUERY}",
+    )
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    query, default_graphs, named_graphs = _read_request()
+    svc = services()
+    if query is None:
+        if request.method == "POST":
+            raise ApiError(400, "missing 'query' parameter")
+        return render_result(
+            svc.describer.service_description(request.base_url),
+            kind=formats.GRAPH,
+            format_param=request.args.get("format"),
+            filename="service-description",
+        )
+    if not query.strip():
+        raise ApiError(400, "the query is empty")
+    dataset_given = bool(default_graphs or named_graphs)
+    try:
+        result = svc.store.query(
+            query,
+            default_graphs=default_graphs if dataset_given else None,
+            named_graphs=named_graphs if dataset_given else None,
+        )
+    except QueryError as err:
+        raise ApiError(400, f"malformed query: {err}") from None
+    return render_result(result, format_param=request.values.get("format"))
+
+
+@blueprint.route("/.well-known/void")
+def void() -> Response:
+    svc = services()
+    endpoint = request.host_url + "sparql"
+    return render_result(
+        svc.describer.void(endpoint),
+        kind=formats.GRAPH,
+        format_param=request.args.get("format"),
+        filename="void",
+    )

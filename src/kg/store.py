@@ -1,0 +1,408 @@
+"""The store layer: RDF in, SPARQL results out, and nothing about HTTP or graphs.
+
+``GraphStore`` is the interface everything above depends on. Results are pyoxigraph's own
+result objects (``QuerySolutions``, ``QueryBoolean``, ``QueryTriples``) because pyoxigraph can
+also *parse* standard SPARQL result documents into those types, which is what lets a backend that
+talks the SPARQL 1.1 Protocol to a remote engine return exactly the same objects.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from .config import Config
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Progress = Callable[[int, int], None]
+
+#: Files bigger than this go through ``bulk_load`` (fast, not transactional) into a staging graph.
+BULK_THRESHOLD_BYTES = 8 * 1024 * 1024
+STAGING_PREFIX = "urn:kg:staging:"
+
+QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
+_EXTENSIONS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+RDF_FILE_EXTENSIONS = frozenset(_EXTENSIONS)
+
+
+class StoreError(Exception):
+    """A user-facing store failure (locked store, unreadable file); message is shown as is."""
+
+
+class LoadError(StoreError):
+    """Data that could not be parsed; the message names the source and the position."""
+
+
+class QueryError(StoreError):
+    """A malformed query or update; the message carries the parser's position."""
+
+
+def rdf_format_for(path: Path | str) -> ox.RdfFormat:
+    suffix = Path(path).suffix.lower()
+    try:
+        return _EXTENSIONS[suffix]
+    except KeyError:
+        raise LoadError(
+            f"{path}: unknown RDF file extension {suffix!r} "
+            f"(expected one of {', '.join(sorted(_EXTENSIONS))})"
+        ) from None
+
+
+def rdf_format_for_media_type(media_type: str) -> ox.RdfFormat | None:
+    return ox.RdfFormat.from_media_type(media_type.split(";")[0].strip())
+
+
+def describe_syntax_error(source: str, err: SyntaxError) -> str:
+    """``file:line:col: message`` so editors and people can jump to the problem."""
+    message = str(err.msg if hasattr(err, "msg") and err.msg else err)
+    if err.lineno:
+        return f"{source}:{err.lineno}:{err.offset or 0}: {message}"
+    match = re.search(r"(\d+):(\d+)", message)
+    if match:
+        return f"{source}:{match.group(1)}:{match.group(2)}: {message}"
+    return f"{source}: {message}"
+
+
+class _ProgressReader(io.RawIOBase):
+    """Counts bytes as the parser pulls them, so bulk loads can report progress."""
+
+    def __init__(self, raw: IO[bytes], total: int, progress: Progress) -> None:
+        self._raw, self._total, self._progress, self._done = raw, total, progress, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self._done += n
+        self._progress(self._done, self._total)
+        return n
+
+
+class GraphStore(ABC):
+    """What the service needs from a triple store; implemented embedded and (later) remote.
+
+    Every write bumps ``version`` so in-memory derivatives (the traversal projection, VoID
+    counts) know when to rebuild, without polling the data itself.
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._version = 0
+        self._version_lock = threading.Lock()
+
+    @property
+    def version(self) -> int:
+        return self._version
+
+    def _bump(self) -> None:
+        with self._version_lock:
+            self._version += 1
+
+    # -- reads -----------------------------------------------------------------------------
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        substitutions: Mapping[str, Term] | None = None,
+    ) -> QueryResult:
+        """Run a query. No dataset arguments means: default graph = union of all graphs."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]: ...
+
+    @abstractmethod
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat) -> None: ...
+
+    # -- writes ----------------------------------------------------------------------------
+    @abstractmethod
+    def update(self, sparql: str) -> None: ...
+
+    @abstractmethod
+    def replace_graph(
+        self,
+        graph: str,
+        data: Path | bytes,
+        fmt: ox.RdfFormat,
+        *,
+        source_name: str | None = None,
+        progress: Progress | None = None,
+    ) -> list[str]:
+        """Atomically replace ``graph`` (and, for quad formats, the graphs the data names).
+
+        Returns the graphs written. On a parse error nothing is changed and ``LoadError``
+        names the source, line and column.
+        """
+
+    @abstractmethod
+    def drop_graph(self, graph: str) -> None: ...
+
+    def close(self) -> None:  # noqa: B027 - optional for backends without resources
+        """Release files or connections."""
+
+    # -- conveniences shared by all backends ------------------------------------------------
+    def select(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None
+    ) -> list[dict[str, Term]]:
+        """Rows of a SELECT as plain dicts (unbound variables left out)."""
+        result = self.query(sparql, substitutions=bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = value
+            rows.append(row)
+        return rows
+
+    def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        result = self.query(sparql, substitutions=bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("ask() needs an ASK query")
+        return bool(result)
+
+    def triple_count(self, graph: str | None = None) -> int:
+        if graph is None:
+            rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        else:
+            rows = self.select(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                {"g": ox.NamedNode(graph)},
+            )
+        return int(rows[0]["n"].value) if rows else 0
+
+
+class OxigraphStore(GraphStore):
+    """The embedded store: pyoxigraph on disk (RocksDB), or in memory for tests."""
+
+    def __init__(self, config: Config, *, read_only: bool = False) -> None:
+        super().__init__(config)
+        self.path = None if config.store == ":memory:" else Path(config.store)
+        self.read_only = read_only
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as err:
+            if "lock" in str(err).lower():
+                raise StoreError(
+                    f"the store at {self.path} is open in another process (a running "
+                    "`kg serve`?); stop it, or write through the service's /update and /store"
+                ) from None
+            raise StoreError(f"cannot open the store at {self.path}: {err}") from None
+        if not read_only:
+            self._drop_leftover_staging()
+
+    def _drop_leftover_staging(self) -> None:
+        """A crash during a bulk load can leave a staging graph; it was never visible data."""
+        for graph in self._store.named_graphs():
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(STAGING_PREFIX):
+                self._store.remove_graph(graph)
+
+    # -- reads -----------------------------------------------------------------------------
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        substitutions: Mapping[str, Term] | None = None,
+    ) -> QueryResult:
+        kwargs: dict[str, Any] = {
+            "base_iri": self.config.base_iri,
+            "prefixes": self.config.prefixes(),
+        }
+        if default_graphs is None and named_graphs is None:
+            kwargs["use_default_graph_as_union"] = True
+        else:
+            # SPARQL 1.1 Protocol §2.1.4: the protocol's dataset replaces the store's default.
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
+        if substitutions:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        try:
+            return self._store.query(sparql, **kwargs)
+        except SyntaxError as err:
+            raise QueryError(describe_syntax_error("query", err)) from None
+        except ValueError as err:
+            raise QueryError(str(err)) from None
+
+    def named_graphs(self) -> list[str]:
+        return sorted(
+            g.value
+            for g in self._store.named_graphs()
+            if isinstance(g, ox.NamedNode) and not g.value.startswith(STAGING_PREFIX)
+        )
+
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat) -> None:
+        if fmt not in QUAD_FORMATS:
+            raise StoreError("a dump keeps the named graphs: use N-Quads or TriG")
+        self._store.dump(output, fmt)
+
+    def backup(self, target: Path) -> None:
+        """A consistent on-disk snapshot (RocksDB checkpoint) taken while the store is live."""
+        self._store.backup(str(target))
+
+    # -- writes ----------------------------------------------------------------------------
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(
+                sparql, base_iri=self.config.base_iri, prefixes=self.config.prefixes()
+            )
+        except SyntaxError as err:
+            raise QueryError(describe_syntax_error("update", err)) from None
+        except ValueError as err:
+            raise QueryError(str(err)) from None
+        self._bump()
+
+    def drop_graph(self, graph: str) -> None:
+        self._store.remove_graph(ox.NamedNode(graph))
+        self._bump()
+
+    def replace_graph(
+        self,
+        graph: str,
+        data: Path | bytes,
+        fmt: ox.RdfFormat,
+        *,
+        source_name: str | None = None,
+        progress: Progress | None = None,
+    ) -> list[str]:
+        name = source_name or (str(data) if isinstance(data, Path) else "input")
+        staging_id = STAGING_PREFIX + uuid.uuid4().hex
+        staged: dict[str, str] = {}  # target graph -> staging graph
+        try:
+            if fmt in QUAD_FORMATS:
+                staged = self._stage_quads(data, fmt, graph, staging_id, name)
+            else:
+                staged = {graph: staging_id}
+                self._stage_triples(data, fmt, staging_id, name, progress)
+            self._swap_in(staged, always_replace=graph)
+        except BaseException:
+            for staging in staged.values():
+                self._store.remove_graph(ox.NamedNode(staging))
+            raise
+        self._bump()
+        return sorted(staged)
+
+    def _stage_triples(
+        self,
+        data: Path | bytes,
+        fmt: ox.RdfFormat,
+        staging: str,
+        name: str,
+        progress: Progress | None,
+    ) -> None:
+        target = ox.NamedNode(staging)
+        base = self.config.base_iri
+        try:
+            if isinstance(data, bytes):
+                self._store.load(data, fmt, base_iri=base, to_graph=target)
+                return
+            size = data.stat().st_size
+            if size < BULK_THRESHOLD_BYTES:
+                self._store.load(path=str(data), format=fmt, base_iri=base, to_graph=target)
+                return
+            with open(data, "rb") as raw:
+                reader: IO[bytes] = raw
+                if progress is not None:
+                    reader = io.BufferedReader(_ProgressReader(raw, size, progress), 1 << 20)
+                self._store.bulk_load(reader, fmt, base_iri=base, to_graph=target)
+        except SyntaxError as err:
+            raise LoadError(describe_syntax_error(name, err)) from None
+        except ValueError as err:
+            raise LoadError(f"{name}: {err}") from None
+
+    def _stage_quads(
+        self, data: Path | bytes, fmt: ox.RdfFormat, default_graph: str, staging: str, name: str
+    ) -> dict[str, str]:
+        """Quad formats keep their own graphs; triples in their default graph go to ``graph``."""
+        staged: dict[str, str] = {}
+        batch: list[ox.Quad] = []
+        try:
+            source = {"path": str(data)} if isinstance(data, Path) else {"input": data}
+            for quad in ox.parse(format=fmt, base_iri=self.config.base_iri, **source):
+                g = quad.graph_name
+                target = default_graph if isinstance(g, ox.DefaultGraph) else str(g.value)
+                if target not in staged:
+                    staged[target] = f"{staging}-{len(staged)}"
+                batch.append(
+                    ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(staged[target]))
+                )
+                if len(batch) >= 100_000:
+                    self._store.extend(batch)
+                    batch.clear()
+            self._store.extend(batch)
+        except SyntaxError as err:
+            for s in staged.values():
+                self._store.remove_graph(ox.NamedNode(s))
+            raise LoadError(describe_syntax_error(name, err)) from None
+        return staged
+
+    def _swap_in(self, staged: dict[str, str], *, always_replace: str) -> None:
+        """One SPARQL update = one transaction: readers see the old graphs or the new ones."""
+        ops = [f"DROP SILENT GRAPH <{always_replace}>"]
+        for target, staging in staged.items():
+            ops.append(f"MOVE SILENT GRAPH <{staging}> TO <{target}>")
+        self._store.update(" ;\n".join(ops))
+
+    def flush(self) -> None:
+        if self.path is not None and not self.read_only:
+            self._store.flush()
+
+    def close(self) -> None:
+        self.flush()
+        del self._store
+
+
+def open_store(config: Config, *, read_only: bool = False) -> GraphStore:
+    """The one place a backend is chosen from configuration."""
+    return OxigraphStore(config, read_only=read_only)
+
+
+def iter_rdf_files(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
+    """(file, root) pairs for every RDF file under the given files/folders, in a stable order."""
+    found: list[tuple[Path, Path]] = []
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(path.rglob("*")):
+                if file.is_file() and file.suffix.lower() in RDF_FILE_EXTENSIONS:
+                    found.append((file, path.parent))
+        elif path.is_file():
+            found.append((path, path.parent))
+        else:
+            raise LoadError(f"{path}: no such file or folder")
+    return found
