@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from .config import Config
 from .http_common import ApiError, Services, error_response
 from .named_queries import load_named_queries
+from .projection import Projection
 from .store import GraphStore, open_store
 from .void import Describer
 
@@ -27,12 +28,14 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
         store=store,
         describer=Describer(store),
         queries=load_named_queries(config.queries_dir),
+        extras={"projection": Projection(store)},
     )
 
-    from . import queries_http, sparql_http
+    from . import queries_http, sparql_http, traversal_http
 
     app.register_blueprint(sparql_http.blueprint)
     app.register_blueprint(queries_http.blueprint)
+    app.register_blueprint(traversal_http.blueprint)
 
     @app.route("/")
     def index() -> str:

@@ -13,33 +13,15 @@ import click
 import pyoxigraph as ox
 
 from . import formats, validation
-from .config import Config
+from .cli_common import base_option, make_config, open_for_cli, store_exists, store_option
 from .loading import FileLoad, load_bundled, load_files
 from .named_queries import ParameterError, load_named_queries
-from .store import GraphStore, StoreError, open_store
+from .store import StoreError
 from .void import Describer
 
-store_option = click.option(
-    "--store",
-    "store_path",
-    envvar="KG_STORE",
-    default=None,
-    help="Store folder (env KG_STORE, default var/store) or :memory:.",
-)
-base_option = click.option(
-    "--base-iri", envvar="KG_BASE_IRI", default=None, help="Base for entity IRIs (env KG_BASE_IRI)."
-)
-
-
-def _config(store_path: str | None = None, base_iri: str | None = None, **extra: object) -> Config:
-    return Config.from_env(store=store_path, base_iri=base_iri, **extra)
-
-
-def _open(config: Config, *, read_only: bool = False) -> GraphStore:
-    try:
-        return open_store(config, read_only=read_only)
-    except StoreError as err:
-        raise click.ClickException(str(err)) from None
+_config = make_config
+_open = open_for_cli
+_exists = store_exists
 
 
 class _Progress:
@@ -222,10 +204,6 @@ def query(
         store.close()
 
 
-def _exists(config: Config) -> bool:
-    return config.store != ":memory:" and Path(config.store).exists()
-
-
 @cli.command()
 @store_option
 @base_option
@@ -301,6 +279,12 @@ def stats(as_json: bool, store_path: str | None, base_iri: str | None) -> None:
     click.echo(f"classes: {len(counts['classes'])}")  # type: ignore[arg-type]
     for cls, n in sorted(counts["classes"].items(), key=lambda kv: -kv[1]):  # type: ignore[union-attr]
         click.echo(f"  {n:>8,}  {cls}")
+
+
+from .cli_traversal import COMMANDS as _TRAVERSAL_COMMANDS  # noqa: E402
+
+for _command in _TRAVERSAL_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

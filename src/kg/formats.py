@@ -362,3 +362,57 @@ def _width(text: str) -> int:
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# -- tables of plain records (traversal answers flattened) ----------------------------------
+ROWS = "rows"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A JSON document plus its flat, tabular form: JSON clients get the document, CSV the rows."""
+
+    document: Any
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+@register("json", "application/json", "json", [ROWS])
+def render_rows_json(result: Rows, _ctx: RenderContext) -> Iterator[bytes]:
+    yield json.dumps(result.document, ensure_ascii=False).encode()
+
+
+@register("csv", "text/csv", "csv", [ROWS])
+def render_rows_csv(result: Rows, _ctx: RenderContext) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=result.columns, lineterminator="\r\n", extrasaction="ignore"
+    )
+    writer.writeheader()
+    for row in result.rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    yield buffer.getvalue().encode()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return str(value.get("label_zh") or value.get("id") or "")
+    return str(value)
+
+
+@register("table", "text/plain", "txt", [ROWS], aliases=("text",))
+def render_rows_table(result: Rows, _ctx: RenderContext) -> Iterator[bytes]:
+    """Aligned columns for terminals, same cells as CSV."""
+    rows = [[_cell(row.get(c)) for c in result.columns] for row in result.rows]
+    widths = [max([_width(c), *(_width(r[i]) for r in rows)]) for i, c in enumerate(result.columns)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+
+    out = [line(list(result.columns)), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    yield ("\n".join(out).rstrip() + "\n").encode()

@@ -1,0 +1,169 @@
+"""``kg partners|path|place|metrics``: the traversal API from a terminal.
+
+Same resolver, same traversal functions and same format registry as ``/api``; only the shell
+differs.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from . import resolver, traversal
+from .cli_common import base_option, make_config, open_for_cli, store_exists, store_option
+from .formats import ROWS, Rows, by_name, formats_for
+from .projection import Projection, Snapshot
+
+
+def _snapshot(ctx: click.Context) -> Snapshot:
+    config = make_config(ctx.params.get("store_path"), ctx.params.get("base_iri"))
+    store = open_for_cli(config, read_only=store_exists(config))
+    ctx.call_on_close(store.close)
+    return Projection(store).snapshot()
+
+
+def _resolve(snap: Snapshot, name: str) -> str:
+    try:
+        return resolver.resolve(snap, name)
+    except resolver.ResolveError as err:
+        raise click.ClickException(str(err)) from None
+
+
+def _emit(document: Any, columns: list[str], rows: list[dict[str, Any]], fmt: str) -> None:
+    chosen = by_name(ROWS, fmt)
+    if chosen is None:
+        names = ", ".join(f.name for f in formats_for(ROWS))
+        raise click.ClickException(f"unknown format {fmt!r}; use one of: {names}")
+    for chunk in chosen.render(Rows(document, columns, rows), None):  # type: ignore[arg-type]
+        sys.stdout.buffer.write(chunk)
+    if chosen.name == "json":
+        sys.stdout.buffer.write(b"\n")
+    sys.stdout.flush()
+
+
+def _filters(snap: Snapshot, kind: tuple[str, ...], domain: str | None, **kw: Any) -> Any:
+    try:
+        return traversal.make_filters(snap, kinds=list(kind) or None, domain=domain, **kw)
+    except traversal.UnknownDomain as err:
+        raise click.ClickException(f"{err}; known: {', '.join(err.known)}") from None
+
+
+format_option = click.option(
+    "--format", "fmt", default="table", show_default=True, help="table, json or csv."
+)
+kind_option = click.option(
+    "--kind", multiple=True, help="Relation kind (repeatable): pairing, park…"
+)
+domain_option = click.option("--domain", help="Co-operation domain: IRI, slug or label.")
+
+
+@click.command()
+@store_option
+@base_option
+@click.argument("place")
+@kind_option
+@domain_option
+@click.option("--level", help="Relation level, e.g. CityLevel.")
+@click.option("--since", type=int)
+@click.option("--until", type=int)
+@click.option("--depth", type=click.IntRange(1, 4), default=1, show_default=True)
+@click.option("--include-subunits", is_flag=True, help="Also partners of counties/districts.")
+@format_option
+@click.pass_context
+def partners(
+    ctx: click.Context,
+    store_path: str | None,
+    base_iri: str | None,
+    place: str,
+    kind: tuple[str, ...],
+    domain: str | None,
+    level: str | None,
+    since: int | None,
+    until: int | None,
+    depth: int,
+    include_subunits: bool,
+    fmt: str,
+) -> None:
+    """Every partner of PLACE, with the relations and their sources."""
+    snap = _snapshot(ctx)
+    iri = _resolve(snap, place)
+    filters = _filters(snap, kind, domain, level=level, since=since, until=until)
+    result = traversal.partners(snap, iri, filters, include_subunits=include_subunits, depth=depth)
+    rows = traversal.partner_rows(result)
+    columns = ["partner_zh", "partner_en", "hops", "kind", "role", "via", "period", "domains"]
+    _emit(result, columns if fmt == "table" else list(rows[0]) if rows else columns, rows, fmt)
+
+
+@click.command()
+@store_option
+@base_option
+@click.argument("source")
+@click.argument("target")
+@kind_option
+@click.option("--max", "limit", type=click.IntRange(1, 50), default=5, show_default=True)
+@format_option
+@click.pass_context
+def path(
+    ctx: click.Context,
+    store_path: str | None,
+    base_iri: str | None,
+    source: str,
+    target: str,
+    kind: tuple[str, ...],
+    limit: int,
+    fmt: str,
+) -> None:
+    """Shortest co-operation paths from SOURCE to TARGET."""
+    snap = _snapshot(ctx)
+    a, b = _resolve(snap, source), _resolve(snap, target)
+    result = traversal.shortest_paths(snap, a, b, _filters(snap, kind, None), limit=limit)
+    if not result["paths"]:
+        raise click.ClickException(
+            f"no co-operation path between {snap.label(a)} and {snap.label(b)}"
+        )
+    _emit(result, list(traversal.PATH_COLUMNS), traversal.path_rows(result), fmt)
+
+
+@click.command()
+@store_option
+@base_option
+@click.argument("name")
+@click.option("--format", "fmt", default="json", show_default=True, help="json")
+@click.pass_context
+def place(
+    ctx: click.Context, store_path: str | None, base_iri: str | None, name: str, fmt: str
+) -> None:
+    """Everything about one place (JSON)."""
+    snap = _snapshot(ctx)
+    details = traversal.place_details(snap, _resolve(snap, name))
+    _emit(details, [], [], "json" if fmt != "json" else fmt)
+
+
+@click.command()
+@store_option
+@base_option
+@click.option("--top", type=click.IntRange(1, 100000), default=None)
+@click.option("--province", help="Only places in this province.")
+@format_option
+@click.pass_context
+def metrics(
+    ctx: click.Context,
+    store_path: str | None,
+    base_iri: str | None,
+    top: int | None,
+    province: str | None,
+    fmt: str,
+) -> None:
+    """Degree, betweenness, PageRank and community of every connected place."""
+    snap = _snapshot(ctx)
+    rows = traversal.metrics(snap)
+    if province:
+        wanted = _resolve(snap, province)
+        rows = [r for r in rows if r["province_id"] == wanted]
+    rows = rows[:top] if top else rows
+    _emit({"count": len(rows), "places": rows}, list(traversal.METRIC_COLUMNS), rows, fmt)
+
+
+COMMANDS = (partners, path, place, metrics)

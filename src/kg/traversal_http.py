@@ -1,0 +1,182 @@
+"""Graph-traversal endpoints under ``/api``: thin wrappers over ``kg.traversal``.
+
+Ambiguous place names answer ``300 Multiple Choices`` with the candidates; unknown ones ``404``
+with the closest names. Place names never reach SPARQL: they are resolved against the in-memory
+projection, so hostile strings can only fail to match.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from . import resolver, traversal
+from .formats import ROWS, Rows
+from .http_common import ApiError, render_result, services
+from .projection import Projection, Snapshot
+
+blueprint = Blueprint("traversal", __name__, url_prefix="/api")
+
+MAX_DEPTH = 4
+
+
+def projection() -> Projection:
+    return services().extras["projection"]
+
+
+def resolve_place(snap: Snapshot, name: str, param: str = "place") -> str:
+    try:
+        return resolver.resolve(snap, name)
+    except resolver.Ambiguous as err:
+        raise ApiError(300, f"{param}: {err}", query=name, candidates=err.candidates) from None
+    except resolver.Unknown as err:
+        raise ApiError(404, f"{param}: {err}", query=name, suggestions=err.suggestions) from None
+    except resolver.BadName as err:
+        raise ApiError(400, f"{param}: {err}") from None
+
+
+def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"{name} must be an integer, got {raw[:40]!r}") from None
+    if not low <= value <= high:
+        raise ApiError(400, f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _bool_arg(name: str) -> bool:
+    raw = request.args.get(name, "").lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise ApiError(400, f"{name} must be true or false, got {raw[:20]!r}")
+
+
+def filters_from_request(snap: Snapshot) -> traversal.Filters:
+    kinds = request.args.getlist("kind") + request.args.getlist("kinds")
+    kind_list = [k for item in kinds for k in item.split(",") if k.strip()]
+    province = request.args.get("province")
+    try:
+        return traversal.make_filters(
+            snap,
+            kinds=kind_list or None,
+            domain=request.args.get("domain") or None,
+            level=request.args.get("level") or None,
+            since=_int_arg("since", None, -3000, 3000),
+            until=_int_arg("until", None, -3000, 3000),
+            province=resolve_place(snap, province, "province") if province else None,
+        )
+    except traversal.UnknownDomain as err:
+        raise ApiError(404, str(err), known=err.known) from None
+
+
+def _answer(document: Any, columns: list[str], rows: list[dict[str, Any]], name: str) -> Response:
+    return render_result(
+        Rows(document, columns, rows),
+        kind=ROWS,
+        format_param=request.args.get("format"),
+        filename=name,
+    )
+
+
+@blueprint.route("/resolve")
+def resolve() -> Response:
+    snap = projection().snapshot()
+    query = request.args.get("q", "")
+    try:
+        found = resolver.matches(snap, query)
+    except resolver.BadName as err:
+        raise ApiError(400, str(err)) from None
+    body: dict[str, Any] = {"query": query, "matches": found}
+    if not found:
+        body["suggestions"] = resolver.suggestions(snap, query)
+    return jsonify(body)
+
+
+@blueprint.route("/places/<path:name>/partners")
+def partners(name: str) -> Response:
+    snap = projection().snapshot()
+    place = resolve_place(snap, name)
+    result = traversal.partners(
+        snap,
+        place,
+        filters_from_request(snap),
+        include_subunits=_bool_arg("include_subunits"),
+        depth=_int_arg("depth", 1, 1, MAX_DEPTH) or 1,
+    )
+    rows = traversal.partner_rows(result)
+    columns = list(rows[0]) if rows else ["partner", "kind", "role", "relation"]
+    return _answer(result, columns, rows, f"partners-{place.rsplit('/', 1)[-1]}")
+
+
+@blueprint.route("/places/<path:name>/neighbourhood")
+def neighbourhood(name: str) -> Response:
+    snap = projection().snapshot()
+    place = resolve_place(snap, name)
+    depth = _int_arg("depth", 1, 1, MAX_DEPTH) or 1
+    graph = traversal.neighbourhood(snap, place, depth, filters_from_request(snap))
+    body = {
+        "place": traversal.place_ref(snap, place),
+        "depth": depth,
+        **traversal.node_link(graph),
+    }
+    return jsonify(body)
+
+
+@blueprint.route("/places/<path:name>")
+def place(name: str) -> Response:
+    snap = projection().snapshot()
+    return jsonify(traversal.place_details(snap, resolve_place(snap, name)))
+
+
+@blueprint.route("/path")
+def path() -> Response:
+    snap = projection().snapshot()
+    if not request.args.get("from") or not request.args.get("to"):
+        raise ApiError(400, "give both from= and to= (place names or IRIs)")
+    source = resolve_place(snap, request.args["from"], "from")
+    target = resolve_place(snap, request.args["to"], "to")
+    limit = _int_arg("max", 5, 1, 50) or 5
+    result = traversal.shortest_paths(snap, source, target, filters_from_request(snap), limit=limit)
+    rows = traversal.path_rows(result)
+    return _answer(result, list(traversal.PATH_COLUMNS), rows, "path")
+
+
+@blueprint.route("/metrics")
+def metrics() -> Response:
+    snap = projection().snapshot()
+    rows = traversal.metrics(snap)
+    province = request.args.get("province")
+    if province:
+        wanted = resolve_place(snap, province, "province")
+        rows = [r for r in rows if r["province_id"] == wanted]
+    place_type = request.args.get("type")
+    if place_type:
+        rows = [r for r in rows if (r["type"] or "").lower() == place_type.lower()]
+    top = _int_arg("top", None, 1, 100000)
+    if top:
+        rows = rows[:top]
+    columns = [
+        "id",
+        "label_zh",
+        "label_en",
+        "type",
+        "province",
+        "degree",
+        "weighted_degree",
+        "betweenness",
+        "pagerank",
+        "community",
+    ]
+    return _answer({"count": len(rows), "places": rows}, columns, rows, "metrics")
+
+
+@blueprint.route("/graph")
+def graph_summary() -> Response:
+    return jsonify(traversal.graph_summary(projection().snapshot()))
