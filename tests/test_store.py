@@ -31,7 +31,9 @@ def write(path: Path, text: str) -> Path:
 def data_root(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     write(root / "ontology" / "shapes.ttl", SHAPES)
-    write(root / "graph_data" / "a.ttl", PREFIXES + 'ex:a rdfs:label "A" .\nex:b rdfs:label "B" .\n')
+    write(
+        root / "graph_data" / "a.ttl", PREFIXES + 'ex:a rdfs:label "A" .\nex:b rdfs:label "B" .\n'
+    )
     return root
 
 
@@ -90,7 +92,8 @@ def test_trig_keeps_its_own_graphs_and_default_triples_go_to_the_file_graph(tmp_
     trig = write(
         data_root / "graph_data" / "multi.trig",
         '<id/place/x> <http://www.w3.org/2000/01/rdf-schema#label> "in default" .\n'
-        '<graph/custom> { <id/place/y> <http://www.w3.org/2000/01/rdf-schema#label> "in custom" . }\n',
+        '<graph/custom> { <id/place/y> '
+        '<http://www.w3.org/2000/01/rdf-schema#label> "in custom" . }\n',
     )
     load_files(store, [trig])
     graphs = store.named_graphs()
