@@ -21,6 +21,10 @@ def _default_data_dirs() -> tuple[Path, ...]:
     return (root / "ontology", root / "graph_data")
 
 
+def _csv(text: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the store, the app and the CLI need to know.
@@ -39,6 +43,16 @@ class Config:
     max_body_bytes: int = 4 * 1024 * 1024
     query_timeout_s: float = 30.0
     threads: int = 8
+    # -- writes, limits and isolation (see README "Writes, limits and security") --
+    #: Bearer token that enables /update and /store; None keeps the service read-only.
+    write_token: str | None = field(default=None, repr=False)
+    #: Query worker processes (each opens the store read-only); 0 runs queries in-thread.
+    query_workers: int = 2
+    max_result_bytes: int = 64 * 1024 * 1024
+    #: IRI prefixes that SERVICE (queries) and LOAD (updates) may reach; empty = none.
+    outbound_allow: tuple[str, ...] = ()
+    #: Origins allowed to call the read endpoints from a browser ("*" = any).
+    cors_origins: tuple[str, ...] = ("*",)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Config:
@@ -57,6 +71,16 @@ class Config:
             values["queries_dir"] = Path(env["KG_QUERIES_DIR"])
         if "KG_QUERY_TIMEOUT" in env:
             values["query_timeout_s"] = float(env["KG_QUERY_TIMEOUT"])
+        if env.get("KG_WRITE_TOKEN"):
+            values["write_token"] = env["KG_WRITE_TOKEN"]
+        if "KG_QUERY_WORKERS" in env:
+            values["query_workers"] = int(env["KG_QUERY_WORKERS"])
+        if "KG_MAX_RESULT_BYTES" in env:
+            values["max_result_bytes"] = int(env["KG_MAX_RESULT_BYTES"])
+        if "KG_OUTBOUND_ALLOW" in env:
+            values["outbound_allow"] = _csv(env["KG_OUTBOUND_ALLOW"])
+        if "KG_CORS_ORIGINS" in env:
+            values["cors_origins"] = _csv(env["KG_CORS_ORIGINS"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         config = cls(**values)  # type: ignore[arg-type]
         if not config.base_iri.endswith(("/", "#")):

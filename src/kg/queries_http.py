@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from .http_common import ApiError, render_result, services
+from . import executor
+from .http_common import ApiError, services
 from .named_queries import ParameterError
-from .store import QueryError
 
 blueprint = Blueprint("queries", __name__)
 
@@ -30,12 +30,15 @@ def run_query(name: str) -> Response:
     query = svc.queries.get(name)
     if query is None:
         raise ApiError(404, f"no named query {name!r}", available=sorted(svc.queries))
-    params = {k: v for k, v in request.args.items() if k != "format"}
+    params = {k: v for k, v in request.args.items() if k not in ("format", "timeout")}
     try:
         bindings = query.bindings(params, svc.config.base_iri)
-        result = svc.store.query(query.text, substitutions=bindings)
     except ParameterError as err:
         raise ApiError(400, str(err)) from None
-    except QueryError as err:
-        raise ApiError(500, f"named query {name!r} failed: {err}") from None
-    return render_result(result, format_param=request.args.get("format"), filename=name)
+    return executor.answer(
+        query.text,
+        substitutions=dict(bindings) if bindings else None,
+        format_param=request.args.get("format"),
+        filename=name,
+        query_error=(500, f"named query {name!r} failed: "),
+    )

@@ -1,0 +1,361 @@
+"""Running user queries where they can be stopped: a pool of read-only worker processes.
+
+pyoxigraph cannot cancel a query, so a query that must be stoppable runs in another process:
+
+* The service process holds the single read-write store (writes, loads, inference).
+* ``query_workers`` worker processes each open the same on-disk store with
+  ``Store.read_only``. A read-only handle sees what was flushed before it was opened, so every
+  task carries the store version; before handing out a new version the service flushes, and a
+  worker whose handle is older reopens.
+* A worker runs the query, negotiates the format (the one ``kg.formats`` registry) and renders
+  the result to bytes, stopping at ``max_result_bytes``. The request thread waits at most the
+  timeout; past it the worker is killed (SIGKILL) and replaced, and the client gets 503 while
+  the other workers keep answering.
+
+An in-memory store (tests, ``:memory:``) cannot be shared between processes: there queries run
+in the request thread, without a timeout.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import multiprocessing as mp
+import queue
+import signal
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from . import formats
+from .config import Config
+from .store import GraphStore, OxigraphStore, QueryError, Term
+
+
+class ExecutionError(Exception):
+    """A query that could not be answered; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str, *, query_error: bool = False) -> None:
+        super().__init__(message)
+        self.status, self.message, self.query_error = status, message, query_error
+
+    def __reduce__(self) -> Any:  # crosses the worker pipe
+        return (ExecutionError, (self.status, self.message), {"query_error": self.query_error})
+
+
+@dataclass(frozen=True)
+class QueryTask:
+    query: str
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+    substitutions: dict[str, Term] | None = None
+    accept: str | None = None
+    format_param: str | None = None
+    title: str = "result"
+    max_bytes: int = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class QueryOutput:
+    body: bytes
+    content_type: str
+    extension: str
+    kind: str
+
+
+def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
+    """Run, negotiate and render one query to bytes; raises ``ExecutionError``."""
+    try:
+        result = store.query(
+            task.query,
+            default_graphs=task.default_graphs,
+            named_graphs=task.named_graphs,
+            substitutions=task.substitutions,
+        )
+    except QueryError as err:
+        raise ExecutionError(400, str(err), query_error=True) from None
+    kind = formats.result_kind(result)
+    try:
+        fmt = formats.negotiate(kind, task.accept, task.format_param)
+    except formats.NotAcceptable as err:
+        raise ExecutionError(406, str(err)) from None
+    ctx = formats.RenderContext(prefixes=store.config.prefixes(), title=task.title)
+    body = bytearray()
+    try:
+        for chunk in fmt.render(result, ctx):
+            body += chunk
+            if len(body) > task.max_bytes:
+                raise ExecutionError(
+                    413,
+                    f"the result is larger than the limit of {task.max_bytes} bytes "
+                    "(KG_MAX_RESULT_BYTES); narrow the query or add LIMIT/OFFSET",
+                )
+    except (ValueError, SyntaxError) as err:  # evaluation errors surface while iterating
+        raise ExecutionError(400, f"query evaluation failed: {err}", query_error=True) from None
+    return QueryOutput(bytes(body), fmt.content_type, fmt.extension, kind)
+
+
+# -- worker side ------------------------------------------------------------------------------
+def _worker_main(conn: Any, config: Config, version: int, modules: list[str]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the service's to handle
+    for module in modules:  # formats registered outside kg.formats must exist here too
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - a missing optional format must not kill the worker
+            pass
+    store: OxigraphStore | None = None
+    opened = -1
+
+    def reopen(wanted: int) -> OxigraphStore:
+        nonlocal store, opened
+        if store is not None:
+            store.close()
+            store = None
+        store = OxigraphStore(config, read_only=True)
+        opened = wanted
+        return store
+
+    try:
+        reopen(version)
+    except Exception:  # noqa: BLE001 - retried on the first task
+        store = None
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return  # the service is gone
+        if message is None:
+            return
+        wanted, task = message
+        try:
+            current = store if store is not None and opened == wanted else reopen(wanted)
+            try:
+                reply: Any = execute(current, task)
+            except OSError:  # files compacted away under an old handle: reopen once
+                reply = execute(reopen(wanted), task)
+        except ExecutionError as err:
+            reply = err
+        except Exception as err:  # noqa: BLE001 - report, keep serving
+            reply = ExecutionError(500, f"query failed in the worker: {err}")
+        try:
+            conn.send(reply)
+        except (OSError, EOFError):
+            return
+
+
+# -- service side -----------------------------------------------------------------------------
+class _Worker:
+    def __init__(self, ctx: Any, config: Config, version: int, modules: list[str]) -> None:
+        parent, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_worker_main,
+            args=(child, config, version, modules),
+            name="kg-query-worker",
+            daemon=True,
+        )
+        self.process.start()
+        child.close()
+        self.conn = parent
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, EOFError):
+            pass
+        self.process.join(timeout=2)
+        self.kill()
+
+
+_EXECUTORS: weakref.WeakSet[QueryExecutor] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for executor in list(_EXECUTORS):
+        executor.close()
+
+
+class QueryExecutor:
+    """Runs queries with a timeout (worker processes) or in-thread (in-memory stores)."""
+
+    def __init__(self, store: GraphStore, config: Config) -> None:
+        self.store = store
+        self.config = config
+        self.workers = config.query_workers
+        self.inline = (
+            self.workers <= 0
+            or not isinstance(store, OxigraphStore)
+            or store.path is None
+            or store.read_only
+        )
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._flushed_version = store.version
+        if self.inline:
+            return
+        self._ctx = mp.get_context("spawn")  # never fork a process holding RocksDB threads
+        self._modules = sorted(
+            {f.render.__module__ for f in formats._REGISTRY} | {"kg.formats"}  # noqa: SLF001
+        )
+        assert isinstance(store, OxigraphStore)
+        store.flush()
+        for _ in range(self.workers):
+            self._idle.put(self._spawn())
+        _EXECUTORS.add(self)
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._ctx, self.config, self._flushed_version, self._modules)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _discard(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.kill()
+
+    def _published_version(self) -> int:
+        """The store version workers should read, flushing first so they can see it."""
+        version = self.store.version
+        with self._lock:
+            if version != self._flushed_version:
+                self.store.flush()  # type: ignore[attr-defined]
+                self._flushed_version = version
+            return self._flushed_version
+
+    def run(self, task: QueryTask, timeout: float | None = None) -> QueryOutput:
+        timeout = self.config.query_timeout_s if timeout is None else timeout
+        if self.inline:
+            return execute(self.store, task)
+        if self._closed:
+            raise ExecutionError(503, "the service is shutting down")
+        started = time.monotonic()
+        version = self._published_version()
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise ExecutionError(
+                503,
+                f"all {self.workers} query workers stayed busy for {timeout:g} s; try again later",
+            ) from None
+        healthy = False
+        try:
+            worker.conn.send((version, task))
+            remaining = max(0.0, timeout - (time.monotonic() - started))
+            if not worker.conn.poll(remaining):
+                raise ExecutionError(
+                    503,
+                    f"the query was stopped after the {timeout:g} s time limit "
+                    "(server limit KG_QUERY_TIMEOUT, or the request's timeout= parameter); "
+                    "simplify it or add LIMIT",
+                )
+            reply = worker.conn.recv()
+            healthy = True
+        except (EOFError, OSError, BrokenPipeError):
+            raise ExecutionError(503, "the query worker died (out of memory?); try again") from None
+        finally:
+            if healthy:
+                self._idle.put(worker)
+            else:
+                self._discard(worker)
+                if not self._closed:
+                    self._idle.put(self._spawn())
+        if isinstance(reply, ExecutionError):
+            raise reply
+        return reply
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.stop()
+
+
+def executor_for(services: Any) -> QueryExecutor:
+    """The app's executor (``Services.extras['executor']``), created on first use."""
+    executor = services.extras.get("executor")
+    if executor is None:
+        executor = services.extras.setdefault(
+            "executor", QueryExecutor(services.store, services.config)
+        )
+    return executor
+
+
+# -- HTTP glue --------------------------------------------------------------------------------
+def request_timeout(config: Config) -> float:
+    """The server limit, or a lower ``timeout=`` (seconds) from the request."""
+    from flask import request
+
+    from .http_common import ApiError
+
+    raw = request.values.get("timeout")
+    limit = config.query_timeout_s
+    if raw is None or raw == "":
+        return limit
+    try:
+        asked = float(raw)
+    except ValueError:
+        raise ApiError(400, f"timeout must be a number of seconds, got {raw!r}") from None
+    if not asked > 0:
+        raise ApiError(400, "timeout must be a positive number of seconds")
+    return min(asked, limit)
+
+
+def answer(
+    query: str,
+    *,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    substitutions: dict[str, Term] | None = None,
+    filename: str = "result",
+    format_param: str | None = None,
+    query_error: tuple[int, str] = (400, "malformed query: "),
+) -> Any:
+    """Guard, run and render a query for the current request; errors become ``ApiError``."""
+    from flask import Response, request
+
+    from . import guard
+    from .http_common import ApiError, services
+
+    svc = services()
+    try:
+        guard.check(query, svc.config)
+    except guard.OutboundRefused as err:
+        raise ApiError(400, str(err)) from None
+    task = QueryTask(
+        query,
+        default_graphs,
+        named_graphs,
+        substitutions,
+        accept=request.headers.get("Accept"),
+        format_param=format_param,
+        title=filename,
+        max_bytes=svc.config.max_result_bytes,
+    )
+    try:
+        output = executor_for(svc).run(task, request_timeout(svc.config))
+    except ExecutionError as err:
+        if err.query_error:
+            raise ApiError(query_error[0], query_error[1] + err.message) from None
+        raise ApiError(err.status, err.message) from None
+    response = Response(output.body, content_type=output.content_type)
+    response.headers["Vary"] = "Accept"
+    if format_param:
+        response.headers["Content-Disposition"] = (
+            f'inline; filename="{filename}.{output.extension}"'
+        )
+    return response

@@ -1,0 +1,125 @@
+"""Outbound access control: ``SERVICE`` in queries and ``LOAD`` in updates are closed by default.
+
+Both make the *server* open HTTP connections to wherever the request says (SSRF), so a target
+must start with one of the configured IRI prefixes (``KG_OUTBOUND_ALLOW``, comma-separated);
+``SERVICE ?var`` (a target chosen at run time) is always refused.
+
+Detection tokenises the request the way a SPARQL parser does (strings, comments, IRIs,
+variables, language tags and prefixed names are single tokens), so ``"SERVICE"`` in a literal or
+a comment is not a false alarm and ``SERVICE<http://x>`` without spaces is not missed. SPARQL
+allows ``\\uXXXX`` escapes anywhere in the text; to be independent of whether the engine applies
+them outside strings, the text is checked both as sent and with the escapes applied, and a
+request is refused if either reading reaches a target outside the allow-list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urljoin
+
+from .config import Config
+
+
+class OutboundRefused(Exception):
+    """The request would make the server contact a target that is not allowed."""
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_TOKEN = re.compile(
+    r"""
+      (?P<ws>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|$)
+               | '''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)
+               | "(?:[^"\\\n\r]|\\.)*(?:"|$)
+               | '(?:[^'\\\n\r]|\\.)*(?:'|$))
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][^\s(){}\[\],;"'<>\#?$=!|&+*/^@.]*)
+    | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<name>[^\s(){}\[\],;"'<>\#?$=!|&+*/^@]+)
+    | (?P<other>.)
+    """,
+    re.X | re.S,
+)
+_KEYWORDS = {"SERVICE", "LOAD"}
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind in ("ws", "comment"):
+            continue
+        out.append((kind, match.group()))
+    return out
+
+
+def _unescape(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        try:
+            return chr(code)
+        except (ValueError, OverflowError):
+            return m.group()
+
+    return _ESCAPE.sub(repl, text)
+
+
+def outbound_targets(text: str, config: Config) -> list[str | None]:
+    """Every SERVICE/LOAD target in the request: an absolute IRI, or None if not fixed."""
+    found: list[str | None] = []
+    readings = [text] if "\\" not in text else [text, _unescape(text)]
+    for reading in readings:
+        if not any(k in reading.upper() for k in _KEYWORDS):
+            continue
+        found.extend(_targets_in(_tokens(reading), config))
+    return found
+
+
+def _targets_in(tokens: list[tuple[str, str]], config: Config) -> Iterable[str | None]:
+    prefixes = dict(config.prefixes())
+    base = config.base_iri
+    for i, (kind, value) in enumerate(tokens):
+        upper = value.upper() if kind == "name" else ""
+        if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2][0] == "iri":
+            prefixes[tokens[i + 1][1].rstrip(":")] = urljoin(base, tokens[i + 2][1][1:-1])
+        elif upper == "BASE" and i + 1 < len(tokens) and tokens[i + 1][0] == "iri":
+            base = urljoin(base, tokens[i + 1][1][1:-1])
+        elif upper in _KEYWORDS:
+            j = i + 1
+            if j < len(tokens) and tokens[j][0] == "name" and tokens[j][1].upper() == "SILENT":
+                j += 1
+            if j >= len(tokens):
+                yield None
+                continue
+            t_kind, t_value = tokens[j]
+            if t_kind == "iri":
+                yield urljoin(base, t_value[1:-1])
+            elif t_kind == "name" and ":" in t_value:
+                prefix, _, local = t_value.rstrip(".").partition(":")
+                yield prefixes[prefix] + local if prefix in prefixes else None
+            else:
+                yield None
+
+
+def check(text: str, config: Config, *, what: str = "query") -> None:
+    """Raise ``OutboundRefused`` unless every SERVICE/LOAD target is allow-listed."""
+    allow = config.outbound_allow
+    for target in outbound_targets(text, config):
+        if target is None:
+            raise OutboundRefused(
+                f"this {what} uses SERVICE or LOAD with a target that is not a fixed, "
+                "allow-listed IRI; outbound requests are refused"
+            )
+        if not any(target.startswith(prefix) for prefix in allow):
+            hint = (
+                "no outbound targets are allowed"
+                if not allow
+                else "allowed prefixes: " + ", ".join(allow)
+            )
+            raise OutboundRefused(
+                f"this {what} would make the server contact <{target}>, which is not allowed "
+                f"({hint}; the operator can set KG_OUTBOUND_ALLOW to a comma-separated list of "
+                "IRI prefixes)"
+            )
