@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .config import Config
@@ -31,17 +31,35 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
         extras={"projection": Projection(store)},
     )
 
-    from . import queries_http, sparql_http, traversal_http
+    from . import linked_data, queries_http, sparql_http, traversal_http
 
     app.register_blueprint(sparql_http.blueprint)
     app.register_blueprint(queries_http.blueprint)
     app.register_blueprint(traversal_http.blueprint)
 
+    # Writes (/update, /store), /openapi.json, CORS + security headers, query worker processes.
+    from . import executor, openapi, security, writes_http
+
+    app.register_blueprint(writes_http.blueprint)
+    app.register_blueprint(openapi.blueprint)
+    security.install(app, config)
+    executor.executor_for(app.extensions["kg"])
+    app.register_blueprint(linked_data.blueprint)
+
+    from . import export_http
+
+    app.register_blueprint(export_http.blueprint)
+    app.jinja_env.globals.setdefault("extra_nav", []).extend(export_http.nav_links())
+
     @app.route("/")
     def index() -> str:
         svc: Services = app.extensions["kg"]
         examples = [q.describe() for q in svc.queries.values()]
-        return render_template("index.html", examples_json=json.dumps(examples, ensure_ascii=False))
+        return render_template(
+            "index.html",
+            examples_json=json.dumps(examples, ensure_ascii=False),
+            initial_query=request.args.get("query"),
+        )
 
     @app.errorhandler(ApiError)
     def api_error(err: ApiError) -> Response:
