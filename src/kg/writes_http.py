@@ -1,0 +1,176 @@
+"""Writes over HTTP: SPARQL 1.1 Update (``/update``) and the Graph Store Protocol (``/store``).
+
+Both are off unless the operator sets a write token (``KG_WRITE_TOKEN`` or ``kg serve
+--write-token``); then every request needs ``Authorization: Bearer <token>`` (401 without,
+403 with a wrong one; compared in constant time). Each write is validated against the SHACL
+shapes before it is committed (422 with the violations otherwise) — see ``kg.writes``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hmac
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
+from . import guard
+from .http_common import ApiError, render_result, services
+from .store import STAGING_PREFIX, LoadError, QueryError, rdf_format_for_media_type
+from .writes import Graph, Writer, WriteRejected
+
+blueprint = Blueprint("writes", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_UPDATE = "application/sparql-update"
+ENABLE_HINT = (
+    "writes are disabled on this service; the operator enables them by setting a write token "
+    "(environment variable KG_WRITE_TOKEN, or `kg serve --write-token TOKEN`), and clients then "
+    "send `Authorization: Bearer TOKEN`"
+)
+
+
+def writer() -> Writer:
+    svc = services()
+    found = svc.extras.get("writer")
+    if found is None:
+        found = svc.extras.setdefault("writer", Writer(svc.store))
+    return found
+
+
+def authorise() -> None:
+    """401 without credentials, 403 with wrong ones or when writes are off."""
+    token = services().config.write_token
+    if not token:
+        raise ApiError(403, ENABLE_HINT)
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise ApiError(401, "this endpoint needs `Authorization: Bearer <write token>`")
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise ApiError(403, "the write token is not valid")
+
+
+@blueprint.after_request
+def _challenge(response: Response) -> Response:
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kg"'
+    return response
+
+
+def _rejected(err: WriteRejected) -> ApiError:
+    return ApiError(
+        422,
+        f"the write would break {len(err.violations)} SHACL constraint(s); nothing was changed",
+        violations=[dataclasses.asdict(v) for v in err.violations],
+    )
+
+
+def _commit(action: Any, *args: Any) -> Any:
+    try:
+        return action(*args)
+    except WriteRejected as err:
+        raise _rejected(err) from None
+    except QueryError as err:
+        raise ApiError(400, f"malformed update: {err}") from None
+    except LoadError as err:
+        raise ApiError(400, f"unreadable RDF: {err}") from None
+
+
+# -- SPARQL 1.1 Update ------------------------------------------------------------------------
+@blueprint.route("/update", methods=["POST"])
+def update() -> Response:
+    authorise()
+    media = (request.mimetype or "").lower()
+    if media == FORM:
+        form = request.form
+        if "query" in form and "update" not in form:
+            raise ApiError(400, "this is the update endpoint; send queries to /sparql")
+        text = form.get("update")
+        if form.getlist("using-graph-uri") or form.getlist("using-named-graph-uri"):
+            raise ApiError(400, "using-graph-uri/using-named-graph-uri are not supported")
+    elif media == SPARQL_UPDATE:
+        try:
+            text = request.get_data(cache=False).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ApiError(400, f"the update body is not valid UTF-8: {err}") from None
+    else:
+        raise ApiError(
+            415,
+            f"unsupported request body type {media or '(none)'!r}: POST an update as "
+            f"{FORM} (field 'update') or as {SPARQL_UPDATE}",
+        )
+    if text is None:
+        raise ApiError(400, "missing 'update' parameter")
+    if not text.strip():
+        raise ApiError(400, "the update is empty")
+    try:
+        guard.check(text, services().config, what="update")
+    except guard.OutboundRefused as err:
+        raise ApiError(400, str(err)) from None
+    _commit(writer().update, text)
+    return Response(status=204)
+
+
+# -- Graph Store HTTP Protocol ----------------------------------------------------------------
+def _target() -> Graph:
+    args = request.args
+    has_default = "default" in args
+    iri = args.get("graph")
+    if has_default == (iri is not None):
+        raise ApiError(400, "name the graph: give exactly one of ?graph=<IRI> or ?default")
+    if iri is None:
+        return None
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as err:
+        raise ApiError(400, f"graph must be an absolute IRI: {err}") from None
+    if ":" not in iri:
+        raise ApiError(400, f"graph must be an absolute IRI, got {iri!r}")
+    cfg = services().config
+    if request.method not in ("GET", "HEAD") and (
+        node.value == cfg.inferred_graph or node.value.startswith(STAGING_PREFIX)
+    ):
+        raise ApiError(
+            400, f"<{node.value}> is computed by the service after every write; it cannot be set"
+        )
+    return node.value
+
+
+def _body_format() -> ox.RdfFormat:
+    media = (request.mimetype or "").lower()
+    fmt = rdf_format_for_media_type(media) if media else None
+    if fmt is None or fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        raise ApiError(
+            415,
+            f"unsupported body type {media or '(none)'!r}: send text/turtle, "
+            "application/n-triples, application/ld+json or application/rdf+xml",
+        )
+    return fmt
+
+
+@blueprint.route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def graph_store() -> Response:
+    authorise()
+    graph = _target()
+    w = writer()
+    if request.method in ("GET", "HEAD"):
+        if not w.graph_exists(graph):
+            raise ApiError(404, f"no graph <{graph}> in the store")
+        return render_result(
+            w.triples(graph),
+            kind="graph",
+            format_param=request.args.get("format"),
+            filename="graph",
+        )
+    if request.method == "DELETE":
+        if not w.graph_exists(graph):
+            raise ApiError(404, f"no graph <{graph}> in the store")
+        _commit(w.delete, graph)
+        return Response(status=204)
+    fmt = _body_format()
+    data = request.get_data(cache=False)
+    action = w.put if request.method == "PUT" else w.post
+    created = _commit(action, graph, data, fmt)
+    return Response(status=201 if created else 204)
