@@ -107,20 +107,56 @@ def load(
 @click.option("--host", envvar="KG_HOST", default=None, help="Interface (default 127.0.0.1).")
 @click.option("--port", envvar="KG_PORT", type=int, default=None, help="Port (default 8000).")
 @click.option("--threads", type=int, default=None, help="Worker threads (default 8).")
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Query worker processes, each reading the store read-only (env KG_QUERY_WORKERS, "
+    "default 2; 0 = run queries in the request threads, without a timeout).",
+)
+@click.option(
+    "--query-timeout",
+    type=float,
+    default=None,
+    help="Seconds before a query is stopped (env KG_QUERY_TIMEOUT, default 30).",
+)
+@click.option(
+    "--write-token",
+    default=None,
+    help="Enable /update and /store for clients sending this bearer token "
+    "(prefer env KG_WRITE_TOKEN: flags are visible to other users in `ps`).",
+)
 def serve(
     store_path: str | None,
     base_iri: str | None,
     host: str | None,
     port: int | None,
     threads: int | None,
+    workers: int | None,
+    query_timeout: float | None,
+    write_token: str | None,
 ) -> None:
-    """Run the HTTP service; an empty store is first filled with the bundled graph."""
+    """Run the HTTP service; an empty store is first filled with the bundled graph.
+
+    One process holds the read-write store and serves requests on --threads threads; SPARQL
+    queries run in --workers processes that read the store read-only and are killed when a
+    query passes the time limit.
+    """
     import waitress
 
     from .app import create_app
     from .loading import ensure_loaded
 
-    config = _config(store_path, base_iri, host=host, port=port, threads=threads)
+    config = _config(
+        store_path,
+        base_iri,
+        host=host,
+        port=port,
+        threads=threads,
+        query_workers=workers,
+        query_timeout_s=query_timeout,
+        write_token=write_token,
+    )
     store = _open(config)
     try:
         report = ensure_loaded(store)
@@ -253,6 +289,62 @@ def dump(output: Path | None, fmt: str, store_path: str | None, base_iri: str | 
         raise click.ClickException(str(err)) from None
     finally:
         store.close()
+
+
+@cli.command()
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@store_option
+@base_option
+def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
+    """Write a consistent snapshot of the store to the new folder TARGET.
+
+    Works while `kg serve` runs: the store is then opened read-only and the snapshot holds
+    every write the service has acknowledged. Restore with `kg restore TARGET --store PATH`.
+    """
+    from .store import OxigraphStore, open_store
+
+    if target.exists() and any(target.iterdir()):
+        raise click.ClickException(f"{target} exists and is not empty; choose a new folder")
+    config = _config(store_path, base_iri)
+    if not _exists(config):
+        raise click.ClickException(f"no store at {config.store}")
+    try:
+        store = open_store(config)
+    except StoreError:  # held by a running service: its flushed state is what it acknowledged
+        store = _open(config, read_only=True)
+    try:
+        if not isinstance(store, OxigraphStore):
+            raise click.ClickException("backup needs the embedded store")
+        if target.exists():
+            target.rmdir()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        store.backup(target)
+    except OSError as err:
+        raise click.ClickException(f"backup failed: {err}") from None
+    finally:
+        store.close()
+    click.echo(f"backed up {config.store} to {target}", err=True)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@store_option
+@base_option
+def restore(source: Path, store_path: str | None, base_iri: str | None) -> None:
+    """Make a new store from a `kg backup` folder (the --store folder must not exist yet)."""
+    import shutil
+
+    config = _config(store_path, base_iri)
+    target = Path(config.store)
+    if config.store == ":memory:" or (target.exists() and any(target.iterdir())):
+        raise click.ClickException(
+            f"{config.store} exists; restore into a new folder, then point KG_STORE at it"
+        )
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    store = _open(config)  # proves it opens
+    graphs = len(store.named_graphs())
+    store.close()
+    click.echo(f"restored {source} to {target} ({graphs} graphs)", err=True)
 
 
 @cli.command()
