@@ -1,0 +1,704 @@
+"""Exports of the co-operation network: graph files, JSON for JS libraries, maps and pictures.
+
+Every renderer takes the networkx ``MultiDiGraph`` of the projection (or a filtered subgraph of
+it) and is registered in :mod:`kg.formats` with kind ``network``, so ``/api/export``, ``kg
+export`` and content negotiation all pick it up from the one registry.
+
+Nodes are place IRIs with ``label_zh``, ``label_en``, ``type``, ``province``,
+``province_label``, ``lat``, ``lon`` and ``parent``; edges are keyed by relation IRI and carry
+``kind``, ``role``, ``via``, ``level``, ``scheme``, ``domains``, ``start``/``end``, ``period``,
+``sources`` and ``label_zh``. Missing attributes are treated as ``None``.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import json
+import math
+from collections import Counter
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import networkx as nx
+
+from .formats import NETWORK, RenderContext, register
+
+#: Edge colour per relation kind (shared with the JS views through the JSON exports).
+KIND_COLOURS: dict[str, str] = {
+    "pairing": "#d62728",
+    "park": "#2ca02c",
+    "agreement": "#1f77b4",
+    "institution": "#9467bd",
+    "transfer": "#ff7f0e",
+    "liaison": "#8c564b",
+    "cadre": "#e377c2",
+    "transport": "#7f7f7f",
+    "innovation": "#17becf",
+    "enterprise": "#bcbd22",
+    "activity": "#6b8fb3",
+    "other": "#999999",
+}
+KIND_LABELS: dict[str, str] = {
+    "pairing": "对口合作 pairing",
+    "park": "共建园区 park",
+    "agreement": "合作协议 agreement",
+    "institution": "机构合作 institution",
+    "transfer": "产业转移 transfer",
+    "liaison": "联络机构 liaison",
+    "cadre": "干部交流 cadre",
+    "transport": "交通联系 transport",
+    "innovation": "创新合作 innovation",
+    "enterprise": "企业合作 enterprise",
+    "activity": "合作活动 activity",
+    "other": "其他 other",
+}
+#: Kinds drawn as lines between the parties' seats in GeoJSON (parks are points at the host).
+POINT_KINDS = frozenset({"park"})
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif"
+
+NODE_FIELDS = ("label_zh", "label_en", "type", "province", "province_label", "lat", "lon", "parent")
+EDGE_FIELDS = (
+    "relation",
+    "kind",
+    "role",
+    "via",
+    "level",
+    "scheme",
+    "domains",
+    "start",
+    "end",
+    "period",
+    "sources",
+    "label_zh",
+)
+
+
+# -- shared views of nodes and edges ---------------------------------------------------------
+def _local(iri: str) -> str:
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def node_record(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
+    data = graph.nodes[node]
+    out: dict[str, Any] = {"id": node}
+    for name in NODE_FIELDS:
+        out[name] = data.get(name)
+    for name in ("lat", "lon"):
+        if out[name] is not None:
+            out[name] = float(out[name])
+    if not out["label_zh"]:
+        out["label_zh"] = out["label_en"] or _local(node)
+    return out
+
+
+def edge_record(u: str, v: str, key: Any, data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"source": u, "target": v}
+    for name in EDGE_FIELDS:
+        out[name] = data.get(name)
+    out["relation"] = out["relation"] or str(key)
+    out["kind"] = out["kind"] or "other"
+    out["domains"] = list(out["domains"] or [])
+    out["sources"] = list(out["sources"] or [])
+    if not out["period"] and (out["start"] is not None or out["end"] is not None):
+        out["period"] = f"{out['start'] or ''}–{out['end'] or ''}"
+    return out
+
+
+def edge_ids(graph: nx.MultiDiGraph) -> dict[tuple[str, str, Any], str]:
+    """A unique id per edge: the relation IRI, suffixed when one relation links several pairs."""
+    seen: Counter[str] = Counter(str(k) for _, _, k in graph.edges(keys=True))
+    used: Counter[str] = Counter()
+    out = {}
+    for u, v, k in graph.edges(keys=True):
+        base = str(k)
+        if seen[base] > 1:
+            used[base] += 1
+            out[(u, v, k)] = f"{base}#{used[base]}"
+        else:
+            out[(u, v, k)] = base
+    return out
+
+
+def communities(graph: nx.MultiDiGraph) -> dict[str, int]:
+    """Louvain communities of the undirected, weighted-by-multiplicity network (seeded)."""
+    simple = nx.Graph()
+    simple.add_nodes_from(graph)
+    for u, v in graph.edges():
+        if u != v:
+            w = simple.get_edge_data(u, v, {"weight": 0})["weight"]
+            simple.add_edge(u, v, weight=w + 1)
+    if simple.number_of_edges() == 0:
+        return {n: i for i, n in enumerate(sorted(simple))}
+    groups = nx.community.louvain_communities(simple, weight="weight", seed=42)
+    groups = sorted(groups, key=lambda g: (-len(g), min(g)))
+    return {n: i for i, group in enumerate(groups) for n in group}
+
+
+def source_titles(edge: dict[str, Any]) -> list[str]:
+    return [s.get("title") or s.get("id") or "" for s in edge["sources"]]
+
+
+def domain_labels(edge: dict[str, Any]) -> list[str]:
+    return [d.get("label_zh") or d.get("label_en") or _local(d["id"]) for d in edge["domains"]]
+
+
+def _meta(graph: nx.MultiDiGraph, ctx: RenderContext) -> dict[str, Any]:
+    kinds = sorted({(d.get("kind") or "other") for _, _, d in graph.edges(data=True)})
+    return {
+        "name": ctx.title,
+        "kind_colours": {k: KIND_COLOURS.get(k, KIND_COLOURS["other"]) for k in kinds},
+        "kind_labels": {k: KIND_LABELS.get(k, k) for k in kinds},
+    }
+
+
+def node_link(graph: nx.MultiDiGraph, ctx: RenderContext | None = None) -> dict[str, Any]:
+    """D3's node-link shape; ``graph`` holds the kind colours the views use."""
+    ctx = ctx or RenderContext(title="network")
+    community = communities(graph)
+    ids = edge_ids(graph)
+    nodes = []
+    for n in graph.nodes:
+        rec = node_record(graph, n)
+        rec["community"] = community.get(n, 0)
+        rec["degree"] = graph.degree(n)
+        nodes.append(rec)
+    links = []
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        rec = edge_record(u, v, k, d)
+        links.append({"id": ids[(u, v, k)], "key": str(k), **rec})
+    return {
+        "directed": True,
+        "multigraph": True,
+        "graph": _meta(graph, ctx),
+        "nodes": nodes,
+        "links": links,
+    }
+
+
+def _json_bytes(value: Any) -> Iterator[bytes]:
+    yield json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# -- JSON for JS libraries -------------------------------------------------------------------
+@register("d3", "application/json", "json", [NETWORK], aliases=("node-link", "nodelink"))
+def render_d3(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
+    return _json_bytes(node_link(graph, ctx))
+
+
+@register("cyjs", "application/json", "cyjs", [NETWORK], aliases=("cytoscape", "cytoscape.js"))
+def render_cyjs(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
+    """Cytoscape.js elements JSON (what ``cy.json()`` produces and Cytoscape desktop imports)."""
+    data = node_link(graph, ctx)
+    positions = geo_positions(graph, scale=100.0)
+    nodes = []
+    for rec in data["nodes"]:
+        element: dict[str, Any] = {"data": {**rec, "name": rec["label_zh"]}, "group": "nodes"}
+        if rec["id"] in positions:
+            x, y = positions[rec["id"]]
+            element["position"] = {"x": round(x, 3), "y": round(y, 3)}
+        nodes.append(element)
+    edges = [
+        {
+            "data": {**{k: v for k, v in link.items() if k != "key"}, "name": link["label_zh"]},
+            "group": "edges",
+        }
+        for link in data["links"]
+    ]
+    doc = {
+        "format_version": "1.0",
+        "generated_by": "yrd-kg",
+        "target_cytoscapejs_version": "~3",
+        "data": data["graph"],
+        "elements": {"nodes": nodes, "edges": edges},
+    }
+    return _json_bytes(doc)
+
+
+# -- GraphML and GEXF (networkx writers; list/dict attributes flattened) ---------------------
+def flat_graph(graph: nx.MultiDiGraph, *, gexf: bool = False) -> nx.MultiDiGraph:
+    """Scalars only (strings, numbers); lists and dicts as JSON text; ``None`` left out."""
+    out = nx.MultiDiGraph(name="co-operation network")
+    for n in graph.nodes:
+        rec = node_record(graph, n)
+        attrs = {k: v for k, v in rec.items() if k != "id" and v is not None}
+        if gexf:
+            attrs["label"] = rec["label_zh"]
+            if rec["lat"] is not None and rec["lon"] is not None:
+                attrs["viz"] = {
+                    "position": {"x": rec["lon"] * 100.0, "y": rec["lat"] * 100.0, "z": 0.0},
+                    "size": 4.0 + graph.degree(n),
+                }
+        out.add_node(n, **attrs)
+    ids = edge_ids(graph)
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        rec = edge_record(u, v, k, d)
+        attrs = {}
+        for name in EDGE_FIELDS:
+            value = rec[name]
+            if value is None:
+                continue
+            if isinstance(value, list | dict):
+                value = json.dumps(value, ensure_ascii=False)
+            attrs[name] = value
+        attrs["via_label"] = (rec["via"] or {}).get("label_zh") or ""
+        attrs["domain_labels"] = "; ".join(domain_labels(rec))
+        attrs["source_titles"] = "; ".join(source_titles(rec))
+        if gexf:
+            # GEXF reserves start/end for dynamic graphs; keep the years as plain attributes.
+            for name in ("start", "end"):
+                if name in attrs:
+                    attrs[f"{name}_year"] = attrs.pop(name)
+            attrs["label"] = rec["label_zh"] or rec["kind"]
+            colour = KIND_COLOURS.get(rec["kind"], KIND_COLOURS["other"])
+            r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+            attrs["viz"] = {"color": {"r": r, "g": g, "b": b, "a": 1.0}}
+        out.add_edge(u, v, key=ids[(u, v, k)], **attrs)
+    return out
+
+
+@register("graphml", "application/graphml+xml", "graphml", [NETWORK], aliases=("xml",))
+def render_graphml(graph: nx.MultiDiGraph, _ctx: RenderContext) -> Iterator[bytes]:
+    yield b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    for line in nx.generate_graphml(flat_graph(graph), encoding="utf-8", prettyprint=True):
+        if not line.startswith("<?xml"):
+            yield (line + "\n").encode()
+
+
+@register("gexf", "application/gexf+xml", "gexf", [NETWORK], aliases=("gephi",))
+def render_gexf(graph: nx.MultiDiGraph, _ctx: RenderContext) -> Iterator[bytes]:
+    yield b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    for line in nx.generate_gexf(flat_graph(graph, gexf=True), encoding="utf-8"):
+        yield (line + "\n").encode()
+
+
+# -- Graphviz DOT ----------------------------------------------------------------------------
+def _dot_id(text: Any) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _dot_attrs(attrs: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={_dot_id(v)}" for k, v in attrs.items() if v not in (None, ""))
+
+
+@register("dot", "text/vnd.graphviz", "gv", [NETWORK], aliases=("gv", "graphviz"))
+def render_dot(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
+    """A digraph; ``pos`` (inches, pinned) from coordinates for ``neato -n``, colour by kind."""
+    positions = geo_positions(graph, scale=1.0)
+    lines = [
+        f"digraph {_dot_id(ctx.title)} {{",
+        f"  graph [{_dot_attrs({'charset': 'UTF-8', 'overlap': 'false', 'splines': 'true'})}];",
+        f"  node [{_dot_attrs({'shape': 'ellipse', 'fontname': 'Noto Sans CJK SC'})}];",
+        f"  edge [{_dot_attrs({'fontname': 'Noto Sans CJK SC', 'fontsize': '9'})}];",
+    ]
+    for n in graph.nodes:
+        rec = node_record(graph, n)
+        attrs = {
+            "label": rec["label_zh"] + (f"\n{rec['label_en']}" if rec["label_en"] else ""),
+            "label_zh": rec["label_zh"],
+            "label_en": rec["label_en"],
+            "type": rec["type"],
+            "province": rec["province"],
+            "province_label": rec["province_label"],
+            "lat": rec["lat"],
+            "lon": rec["lon"],
+            "tooltip": n,
+        }
+        if n in positions:
+            x, y = positions[n]
+            attrs["pos"] = f"{x:.3f},{-y:.3f}!"
+        lines.append(f"  {_dot_id(n)} [{_dot_attrs(attrs)}];")
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        rec = edge_record(u, v, k, d)
+        attrs = {
+            "key": str(k),
+            "label": rec["label_zh"] or "",
+            "kind": rec["kind"],
+            "role": rec["role"],
+            "color": KIND_COLOURS.get(rec["kind"], KIND_COLOURS["other"]),
+            "dir": "none" if rec["role"] == "mutual" else "forward",
+            "period": rec["period"],
+            "domains": "; ".join(domain_labels(rec)),
+            "sources": "; ".join(source_titles(rec)),
+            "tooltip": rec["relation"],
+        }
+        lines.append(f"  {_dot_id(u)} -> {_dot_id(v)} [{_dot_attrs(attrs)}];")
+    lines.append("}")
+    yield ("\n".join(lines) + "\n").encode()
+
+
+# -- GeoJSON ---------------------------------------------------------------------------------
+def _lonlat(rec: dict[str, Any]) -> list[float] | None:
+    if rec["lat"] is None or rec["lon"] is None:
+        return None
+    return [round(rec["lon"], 6), round(rec["lat"], 6)]
+
+
+@register("geojson", "application/geo+json", "geojson", [NETWORK], aliases=("geo+json",))
+def render_geojson(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
+    """Places as Points; relations as LineStrings between seats; parks as Points at the host."""
+    features: list[dict[str, Any]] = []
+    records = {n: node_record(graph, n) for n in graph.nodes}
+    skipped = 0
+    for n, rec in records.items():
+        coords = _lonlat(rec)
+        if coords is None:
+            skipped += 1
+            continue
+        props = {k: v for k, v in rec.items() if k not in ("lat", "lon")}
+        props["feature"] = "place"
+        props["degree"] = graph.degree(n)
+        features.append(
+            {
+                "type": "Feature",
+                "id": n,
+                "geometry": {"type": "Point", "coordinates": coords},
+                "properties": props,
+            }
+        )
+    ids = edge_ids(graph)
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        rec = edge_record(u, v, k, d)
+        a, b = _lonlat(records[u]), _lonlat(records[v])
+        props = {
+            "feature": "relation",
+            **rec,
+            "source_label": records[u]["label_zh"],
+            "target_label": records[v]["label_zh"],
+            "source_titles": source_titles(rec),
+            "domain_labels": domain_labels(rec),
+            "colour": KIND_COLOURS.get(rec["kind"], KIND_COLOURS["other"]),
+        }
+        if rec["kind"] in POINT_KINDS:
+            # A co-built park stands in the assisted (second) party; fall back to the first.
+            host = b or a
+            if host is None:
+                skipped += 1
+                continue
+            props["host"] = v if b else u
+            geometry = {"type": "Point", "coordinates": host}
+        else:
+            if a is None or b is None:
+                skipped += 1
+                continue
+            geometry = {"type": "LineString", "coordinates": [a, b]}
+        features.append(
+            {"type": "Feature", "id": ids[(u, v, k)], "geometry": geometry, "properties": props}
+        )
+    doc = {
+        "type": "FeatureCollection",
+        "name": ctx.title,
+        "features": features,
+        "properties": {**_meta(graph, ctx), "without_coordinates": skipped},
+    }
+    return _json_bytes(doc)
+
+
+# -- layout ----------------------------------------------------------------------------------
+def _jitter(text: str) -> tuple[float, float]:
+    h = hashlib.sha1(text.encode()).digest()
+    return (h[0] / 255 - 0.5), (h[1] / 255 - 0.5)
+
+
+def geo_positions(graph: nx.MultiDiGraph, scale: float = 1.0) -> dict[str, tuple[float, float]]:
+    """Equirectangular projection (x east, y *down*), corrected by cos(mean latitude).
+
+    Places without coordinates are put next to their parent, else amid their located
+    neighbours; places with neither are left out.
+    """
+    coords = {}
+    for n, d in graph.nodes(data=True):
+        if d.get("lat") is not None and d.get("lon") is not None:
+            coords[n] = (float(d["lon"]), float(d["lat"]))
+    if not coords:
+        return {}
+    lat0 = sum(lat for _, lat in coords.values()) / len(coords)
+    k = math.cos(math.radians(lat0))
+    pos = {n: (lon * k * scale, -lat * scale) for n, (lon, lat) in coords.items()}
+    for n, d in graph.nodes(data=True):
+        if n in pos:
+            continue
+        anchors = [pos[d["parent"]]] if d.get("parent") in pos else []
+        if not anchors:
+            anchors = [pos[m] for m in nx.all_neighbors(graph, n) if m in pos]
+        if anchors:
+            jx, jy = _jitter(n)
+            x = sum(a[0] for a in anchors) / len(anchors) + jx * 0.3 * scale
+            y = sum(a[1] for a in anchors) / len(anchors) + jy * 0.3 * scale
+            pos[n] = (x, y)
+    return pos
+
+
+def force_positions(
+    graph: nx.MultiDiGraph, iterations: int = 200
+) -> dict[str, tuple[float, float]]:
+    """A small Fruchterman–Reingold layout in pure Python, seeded from the node ids."""
+    nodes = list(graph.nodes)
+    if not nodes:
+        return {}
+    pos = {n: list(_jitter(n)) for n in nodes}
+    neighbours = {n: set(nx.all_neighbors(graph, n)) - {n} for n in nodes}
+    k = math.sqrt(1.0 / len(nodes))
+    temperature = 0.1
+    for _ in range(iterations):
+        disp = {n: [0.0, 0.0] for n in nodes}
+        for i, a in enumerate(nodes):
+            for b in nodes[i + 1 :]:
+                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+                dist = max(math.hypot(dx, dy), 1e-4)
+                force = k * k / dist
+                if b in neighbours[a]:
+                    force -= dist * dist / k
+                fx, fy = dx / dist * force, dy / dist * force
+                disp[a][0] += fx
+                disp[a][1] += fy
+                disp[b][0] -= fx
+                disp[b][1] -= fy
+        for n in nodes:
+            dx, dy = disp[n]
+            length = max(math.hypot(dx, dy), 1e-9)
+            step = min(length, temperature)
+            pos[n][0] += dx / length * step
+            pos[n][1] += dy / length * step
+        temperature = max(temperature * 0.97, 0.002)
+    return {n: (p[0], p[1]) for n, p in pos.items()}
+
+
+def layout(graph: nx.MultiDiGraph) -> tuple[dict[str, tuple[float, float]], str]:
+    """Coordinates when most places have them, else a force layout."""
+    geo = geo_positions(graph)
+    if graph.number_of_nodes() and len(geo) == graph.number_of_nodes():
+        return geo, "geographic"
+    located = sum(1 for _, d in graph.nodes(data=True) if d.get("lat") is not None)
+    if geo and located * 2 >= graph.number_of_nodes():
+        # Those with no anchor at all go below the map, in a row.
+        xs = [p[0] for p in geo.values()]
+        ys = [p[1] for p in geo.values()]
+        missing = [n for n in graph.nodes if n not in geo]
+        for i, n in enumerate(missing):
+            geo[n] = (min(xs) + i * 0.3, max(ys) + 0.5)
+        return geo, "geographic"
+    return force_positions(graph), "force"
+
+
+# -- SVG and PNG -----------------------------------------------------------------------------
+def province_colour(index: int) -> str:
+    """Distinct, readable hues by golden-angle steps."""
+    hue = (index * 0.381966) % 1.0
+    r, g, b = colorsys.hls_to_rgb(hue, 0.45, 0.65)
+    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+
+
+def render_svg_text(graph: nx.MultiDiGraph, ctx: RenderContext, width: int = 1200) -> str:
+    pos, method = layout(graph)
+    legend_w, margin = 230, 40
+    inner_w = width - legend_w - 2 * margin
+    if pos:
+        xs = [p[0] for p in pos.values()]
+        ys = [p[1] for p in pos.values()]
+        span_x, span_y = max(max(xs) - min(xs), 1e-6), max(max(ys) - min(ys), 1e-6)
+        scale = min(inner_w / span_x, 1.4 * inner_w / span_y)
+        x0, y0 = min(xs), min(ys)
+        height = max(int(span_y * scale) + 2 * margin + 40, 420)
+    else:
+        scale, x0, y0, height = 1.0, 0.0, 0.0, 420
+
+    def xy(n: str) -> tuple[float, float]:
+        x, y = pos[n]
+        return margin + (x - x0) * scale, margin + 30 + (y - y0) * scale
+
+    provinces: dict[str, int] = {}
+    for n in sorted(graph.nodes):
+        p = graph.nodes[n].get("province") or ""
+        provinces.setdefault(p, len(provinces))
+    province_names = {
+        (d.get("province") or ""): d.get("province_label") or _local(d.get("province") or "—")
+        for _, d in graph.nodes(data=True)
+    }
+    title = ctx.title if ctx.title not in ("", "result") else "co-operation network"
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family={quoteattr(FONT_FAMILY)}>',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<text x="{margin}" y="28" font-size="18" font-weight="bold" fill="#17324d">'
+        f"长三角合作网络 · {escape(title)}</text>",
+        f'<text x="{margin}" y="46" font-size="11" fill="#667">'
+        f"{graph.number_of_nodes()} places, {graph.number_of_edges()} relations; "
+        f"{'layout from coordinates' if method == 'geographic' else 'force layout'}</text>",
+    ]
+    kinds = sorted({(d.get("kind") or "other") for _, _, d in graph.edges(data=True)})
+    # Edges, parallel ones bent apart.
+    out.append('<g class="edges" fill="none" stroke-width="1.6" stroke-opacity="0.8">')
+    pair_count: Counter[frozenset[str]] = Counter()
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        if u not in pos or v not in pos:
+            continue
+        rec = edge_record(u, v, k, d)
+        colour = KIND_COLOURS.get(rec["kind"], KIND_COLOURS["other"])
+        (x1, y1), (x2, y2) = xy(u), xy(v)
+        pair = frozenset((u, v))
+        i = pair_count[pair]
+        pair_count[pair] += 1
+        bend = (0 if i == 0 else (1 + (i - 1) // 2) * (1 if i % 2 else -1)) * 14
+        mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+        length = max(math.hypot(x2 - x1, y2 - y1), 1e-6)
+        cx, cy = mx - (y2 - y1) / length * bend, my + (x2 - x1) / length * bend
+        arrow = ""
+        if rec["role"] != "mutual":
+            # An arrowhead drawn as a polygon (renderers differ on markers), at the node's rim.
+            tx, ty = x2 - cx, y2 - cy
+            tl = max(math.hypot(tx, ty), 1e-6)
+            tx, ty = tx / tl, ty / tl
+            back = 5 + min(graph.degree(v), 12) * 0.6 + 1
+            px, py = x2 - tx * back, y2 - ty * back
+            points = [
+                (px, py),
+                (px - tx * 9 - ty * 4, py - ty * 9 + tx * 4),
+                (px - tx * 9 + ty * 4, py - ty * 9 - tx * 4),
+            ]
+            arrow = '<polygon points="{}" fill="{}" stroke="none"/>'.format(
+                " ".join(f"{a:.1f},{b:.1f}" for a, b in points), colour
+            )
+        tip = f"{graph.nodes[u].get('label_zh') or u} → {graph.nodes[v].get('label_zh') or v}: "
+        tip += rec["label_zh"] or rec["kind"]
+        if rec["period"]:
+            tip += f" ({rec['period']})"
+        out.append(
+            f'<path d="M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}" '
+            f'stroke="{colour}"><title>{escape(tip)}</title></path>{arrow}'
+        )
+    out.append("</g>")
+    # Nodes and labels (labels drawn twice: a white halo, then the text).
+    out.append('<g class="nodes">')
+    labels = []
+    for n in graph.nodes:
+        if n not in pos:
+            continue
+        rec = node_record(graph, n)
+        x, y = xy(n)
+        r = 4 + min(graph.degree(n), 12) * 0.6
+        colour = province_colour(provinces[rec["province"] or ""])
+        tip = f"{rec['label_zh']} {rec['label_en'] or ''} ({rec['type'] or 'place'})"
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}" stroke="#fff" '
+            f'stroke-width="1"><title>{escape(tip)}</title></circle>'
+        )
+        label = escape(rec["label_zh"])
+        lx, ly = x + r + 2, y + 4
+        labels.append(
+            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="12" fill="none" stroke="#fff" '
+            f'stroke-width="3" stroke-linejoin="round">{label}</text>'
+            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="12" fill="#1d2733">{label}</text>'
+        )
+    out.append("</g>")
+    out.append('<g class="labels">' + "".join(labels) + "</g>")
+    # Legend: relation kinds, then provinces.
+    lx, ly = width - legend_w + 10, margin + 20
+    out.append(
+        f'<g class="legend"><rect x="{lx - 10}" y="{ly - 20}" width="{legend_w - 10}" '
+        f'height="{height - ly}" fill="#f7f9fb" stroke="#dde"/>'
+        f'<text x="{lx}" y="{ly}" font-size="13" font-weight="bold">关系类型 Relation kind</text>'
+    )
+    for i, kind in enumerate(kinds):
+        y = ly + 20 + i * 18
+        colour = KIND_COLOURS.get(kind, KIND_COLOURS["other"])
+        out.append(
+            f'<line x1="{lx}" y1="{y - 4}" x2="{lx + 24}" y2="{y - 4}" stroke="{colour}" '
+            f'stroke-width="3"/><text x="{lx + 30}" y="{y}" font-size="12">'
+            f"{escape(KIND_LABELS.get(kind, kind))}</text>"
+        )
+    py = ly + 20 + len(kinds) * 18 + 20
+    out.append(
+        f'<text x="{lx}" y="{py}" font-size="13" font-weight="bold">省级单位 Province</text>'
+    )
+    for i, (prov, index) in enumerate(sorted(provinces.items(), key=lambda kv: kv[1])[:20]):
+        y = py + 20 + i * 18
+        out.append(
+            f'<circle cx="{lx + 12}" cy="{y - 4}" r="5" fill="{province_colour(index)}"/>'
+            f'<text x="{lx + 30}" y="{y}" font-size="12">'
+            f"{escape(province_names.get(prov) or '—')}</text>"
+        )
+    out.append("</g></svg>")
+    return "\n".join(out) + "\n"
+
+
+@register("svg", "image/svg+xml", "svg", [NETWORK])
+def render_svg(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
+    yield render_svg_text(graph, ctx).encode()
+
+
+@register("png", "image/png", "png", [NETWORK], charset=False)
+def render_png(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
+    """The SVG picture rasterised by cairosvg (cairo + fontconfig find the CJK fonts)."""
+    import cairosvg
+
+    yield cairosvg.svg2png(bytestring=render_svg_text(graph, ctx).encode(), scale=1.5)
+
+
+# -- a self-contained interactive page -------------------------------------------------------
+def _static(name: str) -> str:
+    return resources.files("kg").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a <script> element."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@register("html", "text/html", "html", [NETWORK], aliases=("page",))
+def render_html(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
+    """The explorer in one file: data, styles and scripts inlined; it fetches nothing."""
+    title = ctx.title if ctx.title not in ("", "result") else "co-operation network"
+    config = {"mode": "force", "resolveUrl": None, "placeUrl": None, "data": node_link(graph, ctx)}
+    page = f"""<!doctype html>
+<html lang="zh-Hans">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>长三角合作网络 · {escape(title)}</title>
+<style>
+{_static("site.css")}
+{_static("netview.css")}
+</style>
+</head>
+<body>
+<main class="netpage">
+<h1>长三角合作网络 · {escape(title)}</h1>
+<div id="netview" class="netview"></div>
+</main>
+<script>window.KG_CONFIG = {script_json(config)};</script>
+<script>
+{_static("netview.js")}
+</script>
+<script>
+{_static("explore.js")}
+</script>
+</body>
+</html>
+"""
+    yield page.encode()
+
+
+def split_multi(values: list[str]) -> list[str]:
+    """``kind=a&kind=b`` and ``kind=a,b`` alike."""
+    out: list[str] = []
+    for value in values:
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return out
+
+
+__all__ = [
+    "KIND_COLOURS",
+    "communities",
+    "edge_record",
+    "geo_positions",
+    "layout",
+    "node_link",
+    "node_record",
+    "render_svg_text",
+    "split_multi",
+]

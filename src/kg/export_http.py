@@ -1,0 +1,136 @@
+"""``/api/export`` (the co-operation network in any ``network`` format) and the two viewers.
+
+The export takes the same filters as the traversal endpoints (``place``, ``depth``, ``kind``,
+``domain``, ``province``, ``since``, ``until``, ``level``); without them it is the whole network.
+``/explore`` and ``/map`` are pages whose scripts (``static/netview.js``) draw the d3 export
+themselves: no CDN, no tile server, nothing fetched from outside.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+import networkx as nx
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+from flask import url_for as flask_url_for
+
+from . import export, formats, traversal
+from .http_common import ApiError, services
+from .projection import Snapshot
+
+blueprint = Blueprint("export", __name__)
+
+MAX_DEPTH = 4
+#: Formats a browser shows rather than saves.
+INLINE = {"svg", "png", "html"}
+
+
+def _snapshot() -> Snapshot:
+    return services().extras["projection"].snapshot()
+
+
+def _int_arg(name: str, low: int, high: int) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"{name} must be an integer, got {raw[:40]!r}") from None
+    if not low <= value <= high:
+        raise ApiError(400, f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def select(snap: Snapshot) -> tuple[nx.MultiDiGraph, list[str]]:
+    """The filtered network for this request, and the words naming it (for the file name)."""
+    from .traversal_http import filters_from_request, resolve_place
+
+    place = request.args.get("place")
+    depth = _int_arg("depth", 1, MAX_DEPTH)
+    filters = filters_from_request(snap)
+    words: list[str] = []
+    iri = None
+    if place:
+        iri = resolve_place(snap, place)
+        words.append(snap.graph.nodes[iri].get("label_zh") or iri.rsplit("/", 1)[-1])
+        if depth:
+            words.append(f"d{depth}")
+    for name in ("kind", "domain", "province", "since", "until"):
+        words.extend(v for v in request.args.getlist(name) if v)
+    graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
+    return graph, words
+
+
+def _ascii_slug(words: list[str]) -> str:
+    text = "-".join(words)
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:80]
+
+
+def disposition(fmt: formats.Format, words: list[str]) -> str:
+    """``attachment`` (or ``inline`` for pictures/pages) with an ASCII and a UTF-8 file name."""
+    kind = "inline" if fmt.name in INLINE else "attachment"
+    base = "yrd-network"
+    ascii_name = "-".join(p for p in (base, _ascii_slug(words)) if p) + "." + fmt.extension
+    value = f'{kind}; filename="{ascii_name}"'
+    if words:
+        utf8_name = "-".join([base, *words])[:120] + "." + fmt.extension
+        value += "; filename*=UTF-8''" + quote(utf8_name, safe="")
+    return value
+
+
+@blueprint.route("/api/export")
+def export_network() -> Response:
+    try:
+        fmt = formats.negotiate(
+            formats.NETWORK, request.headers.get("Accept"), request.args.get("format")
+        )
+    except formats.NotAcceptable as err:
+        raise ApiError(406, str(err)) from None
+    graph, words = select(_snapshot())
+    title = " ".join(words) or "network"
+    body = fmt.render(graph, formats.RenderContext(title=title))
+    response = Response(stream_with_context(body), content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["Content-Disposition"] = disposition(fmt, words)
+    return response
+
+
+def _url(endpoint: str, **values: Any) -> str | None:
+    """A URL when another module's endpoint exists in this app, else ``None``."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return flask_url_for(endpoint, **values)
+
+
+def _page(template: str, mode: str) -> str:
+    passthrough = {k: v for k, v in request.args.items(multi=True) if k != "format"}
+    data_url = flask_url_for("export.export_network", format="d3", **passthrough)
+    place_url = _url("traversal.place", name="__NAME__")
+    config = {
+        "mode": mode,
+        "dataUrl": data_url,
+        "resolveUrl": _url("traversal.resolve"),
+        "placeUrl": place_url,
+        "exportUrl": flask_url_for("export.export_network"),
+        "query": request.query_string.decode("utf-8", "replace"),
+    }
+    filters = {k: v for k, v in request.args.items() if k != "format"}
+    return render_template(template, config_json=export.script_json(config), filters=filters)
+
+
+def nav_links() -> list[tuple[str, str]]:
+    """(endpoint, label) pairs for the site header (``extra_nav`` in base.html)."""
+    return [("export.explore", "Explore 网络"), ("export.map_view", "Map 地图")]
+
+
+@blueprint.route("/explore")
+def explore() -> str:
+    return _page("explore.html", "force")
+
+
+@blueprint.route("/map")
+def map_view() -> str:
+    return _page("map.html", "geo")
