@@ -22,11 +22,13 @@ import atexit
 import importlib
 import multiprocessing as mp
 import queue
+import shutil
 import signal
 import threading
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from . import formats
@@ -98,7 +100,7 @@ def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
 
 
 # -- worker side ------------------------------------------------------------------------------
-def _worker_main(conn: Any, config: Config, version: int, modules: list[str]) -> None:
+def _worker_main(conn: Any, config: Config, snapshot: str, modules: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the service's to handle
     for module in modules:  # formats registered outside kg.formats must exist here too
         try:
@@ -106,21 +108,25 @@ def _worker_main(conn: Any, config: Config, version: int, modules: list[str]) ->
         except Exception:  # noqa: BLE001 - a missing optional format must not kill the worker
             pass
     store: OxigraphStore | None = None
-    opened = -1
+    opened = ""
 
-    def reopen(wanted: int) -> OxigraphStore:
+    def reopen(path: str) -> OxigraphStore:
         nonlocal store, opened
         if store is not None:
-            store.close()
-            store = None
-        store = OxigraphStore(config, read_only=True)
-        opened = wanted
+            old, store = store, None
+            old.close()
+        store = OxigraphStore(replace(config, store=path), read_only=True)
+        opened = path
         return store
 
     try:
-        reopen(version)
+        reopen(snapshot)
     except Exception:  # noqa: BLE001 - retried on the first task
         store = None
+    try:
+        conn.send("ready")
+    except (OSError, EOFError):
+        return
     while True:
         try:
             message = conn.recv()
@@ -131,13 +137,11 @@ def _worker_main(conn: Any, config: Config, version: int, modules: list[str]) ->
         wanted, task = message
         try:
             current = store if store is not None and opened == wanted else reopen(wanted)
-            try:
-                reply: Any = execute(current, task)
-            except OSError:  # files compacted away under an old handle: reopen once
-                reply = execute(reopen(wanted), task)
+            reply: Any = execute(current, task)
         except ExecutionError as err:
             reply = err
         except Exception as err:  # noqa: BLE001 - report, keep serving
+            store = None
             reply = ExecutionError(500, f"query failed in the worker: {err}")
         try:
             conn.send(reply)
@@ -147,17 +151,25 @@ def _worker_main(conn: Any, config: Config, version: int, modules: list[str]) ->
 
 # -- service side -----------------------------------------------------------------------------
 class _Worker:
-    def __init__(self, ctx: Any, config: Config, version: int, modules: list[str]) -> None:
+    def __init__(self, ctx: Any, config: Config, snapshot: str, modules: list[str]) -> None:
         parent, child = ctx.Pipe()
         self.process = ctx.Process(
             target=_worker_main,
-            args=(child, config, version, modules),
+            args=(child, config, snapshot, modules),
             name="kg-query-worker",
             daemon=True,
         )
         self.process.start()
         child.close()
         self.conn = parent
+        self.snapshot = snapshot  # what it reads (or last read)
+
+    def wait_ready(self, timeout: float = 120.0) -> bool:
+        """Wait for the worker's imports and store opening (its first message)."""
+        try:
+            return self.conn.poll(timeout) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            return False
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -183,8 +195,25 @@ def _close_all() -> None:
         executor.close()
 
 
+def snapshots_dir(store_path: Path) -> Path:
+    """Where the service keeps the read-only checkpoints its query workers open."""
+    return store_path.parent / (store_path.name + ".snapshots")
+
+
+def latest_snapshot(store_path: Path) -> Path | None:
+    folder = snapshots_dir(store_path)
+    found = [p for p in folder.glob("v*") if p.is_dir() and p.name[1:].isdigit()]
+    return max(found, key=lambda p: int(p.name[1:])) if found else None
+
+
 class QueryExecutor:
-    """Runs queries with a timeout (worker processes) or in-thread (in-memory stores)."""
+    """Runs queries with a timeout (worker processes) or in-thread (in-memory stores).
+
+    Workers never open the live store (a read-only RocksDB handle races with the writer's
+    compactions). After each write the service publishes a checkpoint (``Store.backup``: hard
+    links, milliseconds) under ``<store>.snapshots/v<N>``; each task names the checkpoint to
+    read, a worker reopens when it changes, and checkpoints no worker reads any more are deleted.
+    """
 
     def __init__(self, store: GraphStore, config: Config) -> None:
         self.store = store
@@ -198,40 +227,75 @@ class QueryExecutor:
         )
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
+        self._busy: dict[_Worker, str] = {}
         self._lock = threading.Lock()
         self._closed = False
-        self._flushed_version = store.version
+        self._version = -1
+        self._snapshot = ""
         if self.inline:
             return
+        assert isinstance(store, OxigraphStore) and store.path is not None
         self._ctx = mp.get_context("spawn")  # never fork a process holding RocksDB threads
         self._modules = sorted(
             {f.render.__module__ for f in formats._REGISTRY} | {"kg.formats"}  # noqa: SLF001
         )
-        assert isinstance(store, OxigraphStore)
-        store.flush()
-        for _ in range(self.workers):
-            self._idle.put(self._spawn())
+        self._dir = snapshots_dir(store.path)
+        shutil.rmtree(self._dir, ignore_errors=True)  # leftovers of a previous run
+        self._dir.mkdir(parents=True)
+        self._serial = 0
+        self.publish()
+        starting = [self._spawn() for _ in range(self.workers)]
+        for worker in starting:  # ready before the service answers its first request
+            if worker.wait_ready():
+                self._idle.put(worker)
+            else:
+                self._discard(worker)
+                self._respawn()
         _EXECUTORS.add(self)
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._ctx, self.config, self._flushed_version, self._modules)
+        worker = _Worker(self._ctx, self.config, self._snapshot, self._modules)
         with self._lock:
             self._all.add(worker)
         return worker
 
+    def _respawn(self) -> None:
+        """Replace a killed worker in the background; it joins the pool once ready."""
+
+        def start() -> None:
+            while not self._closed:
+                worker = self._spawn()
+                if worker.wait_ready():
+                    self._idle.put(worker)
+                    return
+                self._discard(worker)
+                time.sleep(1)
+
+        threading.Thread(target=start, name="kg-respawn", daemon=True).start()
+
     def _discard(self, worker: _Worker) -> None:
         with self._lock:
             self._all.discard(worker)
+            self._busy.pop(worker, None)
         worker.kill()
 
-    def _published_version(self) -> int:
-        """The store version workers should read, flushing first so they can see it."""
-        version = self.store.version
+    def publish(self) -> str:
+        """Checkpoint the store if it changed since the last checkpoint; return the current one."""
+        if self.inline:
+            return ""
         with self._lock:
-            if version != self._flushed_version:
-                self.store.flush()  # type: ignore[attr-defined]
-                self._flushed_version = version
-            return self._flushed_version
+            version = self.store.version
+            if version == self._version and self._snapshot:
+                return self._snapshot
+            self._serial += 1
+            target = self._dir / f"v{self._serial}"
+            self.store.backup(target)  # type: ignore[attr-defined]
+            self._version, self._snapshot = version, str(target)
+            in_use = {self._snapshot, *self._busy.values()}
+        for old in self._dir.glob("v*"):
+            if str(old) not in in_use:
+                shutil.rmtree(old, ignore_errors=True)
+        return self._snapshot
 
     def run(self, task: QueryTask, timeout: float | None = None) -> QueryOutput:
         timeout = self.config.query_timeout_s if timeout is None else timeout
@@ -240,7 +304,7 @@ class QueryExecutor:
         if self._closed:
             raise ExecutionError(503, "the service is shutting down")
         started = time.monotonic()
-        version = self._published_version()
+        self.publish()
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
@@ -249,8 +313,11 @@ class QueryExecutor:
                 f"all {self.workers} query workers stayed busy for {timeout:g} s; try again later",
             ) from None
         healthy = False
+        with self._lock:  # the current checkpoint, pinned until this task is done
+            snapshot = self._snapshot
+            self._busy[worker] = snapshot
         try:
-            worker.conn.send((version, task))
+            worker.conn.send((snapshot, task))
             remaining = max(0.0, timeout - (time.monotonic() - started))
             if not worker.conn.poll(remaining):
                 raise ExecutionError(
@@ -265,11 +332,12 @@ class QueryExecutor:
             raise ExecutionError(503, "the query worker died (out of memory?); try again") from None
         finally:
             if healthy:
+                with self._lock:
+                    self._busy.pop(worker, None)
                 self._idle.put(worker)
             else:
                 self._discard(worker)
-                if not self._closed:
-                    self._idle.put(self._spawn())
+                self._respawn()
         if isinstance(reply, ExecutionError):
             raise reply
         return reply
@@ -283,6 +351,8 @@ class QueryExecutor:
             self._all.clear()
         for worker in workers:
             worker.stop()
+        if not self.inline:
+            shutil.rmtree(self._dir, ignore_errors=True)
 
 
 def executor_for(services: Any) -> QueryExecutor:

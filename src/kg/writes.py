@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 
 import pyoxigraph as ox
@@ -38,8 +39,9 @@ class WriteRejected(ValidationFailed):
 class Writer:
     """Serialises writes on one store; validates each against the shapes before committing."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, on_commit: Callable[[], object] | None = None) -> None:
         self.store = store
+        self.on_commit = on_commit
         self.config = store.config
         self.lock = threading.Lock()
         self._shapes = validation.shapes_graph(self.config.data_dirs, self.config.base_iri)
@@ -80,6 +82,8 @@ class Writer:
         flush = getattr(self.store, "flush", None)
         if flush is not None:
             flush()
+        if self.on_commit is not None:
+            self.on_commit()  # e.g. publish a checkpoint for the query workers
 
     # -- Graph Store Protocol ------------------------------------------------------------------
     def graph_exists(self, graph: Graph) -> bool:

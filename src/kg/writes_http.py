@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from . import guard
+from .executor import executor_for
 from .http_common import ApiError, render_result, services
 from .store import STAGING_PREFIX, LoadError, QueryError, rdf_format_for_media_type
 from .writes import Graph, Writer, WriteRejected
@@ -35,7 +36,8 @@ def writer() -> Writer:
     svc = services()
     found = svc.extras.get("writer")
     if found is None:
-        found = svc.extras.setdefault("writer", Writer(svc.store))
+        publish = executor_for(svc).publish
+        found = svc.extras.setdefault("writer", Writer(svc.store, on_commit=publish))
     return found
 
 
