@@ -301,6 +301,9 @@ def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
     Works while `kg serve` runs: the store is then opened read-only and the snapshot holds
     every write the service has acknowledged. Restore with `kg restore TARGET --store PATH`.
     """
+    import shutil
+
+    from .executor import latest_snapshot
     from .store import OxigraphStore, open_store
 
     if target.exists() and any(target.iterdir()):
@@ -310,7 +313,14 @@ def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
         raise click.ClickException(f"no store at {config.store}")
     try:
         store = open_store(config)
-    except StoreError:  # held by a running service: its flushed state is what it acknowledged
+    except StoreError:
+        # Held by a running service. It publishes a checkpoint (immutable) after every write
+        # for its query workers: copying the latest one holds every acknowledged write.
+        snapshot = latest_snapshot(Path(config.store))
+        if snapshot is not None:
+            shutil.copytree(snapshot, target, dirs_exist_ok=True)
+            click.echo(f"backed up {config.store} (live, {snapshot.name}) to {target}", err=True)
+            return
         store = _open(config, read_only=True)
     try:
         if not isinstance(store, OxigraphStore):
@@ -373,6 +383,89 @@ def stats(as_json: bool, store_path: str | None, base_iri: str | None) -> None:
         click.echo(f"  {n:>8,}  {cls}")
 
 
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    default="graphml",
+    show_default=True,
+    help="graphml, gexf, cyjs, d3, dot, geojson, svg, png or html.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File.")
+@click.option("--place", help="Only the neighbourhood of this place (name or IRI).")
+@click.option("--depth", type=click.IntRange(1, 4), default=None, help="Hops around --place.")
+@click.option("--kind", multiple=True, help="Relation kind (repeatable): pairing, park…")
+@click.option("--domain", help="Co-operation domain: IRI, slug or label.")
+@click.option("--province", help="Only places in this province-level unit.")
+@click.option("--since", type=int)
+@click.option("--until", type=int)
+@store_option
+@base_option
+def export_network(
+    fmt: str,
+    output: Path | None,
+    place: str | None,
+    depth: int | None,
+    kind: tuple[str, ...],
+    domain: str | None,
+    province: str | None,
+    since: int | None,
+    until: int | None,
+    store_path: str | None,
+    base_iri: str | None,
+) -> None:
+    """Export the co-operation network (or a filtered part) as a graph file, map or picture."""
+    from . import (
+        export,  # noqa: F401  (registers the network formats)
+        resolver,
+        traversal,
+    )
+    from .projection import Projection
+
+    chosen = formats.by_name(formats.NETWORK, fmt)
+    if chosen is None:
+        names = ", ".join(f.name for f in formats.formats_for(formats.NETWORK))
+        raise click.ClickException(f"unknown export format {fmt!r}; use one of: {names}")
+    if output is None and not chosen.charset and sys.stdout.isatty():
+        raise click.ClickException(f"{chosen.name} is binary: give -o FILE or redirect stdout")
+    config = _config(store_path, base_iri)
+    store = _open(config, read_only=_exists(config))
+    try:
+        snap = Projection(store).snapshot()
+        iri = resolver.resolve(snap, place) if place else None
+        filters = traversal.make_filters(
+            snap,
+            kinds=list(kind) or None,
+            domain=domain,
+            since=since,
+            until=until,
+            province=resolver.resolve(snap, province) if province else None,
+        )
+        graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
+        ctx = formats.RenderContext(title=" ".join(x for x in (place, *kind, domain) if x))
+        if output:
+            tmp = output.with_name(output.name + ".part")
+            with open(tmp, "wb") as handle:
+                for chunk in chosen.render(graph, ctx):
+                    handle.write(chunk)
+            tmp.replace(output)
+            click.echo(
+                f"wrote {output}: {graph.number_of_nodes()} places, "
+                f"{graph.number_of_edges()} relations ({chosen.name})",
+                err=True,
+            )
+        else:
+            for chunk in chosen.render(graph, ctx):
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
+    except (resolver.ResolveError, traversal.UnknownDomain) as err:
+        raise click.ClickException(str(err)) from None
+    except (StoreError, OSError) as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        store.close()
+
+
 from .cli_traversal import COMMANDS as _TRAVERSAL_COMMANDS  # noqa: E402
 
 for _command in _TRAVERSAL_COMMANDS:
@@ -380,7 +473,11 @@ for _command in _TRAVERSAL_COMMANDS:
 
 
 def main() -> None:
-    cli(prog_name="kg")
+    try:
+        cli(prog_name="kg")
+    except StoreError as err:  # e.g. a remote engine that went down mid-command: one line
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
