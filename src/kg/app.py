@@ -11,7 +11,7 @@ from .config import Config
 from .http_common import ApiError, Services, error_response
 from .named_queries import load_named_queries
 from .projection import Projection
-from .store import GraphStore, open_store
+from .store import GraphStore, StoreUnavailable, open_store
 from .void import Describer
 
 
@@ -64,6 +64,10 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
     @app.errorhandler(ApiError)
     def api_error(err: ApiError) -> Response:
         return error_response(err.status, err.message, **err.details)
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(err: StoreUnavailable) -> Response:  # remote engine down/slow: 502/504
+        return error_response(err.status, str(err))
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException) -> Response:

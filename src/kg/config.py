@@ -53,6 +53,18 @@ class Config:
     outbound_allow: tuple[str, ...] = ()
     #: Origins allowed to call the read endpoints from a browser ("*" = any).
     cors_origins: tuple[str, ...] = ("*",)
+    # -- a remote SPARQL engine (``store="sparql+http://host:8890/sparql"``; README "Scaling out")
+    #: SPARQL 1.1 Update endpoint (default: the query URL).
+    update_url: str | None = None
+    #: Graph Store HTTP Protocol endpoint for bulk loads (default: INSERT DATA batches).
+    graph_store_url: str | None = None
+    remote_user: str | None = None
+    remote_password: str | None = field(default=None, repr=False)
+    #: "digest" or "basic" HTTP authentication when a user is set.
+    remote_auth: str = "digest"
+    #: "auto" (from the Server header), "virtuoso" or "sparql11".
+    remote_dialect: str = "auto"
+    remote_connect_timeout_s: float = 5.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Config:
@@ -81,6 +93,16 @@ class Config:
             values["outbound_allow"] = _csv(env["KG_OUTBOUND_ALLOW"])
         if "KG_CORS_ORIGINS" in env:
             values["cors_origins"] = _csv(env["KG_CORS_ORIGINS"])
+        for key, name in (
+            ("update_url", "KG_UPDATE_URL"),
+            ("graph_store_url", "KG_GRAPH_STORE_URL"),
+            ("remote_user", "KG_REMOTE_USER"),
+            ("remote_password", "KG_REMOTE_PASSWORD"),
+            ("remote_auth", "KG_REMOTE_AUTH"),
+            ("remote_dialect", "KG_REMOTE_DIALECT"),
+        ):
+            if env.get(name):
+                values[key] = env[name]
         values.update({k: v for k, v in overrides.items() if v is not None})
         config = cls(**values)  # type: ignore[arg-type]
         if not config.base_iri.endswith(("/", "#")):

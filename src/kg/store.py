@@ -57,6 +57,14 @@ class QueryError(StoreError):
     """A malformed query or update; the message carries the parser's position."""
 
 
+class StoreUnavailable(StoreError):
+    """A remote engine that is down, too slow or broken: HTTP 502/504 (``status``), not 500."""
+
+    def __init__(self, message: str, *, status: int = 502) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 def rdf_format_for(path: Path | str) -> ox.RdfFormat:
     suffix = Path(path).suffix.lower()
     try:
@@ -390,6 +398,10 @@ class OxigraphStore(GraphStore):
 
 def open_store(config: Config, *, read_only: bool = False) -> GraphStore:
     """The one place a backend is chosen from configuration."""
+    if config.store.startswith("sparql+"):  # a remote SPARQL 1.1 engine: kg.remote_store
+        from .remote_store import SparqlProtocolStore
+
+        return SparqlProtocolStore(config, read_only=read_only)
     return OxigraphStore(config, read_only=read_only)
 
 
