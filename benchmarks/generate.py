@@ -69,7 +69,9 @@ PARK_TYPES = (
     "InnovationPilotPark", "FeaturedPark", "SouthNorthCoBuiltPark",
     "CrossProvinceCooperationPark", "InterDistrictCooperationZone", "IndustryLinkageZone",
 )  # fmt: skip
-INDUSTRIES = ("装备制造", "新材料", "电子信息", "生物医药", "新能源", "纺织服装", "食品加工", "现代物流")
+INDUSTRIES = (
+    "装备制造", "新材料", "电子信息", "生物医药", "新能源", "纺织服装", "食品加工", "现代物流",
+)  # fmt: skip
 #: (class, IRI prefix, share of the non-park relations, label word)
 RELATION_KINDS = (
     ("Pairing", "pairing", 0.50, "结对帮扶"),
@@ -121,6 +123,7 @@ class Place:
 
 @dataclass
 class World:
+    country: Place | None = None
     provinces: list[Place] = field(default_factory=list)
     cities: list[Place] = field(default_factory=list)
     counties: list[Place] = field(default_factory=list)
@@ -145,20 +148,38 @@ def dec(x: float) -> str:
 
 def build_world(counts: Counts, rng: random.Random) -> World:
     world = World()
+    # a synthetic country on top, so that no synthetic unit claims to be part of a real one
+    world.country = Place(
+        "place:syn-country", "Country", 0, None, "合成国家", "Synthetic country", 31.0, 118.0
+    )
     for i in range(1, counts.provinces + 1):
         lat, lon = 28.0 + rng.random() * 6, 115.0 + rng.random() * 7
         world.provinces.append(
-            Place(f"place:syn-p{i:02d}", "Province", i - 1, None, f"合成省{i:02d}",
-                  f"Synthetic province {i:02d}", lat, lon, level="ProvinceLevel")  # fmt: skip
+            Place(
+                f"place:syn-p{i:02d}",
+                "Province",
+                i - 1,
+                world.country.iri,
+                f"合成省{i:02d}",
+                f"Synthetic province {i:02d}",
+                lat,
+                lon,
+                level="ProvinceLevel",
+            )  # fmt: skip
         )
     for i in range(1, counts.cities + 1):
         prov = (i - 1) % counts.provinces
         parent = world.provinces[prov]
         world.cities.append(
             Place(
-                f"place:syn-c{i:04d}", "PrefectureLevelCity", prov, parent.iri,
-                f"合成城市{i:04d}", f"Synthetic city {i:04d}",
-                parent.lat + rng.uniform(-1, 1), parent.lon + rng.uniform(-1, 1),
+                f"place:syn-c{i:04d}",
+                "PrefectureLevelCity",
+                prov,
+                parent.iri,
+                f"合成城市{i:04d}",
+                f"Synthetic city {i:04d}",
+                parent.lat + rng.uniform(-1, 1),
+                parent.lon + rng.uniform(-1, 1),
                 # a few hub cities, a long tail: partner counts are skewed as in real networks
                 weight=1.0 / math.sqrt(i),
             )  # fmt: skip
@@ -169,9 +190,14 @@ def build_world(counts: Counts, rng: random.Random) -> World:
         word, en = ("区", "district") if cls == "District" else ("县", "county")
         world.counties.append(
             Place(
-                f"place:syn-k{i:05d}", cls, city.province, city.iri,
-                f"合成{word}{i:05d}", f"Synthetic {en} {i:05d}",
-                city.lat + rng.uniform(-0.3, 0.3), city.lon + rng.uniform(-0.3, 0.3),
+                f"place:syn-k{i:05d}",
+                cls,
+                city.province,
+                city.iri,
+                f"合成{word}{i:05d}",
+                f"Synthetic {en} {i:05d}",
+                city.lat + rng.uniform(-0.3, 0.3),
+                city.lon + rng.uniform(-0.3, 0.3),
                 weight=0.3 / math.sqrt(1 + i / 10),
                 level="CountyLevel" if cls == "County" else "DistrictLevel",
             )  # fmt: skip
@@ -218,6 +244,8 @@ def generate(scale: float, seed: int = 20240601) -> Iterator[str]:
             f"source:syn-s{i:05d} a yrd:Source ;\n"
             f"    dcterms:title {lit(f'合成来源{i:05d}', 'zh-Hans')} , "
             f"{lit(f'Synthetic source {i:05d}', 'en')} ;\n"
+            # the shapes want a seed-file name; 999_… names no real seed (they are 000–004)
+            f"    yrd:seedFile {lit(f'999_{i:016x}.txt')} ;\n"
             f"    rdfs:comment {SYN_NOTE} .\n"
         )
     for i in range(1, SCHEMES + 1):
@@ -229,7 +257,7 @@ def generate(scale: float, seed: int = 20240601) -> Iterator[str]:
             f"    yrd:startYear {year(start)} ;\n"
             f"    rdfs:comment {SYN_NOTE} .\n"
         )
-    for p in world.provinces + world.cities + world.counties:
+    for p in [world.country, *world.provinces, *world.cities, *world.counties]:
         yield place_block(p)
 
     places = world.cities + world.counties
@@ -262,7 +290,8 @@ def generate(scale: float, seed: int = 20240601) -> Iterator[str]:
         zh = f"合成园区{i:05d}"
         batch.append(
             f"park:syn-{i:05d} a yrd:Park ;\n"
-            f"    rdfs:label {lit(zh, 'zh-Hans')} , {lit(f'Synthetic park {i:05d}', 'en')} ;\n"
+            f"    rdfs:label {lit(zh, 'zh-Hans')} , {lit(zh.replace('园', '園'), 'zh-Hant')} , "
+            f"{lit(f'Synthetic park {i:05d}', 'en')} ;\n"
             f"    yrd:party {partner.iri} , {host.iri} ;\n"
             f"    yrd:assistingParty {partner.iri} ; yrd:assistedParty {host.iri} ;\n"
             f"    yrd:hostPlace {host.iri} ; yrd:parkType yrd:{ptype} ;\n"
@@ -301,9 +330,7 @@ def generate(scale: float, seed: int = 20240601) -> Iterator[str]:
             f"{prefix}:{local} a yrd:{cls} ;\n"
             f"    rdfs:label {lit(f'{a.zh}–{b.zh}{word}', 'zh-Hans')} , "
             f"{lit(f'Synthetic {cls} {n:06d}', 'en')} ;\n"
-            f"    yrd:party {a.iri} , {b.iri} ;\n"
-            + roles
-            + f"    yrd:level yrd:{level} ;\n"
+            f"    yrd:party {a.iri} , {b.iri} ;\n" + roles + f"    yrd:level yrd:{level} ;\n"
             f"    yrd:scheme scheme:syn-scheme{1 + (start + n) % SCHEMES:02d} ;\n"
             f"    yrd:domain {' , '.join('domain:' + d for d in doms)} ;\n"
             f"    yrd:startYear {year(start)} ;\n"

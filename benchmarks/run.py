@@ -1,0 +1,830 @@
+"""Side-by-side benchmark of the service on the synthetic graph (see benchmarks/README.md).
+
+    python benchmarks/run.py --scales 1,10,100 --reps 50
+    python benchmarks/run.py --quick                      # smallest scale, few reps (CI smoke)
+
+For each scale it generates ``var/bench/syn-xSCALE.ttl`` (if missing), then measures, on the
+same data and the same queries:
+
+* load: ``kg load`` (the real CLI, in a subprocess, into a fresh on-disk store that already holds
+  the ontology and the bundled graph) vs. raw ``pyoxigraph.Store.bulk_load`` of the same file;
+* every named query (``queries/*.rq``) and partners / path / neighbourhood calls: raw in-process
+  pyoxigraph (read-only handle on the same store; the time includes reading every row) vs. the
+  HTTP endpoint of a real spawned ``kg serve`` (one client, keep-alive ``requests.Session``) vs.
+  rdflib's in-memory SPARQL on the smallest scale only (the "rdflib slice");
+* the projection build (cold, in-process) — what happens after every write;
+* export of the whole network to GEXF and GeoJSON (``/api/export`` when the server has it, else
+  networkx ``write_gexf`` on the projection);
+* peak RSS of the server process and of its query workers.
+
+Timings are medians (p50) and 99th percentiles over ``--reps`` repetitions after warm-up; the
+machine is shared, so compare medians. Results go to ``benchmarks/results/<stamp>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import requests
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+from kg.config import Config  # noqa: E402
+from kg.named_queries import load_named_queries  # noqa: E402
+
+RESULTS = HERE / "results"
+TOKEN = "bench-token"
+SPARQL_JSON = "application/sparql-results+json"
+
+# -- small helpers -----------------------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def timeit(fn: Callable[[], Any], reps: int, warmup: int, budget_s: float = 120.0) -> dict:
+    """p50/p99 in ms; stops early (and says so) when a call is so slow the budget runs out."""
+    for _ in range(warmup):
+        fn()
+    times: list[float] = []
+    started = time.perf_counter()
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+        if time.perf_counter() - started > budget_s and len(times) >= 3:
+            break
+    return {
+        "p50_ms": round(statistics.median(times), 3),
+        "p99_ms": round(percentile(times, 0.99), 3),
+        "min_ms": round(min(times), 3),
+        "n": len(times),
+    }
+
+
+def rss_mb(pid: int) -> dict[str, float]:
+    """Current and peak (VmHWM) resident memory of a process, from /proc (Linux)."""
+    out = {"rss_mb": float("nan"), "peak_mb": float("nan")}
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return out
+    for key, name in (("VmRSS", "rss_mb"), ("VmHWM", "peak_mb")):
+        match = re.search(rf"^{key}:\s+(\d+) kB", text, re.M)
+        if match:
+            out[name] = round(int(match.group(1)) / 1024, 1)
+    return out
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        import psutil
+
+        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+    except Exception:  # noqa: BLE001 - psutil is optional: fall back to /proc
+        kids = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                if re.search(rf"^PPid:\s+{pid}$", status.read_text(), re.M):
+                    kids.append(int(status.parent.name))
+            except OSError:
+                continue
+        return kids
+
+
+class RssSampler:
+    """Samples the RSS of a process tree while a block runs; ``peak_mb`` above the baseline."""
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        self.pid, self.interval = pid, interval
+        self.peak = 0.0
+        self._stop = threading.Event()
+
+    def _total(self) -> float:
+        return sum(rss_mb(p)["rss_mb"] for p in [self.pid]) or 0.0
+
+    def __enter__(self) -> RssSampler:
+        self.baseline = self._total()
+        self.peak = self.baseline
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._total())
+            time.sleep(self.interval)
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._total())
+
+    @property
+    def delta_mb(self) -> float:
+        return round(self.peak - self.baseline, 1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+    )
+
+
+# -- the service -------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, store: Path, log_path: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "serve", "--store", str(store)]
+            + ["--port", str(self.port)],
+            stdout=open(log_path, "wb"),  # noqa: SIM115 - the child owns it
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "KG_WRITE_TOKEN": TOKEN},
+            cwd=REPO,
+        )
+        self.session = requests.Session()
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kg serve exited early:\n{log_path.read_text()}")
+            try:
+                if self.session.get(self.url + "/sparql", params={"query": "ASK {}"}).ok:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"kg serve did not come up:\n{log_path.read_text()}")
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        response = self.session.get(self.url + path, **kwargs)
+        response.raise_for_status()
+        return response
+
+    def memory(self) -> dict[str, Any]:
+        workers = [rss_mb(p) for p in children_of(self.process.pid)]
+        main = rss_mb(self.process.pid)
+        return {
+            "server_rss_mb": main["rss_mb"],
+            "server_peak_mb": main["peak_mb"],
+            "workers": len(workers),
+            "workers_peak_mb": [w["peak_mb"] for w in workers],
+        }
+
+    def stop(self) -> None:
+        self.session.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# -- what is measured ----------------------------------------------------------------------------
+
+
+def count_triples(path: Path, base: str) -> int:
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base)
+    return len(store)
+
+
+RAW_LOAD = """
+import sys, time, pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+t0 = time.perf_counter()
+store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.TURTLE, base_iri=sys.argv[3],
+                to_graph=ox.NamedNode(sys.argv[3] + "graph/bench"))
+store.flush()
+print(time.perf_counter() - t0, len(store))
+"""
+
+
+def measure_load(data: Path, workdir: Path, base: str) -> tuple[dict[str, Any], Path]:
+    """``kg load`` into a fresh store holding the bundled graph, vs. raw bulk_load."""
+    store = workdir / "store"
+    shutil.rmtree(store, ignore_errors=True)
+    bundled = [d for d in ("ontology", "graph_data") if (REPO / d).is_dir()]
+    done = kg("load", "--store", str(store), *bundled)
+    if done.returncode != 0:  # the bundled data is being edited by others: the ontology suffices
+        log(f"  bundled graph did not load ({done.stderr.strip()[-200:]}); using ontology/ only")
+        shutil.rmtree(store, ignore_errors=True)
+        done = kg("load", "--store", str(store), "ontology")
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr)
+    log(f"  kg load {data.name} ({data.stat().st_size / 1e6:.0f} MB) …")
+    t0 = time.perf_counter()
+    done = kg("load", "--store", str(store), str(data))
+    wall = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    pattern = r"loaded .*?, ([\d,]+) triples, ([\d,]+) inferred, in ([\d.]+) s"
+    match = re.search(pattern, done.stdout)
+    triples = int(match.group(1).replace(",", "")) if match else 0
+    inferred = int(match.group(2).replace(",", "")) if match else 0
+    kg_seconds = float(match.group(3)) if match else wall
+    log(f"  raw bulk_load {data.name} …")
+    raw_dir = workdir / "raw-store"
+    shutil.rmtree(raw_dir, ignore_errors=True)
+    raw = subprocess.run(
+        [sys.executable, "-c", RAW_LOAD, str(raw_dir), str(data), base],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    raw_seconds, raw_triples = raw.stdout.split()
+    shutil.rmtree(raw_dir, ignore_errors=True)
+    raw_rate = int(raw_triples) / float(raw_seconds)
+    kg_rate = triples / kg_seconds
+    return {
+        "triples": triples,
+        "inferred": inferred,
+        "validated": "validation skipped" not in done.stdout,
+        "kg_load_s": round(kg_seconds, 2),
+        "kg_load_wall_s": round(wall, 2),
+        "kg_triples_per_s": round(kg_rate),
+        "raw_bulk_load_s": round(float(raw_seconds), 2),
+        "raw_triples_per_s": round(raw_rate),
+        "kg_vs_raw": round(kg_rate / raw_rate, 3),
+    }, store
+
+
+def raw_store(store: Path) -> tuple[ox.Store, dict[str, Any]]:
+    config = Config(store=str(store))
+    handle = ox.Store.read_only(str(store))
+    kwargs = {
+        "base_iri": config.base_iri,
+        "prefixes": config.prefixes(),
+        "use_default_graph_as_union": True,
+    }
+    return handle, kwargs
+
+
+def consume(result: Any) -> int:
+    """Read every value of a result, as a client of the store would."""
+    n = 0
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        for solution in result:
+            for name in names:
+                solution[name]
+            n += 1
+    elif isinstance(result, ox.QueryBoolean):
+        n = int(bool(result))
+    else:
+        for _triple in result:
+            n += 1
+    return n
+
+
+def bench_bindings(query: Any, base: str, places: dict[str, str]) -> dict[str, str]:
+    """Defaults of the named query, with place parameters pointed at synthetic places."""
+    params: dict[str, str] = {}
+    for p in query.parameters:
+        value = p.default or ""
+        if p.type == "iri" and "id/place/" in value:
+            other = "far" if params else "hub"  # a second place parameter gets another place
+            if any(v == places["hub"] for v in params.values()):
+                other = "far"
+            value = places[other]
+        params[p.name] = value
+    return params
+
+
+PARTNERS_SPARQL = """
+SELECT ?partner ?rel ?cls WHERE {
+  ?rel yrd:party $place , ?partner ; a ?cls .
+  ?cls rdfs:subClassOf* yrd:CooperationRelation .
+  FILTER(?partner != $place)
+}"""
+
+NEIGHBOURS_SPARQL = """
+SELECT DISTINCT ?from ?to WHERE {
+  VALUES ?from { %s }
+  ?rel yrd:party ?from , ?to . FILTER(?from != ?to)
+}"""
+
+
+def raw_path(run: Callable[[str], Any], source: str, target: str, max_hops: int = 6) -> int:
+    """Breadth-first search in SPARQL, one query per level: what a client without the
+    projection would do. Returns the hop count (or -1)."""
+    seen, frontier = {source}, [source]
+    for hop in range(1, max_hops + 1):
+        values = " ".join(f"<{f}>" for f in frontier)
+        nxt = []
+        for row in run(NEIGHBOURS_SPARQL % values):
+            node = row["to"].value if hasattr(row["to"], "value") else str(row["to"])
+            if node == target:
+                return hop
+            if node not in seen:
+                seen.add(node)
+                nxt.append(node)
+        if not nxt:
+            return -1
+        frontier = nxt
+    return -1
+
+
+def rdflib_dataset(handle: ox.Store) -> Any:
+    """Everything the store holds (bundled graph, synthetic graph, inferences) in rdflib."""
+    import io
+
+    import rdflib
+
+    buffer = io.BytesIO()
+    handle.dump(buffer, ox.RdfFormat.N_QUADS)
+    dataset = rdflib.Dataset(default_union=True)
+    dataset.parse(data=buffer.getvalue(), format="nquads")
+    return dataset
+
+
+def to_rdflib(term: Any) -> Any:
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    return rdflib.BNode(term.value)
+
+
+def measure_scale(scale: float, args: argparse.Namespace, with_rdflib: bool) -> dict[str, Any]:
+    base = Config().base_iri
+    workdir = args.workdir / f"x{scale:g}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    data = args.workdir / f"syn-x{scale:g}.ttl"
+    if not data.exists():
+        log(f"generating scale {scale:g} …")
+        generate.write(scale, data, quiet=True)
+    size_mb = round(data.stat().st_size / 1e6, 1)
+    out: dict[str, Any] = {"scale": scale, "file": data.name, "file_mb": size_mb}
+    places = {k: base + v for k, v in generate.bench_places(scale).items()}
+    out["places"] = places
+
+    log(f"scale {scale:g}: load")
+    out["load"], store = measure_load(data, workdir, base)
+    log(
+        f"  kg load {out['load']['kg_triples_per_s']:,} triples/s, raw bulk_load "
+        f"{out['load']['raw_triples_per_s']:,} triples/s"
+    )
+
+    log(f"scale {scale:g}: starting kg serve")
+    server = Server(store, workdir / "server.log")
+    try:
+        out["server_memory_idle"] = server.memory()
+        t0 = time.perf_counter()
+        summary = server.get("/api/graph").json()
+        out["projection"] = {
+            "first_request_s": round(time.perf_counter() - t0, 2),
+            "places": summary.get("places"),
+            "edges": summary.get("edges"),
+            "relations": summary.get("relations"),
+        }
+        log(f"  first /api request (projection build) {out['projection']['first_request_s']} s")
+
+        handle, kwargs = raw_store(store)
+        out["store_triples"] = len(handle)
+
+        def raw_select(text: str, bindings: dict[str, Any] | None = None) -> list[Any]:
+            subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+            return list(handle.query(text, substitutions=subs, **kwargs))
+
+        rdf = None
+        if with_rdflib:
+            log("  rdflib slice: the whole store at this scale, parsed into an rdflib Dataset …")
+            t0 = time.perf_counter()
+            rdf = rdflib_dataset(handle)
+            out["rdflib_slice"] = {
+                "what": f"the whole store at scale {scale:g} (all graphs, N-Quads dump)",
+                "quads": len(handle),
+                "parse_s": round(time.perf_counter() - t0, 2),
+            }
+        prefixes = Config().prefixes()
+
+        def rdflib_run(text: str, bindings: dict[str, Any] | None = None) -> int:
+            result = rdf.query(
+                text,
+                initNs=prefixes,
+                base=base,
+                initBindings={k: to_rdflib(v) for k, v in (bindings or {}).items()},
+            )
+            return len(list(result)) if result.type != "ASK" else int(result.askAnswer)
+
+        reps, warmup = args.reps, args.warmup
+        # -- named queries -------------------------------------------------------------------
+        named: dict[str, Any] = {}
+        for name, query in load_named_queries(REPO / "queries").items():
+            params = bench_bindings(query, base, generate.bench_places(scale))
+            bindings = query.bindings(params, base)
+            subs = {ox.Variable(k): v for k, v in bindings.items()}
+            log(f"  named query {name} …")
+            entry: dict[str, Any] = {"params": params}
+            try:
+                entry["rows"] = consume(handle.query(query.text, substitutions=subs, **kwargs))
+                entry["raw"] = timeit(
+                    lambda q=query, s=subs: consume(
+                        handle.query(q.text, substitutions=s, **kwargs)
+                    ),
+                    reps,
+                    warmup,
+                )
+                entry["http"] = timeit(
+                    lambda n=name, p=params: (
+                        server.get(
+                            f"/queries/{n}", params=p, headers={"Accept": SPARQL_JSON}
+                        ).content
+                    ),
+                    reps,
+                    warmup,
+                )
+                if rdf is not None:
+                    entry["rdflib"] = timeit(
+                        lambda q=query, b=bindings: rdflib_run(q.text, b),
+                        reps,
+                        min(warmup, 1),
+                        budget_s=30,
+                    )
+            except Exception as err:  # noqa: BLE001 - a query written for the real data may fail
+                entry["error"] = f"{type(err).__name__}: {err}"[:300]
+                log(f"    failed: {entry['error']}")
+            named[name] = entry
+        out["named_queries"] = named
+
+        # -- traversal -------------------------------------------------------------------------
+        traversal: dict[str, Any] = {}
+        hub, city, far = places["hub"], places["city"], places["far"]
+        place_node = ox.NamedNode(city)
+        calls: dict[str, dict[str, Callable[[], Any]]] = {
+            "partners": {
+                "http": lambda: server.get(f"/api/places/{city}/partners").content,
+                "raw": lambda: raw_select(PARTNERS_SPARQL, {"place": place_node}),
+            },
+            "path": {
+                "http": lambda: server.get("/api/path", params={"from": far, "to": city}).content,
+                "raw": lambda: raw_path(lambda t: raw_select(t), far, city),
+            },
+            "neighbourhood": {
+                "http": lambda: server.get(f"/api/places/{city}/neighbourhood").content,
+                "raw": lambda: raw_select(NEIGHBOURS_SPARQL % f"<{city}>"),
+            },
+        }
+        if rdf is not None:
+            calls["partners"]["rdflib"] = lambda: rdflib_run(PARTNERS_SPARQL, {"place": place_node})
+            calls["neighbourhood"]["rdflib"] = lambda: rdflib_run(NEIGHBOURS_SPARQL % f"<{city}>")
+
+            def rdflib_rows(text: str) -> list[Any]:
+                return list(rdf.query(text, initNs=prefixes, base=base))
+
+            calls["path"]["rdflib"] = lambda: raw_path(rdflib_rows, far, city)
+        for call, ways in calls.items():
+            log(f"  {call} …")
+            traversal[call] = {}
+            for way, fn in ways.items():
+                budget = 30 if way == "rdflib" else 120
+                traversal[call][way] = timeit(fn, reps, min(warmup, 2), budget_s=budget)
+        partners = server.get(f"/api/places/{city}/partners").json()
+        hub_partners = server.get(f"/api/places/{hub}/partners").json()
+        path = server.get("/api/path", params={"from": far, "to": city}).json()
+        traversal["answer_sizes"] = {
+            "partners_of_city": partners.get("count"),
+            "partners_of_hub": hub_partners.get("count"),
+            "path_length": path.get("length"),
+        }
+        traversal["partners_hub"] = {
+            "http": timeit(
+                lambda: server.get(f"/api/places/{hub}/partners").content,
+                max(5, reps // 5),
+                1,
+            )
+        }
+        out["traversal"] = traversal
+
+        # -- projection build in-process: the cost every write pays -----------------------------
+        log("  projection build in-process …")
+        out["projection"].update(measure_projection(store, args))
+
+        # -- export --------------------------------------------------------------------------
+        log("  export …")
+        out["export"] = measure_export(server, store)
+        out["server_memory"] = server.memory()
+        log(
+            f"  server peak RSS {out['server_memory']['server_peak_mb']} MB, "
+            f"workers {out['server_memory']['workers_peak_mb']}"
+        )
+    finally:
+        server.stop()
+    if not args.keep:
+        shutil.rmtree(store, ignore_errors=True)
+    return out
+
+
+PROJECTION_BUILD = """
+import json, sys, time, gc
+from kg.config import Config
+from kg.store import OxigraphStore
+from kg.projection import build_snapshot
+store = OxigraphStore(Config(store=sys.argv[1]), read_only=True)
+times = []
+for _ in range(int(sys.argv[2])):
+    gc.collect()
+    t0 = time.perf_counter()
+    snap = build_snapshot(store, 0)
+    times.append(time.perf_counter() - t0)
+    del snap
+print(json.dumps(times))
+"""
+
+
+def measure_projection(store: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """``build_snapshot`` timed in a fresh process (read-only handle on the served store)."""
+    reps = 1 if args.quick else 3
+    done = subprocess.run(
+        [sys.executable, "-c", PROJECTION_BUILD, str(store), str(reps)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    if done.returncode != 0:
+        return {"build_error": done.stderr[-400:]}
+    times = json.loads(done.stdout)
+    return {"build_s_p50": round(statistics.median(times), 3), "build_runs": len(times)}
+
+
+GEXF_FALLBACK = """
+import json, sys, time, io
+import networkx as nx
+from kg.config import Config
+from kg.store import OxigraphStore
+from kg.projection import build_snapshot
+snap = build_snapshot(OxigraphStore(Config(store=sys.argv[1]), read_only=True), 0)
+def plain(d):
+    return {k: v for k, v in d.items() if isinstance(v, (str, int, float))}
+graph = nx.MultiDiGraph()
+graph.add_nodes_from((n, plain(d)) for n, d in snap.graph.nodes(data=True))
+graph.add_edges_from((u, v, k, plain(d)) for u, v, k, d in snap.graph.edges(keys=True, data=True))
+t0 = time.perf_counter()
+buf = io.BytesIO()
+nx.write_gexf(graph, buf)
+print(json.dumps({"seconds": time.perf_counter() - t0, "bytes": buf.tell()}))
+"""
+
+
+def measure_export(server: Server, store: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for fmt in ("gexf", "geojson"):
+        try:
+            with RssSampler(server.process.pid) as sampler:
+                t0 = time.perf_counter()
+                response = server.session.get(
+                    server.url + "/api/export", params={"format": fmt}, stream=True, timeout=1800
+                )
+                size = sum(len(c) for c in response.iter_content(1 << 20))
+                seconds = time.perf_counter() - t0
+            if response.status_code == 200:
+                out[fmt] = {
+                    "method": "GET /api/export",
+                    "seconds": round(seconds, 2),
+                    "bytes": size,
+                    "server_rss_growth_mb": sampler.delta_mb,
+                }
+                continue
+            out[fmt] = {"method": "GET /api/export", "status": response.status_code}
+        except requests.RequestException as err:
+            out[fmt] = {"method": "GET /api/export", "error": str(err)[:200]}
+        if fmt == "gexf":  # fall back to networkx on the projection, in a child we can watch
+            child = subprocess.Popen(
+                [sys.executable, "-c", GEXF_FALLBACK, str(store)],
+                stdout=subprocess.PIPE,
+                text=True,
+                cwd=REPO,
+            )
+            stdout, _ = child.communicate()
+            if child.returncode == 0:
+                out[fmt] = {"method": "networkx write_gexf on the projection (fallback)"}
+                out[fmt].update(json.loads(stdout))
+    return out
+
+
+# -- report ------------------------------------------------------------------------------------
+
+
+def targets(top: dict[str, Any]) -> dict[str, Any]:
+    """The issue's acceptance targets, evaluated on the top scale."""
+    checks: dict[str, Any] = {}
+    for name, entry in top.get("named_queries", {}).items():
+        if "raw" in entry and "http" in entry:
+            limit = 1.5 * entry["raw"]["p50_ms"] + 1
+            checks[f"named:{name}"] = {
+                "http_p50_ms": entry["http"]["p50_ms"],
+                "limit_ms": round(limit, 3),
+                "ok": entry["http"]["p50_ms"] <= limit,
+            }
+    trav = top.get("traversal", {})
+    for call, limit in (("partners", 5.0), ("path", 20.0)):
+        if call in trav:
+            p50 = trav[call]["http"]["p50_ms"]
+            checks[call] = {"http_p50_ms": p50, "limit_ms": limit, "ok": p50 <= limit}
+    load = top.get("load", {})
+    if load:
+        ratio = load["kg_vs_raw"]
+        checks["load"] = {"kg_vs_raw": ratio, "limit": 0.7, "ok": ratio >= 0.7}
+    build = top.get("projection", {}).get("build_s_p50")
+    if build is not None:
+        per_million = build / max(top.get("store_triples", 1) / 1e6, 1e-9)
+        checks["projection_rebuild"] = {
+            "build_s": build,
+            "s_per_million_triples": round(per_million, 2),
+            "limit_s_at_1M": 2.0,
+            "ok": per_million <= 2.0,
+        }
+    return checks
+
+
+def print_table(results: dict[str, Any]) -> None:
+    rows: list[tuple[str, ...]] = []
+    for s in results["scales"]:
+        tag = f"{s['scale']:g}x"
+        ld = s["load"]
+        rows.append((tag, "triples in store", f"{s.get('store_triples', 0):,}", "", ""))
+        rows.append(
+            (
+                tag,
+                "load triples/s (kg | raw)",
+                f"{ld['kg_triples_per_s']:,}",
+                f"{ld['raw_triples_per_s']:,}",
+                f"{ld['kg_vs_raw']:.0%} of raw",
+            )  # fmt: skip
+        )
+        for name, e in s["named_queries"].items():
+            if "error" in e:
+                rows.append((tag, f"query {name}", "error", "", e["error"][:40]))
+                continue
+            rd = e.get("rdflib")
+            rows.append(
+                (
+                    tag,
+                    f"query {name} p50/p99 ms (http | raw | rdflib)",
+                    f"{e['http']['p50_ms']:.2f}/{e['http']['p99_ms']:.2f}",
+                    f"{e['raw']['p50_ms']:.2f}/{e['raw']['p99_ms']:.2f}",
+                    f"{rd['p50_ms']:.1f}/{rd['p99_ms']:.1f}" if rd else "-",
+                )  # fmt: skip
+            )
+        for call in ("partners", "path", "neighbourhood"):
+            e = s["traversal"][call]
+            rd = e.get("rdflib")
+            rows.append(
+                (
+                    tag,
+                    f"{call} p50/p99 ms (http | raw SPARQL | rdflib)",
+                    f"{e['http']['p50_ms']:.2f}/{e['http']['p99_ms']:.2f}",
+                    f"{e['raw']['p50_ms']:.2f}/{e['raw']['p99_ms']:.2f}",
+                    f"{rd['p50_ms']:.1f}/{rd['p99_ms']:.1f}" if rd else "-",
+                )  # fmt: skip
+            )
+        pr = s["projection"]
+        rows.append(
+            (
+                tag,
+                "projection build s (in-process | first request)",
+                str(pr.get("build_s_p50")),
+                str(pr.get("first_request_s")),
+                "",
+            )  # fmt: skip
+        )
+        for fmt, e in s.get("export", {}).items():
+            growth = e.get("server_rss_growth_mb", "-")
+            rows.append(
+                (
+                    tag,
+                    f"export {fmt} s / MB",
+                    str(e.get("seconds", e.get("status", "-"))),
+                    f"{e.get('bytes', 0) / 1e6:.1f} MB",
+                    f"+{growth} MB server RSS",
+                )  # fmt: skip
+            )
+        mem = s["server_memory"]
+        rows.append(
+            (
+                tag,
+                "server peak RSS MB (main | workers)",
+                str(mem["server_peak_mb"]),
+                str(mem["workers_peak_mb"]),
+                "",
+            )  # fmt: skip
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    print()
+    for name, check in results.get("targets", {}).items():
+        print(f"  {'OK  ' if check['ok'] else 'MISS'} {name}: {check}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="1,10,100", help="comma-separated scale factors")
+    parser.add_argument("--reps", type=int, default=50, help="timed repetitions per call")
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="smallest scale, few reps (CI)")
+    parser.add_argument("--workdir", type=Path, default=REPO / "var" / "bench")
+    parser.add_argument("--out", type=Path, help="results JSON (default benchmarks/results/…)")
+    parser.add_argument("--keep", action="store_true", help="keep the stores afterwards")
+    parser.add_argument(
+        "--no-rdflib", action="store_true", help="skip the rdflib comparison on the smallest scale"
+    )
+    args = parser.parse_args(argv)
+    scales = sorted(float(s) for s in args.scales.split(",") if s.strip())
+    if args.quick:
+        scales, args.reps, args.warmup = scales[:1], min(args.reps, 5), 1
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {
+        "meta": {
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "command": " ".join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
+            "python": platform.python_version(),
+            "pyoxigraph": getattr(ox, "__version__", "?"),
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+            "git": _git_head(),
+            "reps": args.reps,
+            "warmup": args.warmup,
+            "quick": args.quick,
+            "note": "shared machine: timings are noisy, compare p50 (median)",
+        },
+        "scales": [],
+    }
+    for index, scale in enumerate(scales):
+        with_rdflib = index == 0 and not args.no_rdflib
+        results["scales"].append(measure_scale(scale, args, with_rdflib))
+    results["targets"] = targets(results["scales"][-1])
+    results["meta"]["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    out = args.out or RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    tmp.replace(out)
+    print_table(results)
+    log(f"wrote {out}")
+    return 0
+
+
+def _git_head() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO
+        ).stdout.strip()
+    except OSError:
+        return "?"
+
+
+if __name__ == "__main__":
+    tempfile.tempdir = None
+    sys.exit(main())
