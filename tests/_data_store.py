@@ -87,3 +87,41 @@ class LocalStore:
 @lru_cache(maxsize=1)
 def local_store() -> LocalStore:
     return LocalStore()
+
+
+PREFIXES = """PREFIX yrd: <ontology#>
+PREFIX place: <id/place/>
+PREFIX park: <id/park/>
+PREFIX pairing: <id/pairing/>
+PREFIX agreement: <id/agreement/>
+PREFIX rel: <id/relation/>
+PREFIX org: <id/org/>
+PREFIX domain: <id/domain/>
+PREFIX scheme: <id/scheme/>
+PREFIX source: <id/source/>
+PREFIX stat: <id/statistic/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX schema: <https://schema.org/>
+PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
+"""
+
+
+def store_for(request):
+    """The service's `bundled_store` fixture when it exists, else the local fallback.
+
+    Set KG_DATA_TESTS_STORE=local to force the fallback.
+    """
+    import pytest
+
+    if os.environ.get("KG_DATA_TESTS_STORE", "").lower() != "local":
+        try:
+            return request.getfixturevalue("bundled_store")
+        except pytest.FixtureLookupError:
+            pass
+    return local_store()
