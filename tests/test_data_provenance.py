@@ -165,7 +165,7 @@ def test_coordinates_in_range_and_paired(data_only):
           OPTIONAL { ?x geo:lat ?lat } OPTIONAL { ?x geo:long ?long } FILTER (BOUND(?lat) || BOUND(?long)) }""")
     assert len(rows) >= 55
     for r in rows:
-        assert "lat" in r and "long" in r, r["x"].value
+        assert r["lat"] is not None and r["long"] is not None, r["x"].value
         lat, lon = float(r["lat"].value), float(r["long"].value)
         assert r["lat"].datatype.value.endswith("#decimal")
         # the seeds' places all lie in China or Korea
