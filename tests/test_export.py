@@ -407,7 +407,7 @@ def test_cli_export_writes_file(server, tmp_path):
     out = tmp_path / "net.graphml"
     env = {**os.environ}
     run = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "export", "--store", str(server.store_path) + "-copy",
+        [sys.executable, "-m", "kg.cli", "export", "--store", str(server.store_path),
          "--format", "graphml", "--place", "盐城", "-o", str(out)],
         capture_output=True, env=env, timeout=120,
     )  # fmt: skip

@@ -417,12 +417,13 @@ def geo_positions(graph: nx.MultiDiGraph, scale: float = 1.0) -> dict[str, tuple
     lat0 = sum(lat for _, lat in coords.values()) / len(coords)
     k = math.cos(math.radians(lat0))
     pos = {n: (lon * k * scale, -lat * scale) for n, (lon, lat) in coords.items()}
+    fixed = dict(pos)  # anchors are located places only, never placed ones
     for n, d in graph.nodes(data=True):
         if n in pos:
             continue
-        anchors = [pos[d["parent"]]] if d.get("parent") in pos else []
+        anchors = [fixed[d["parent"]]] if d.get("parent") in fixed else []
         if not anchors:
-            anchors = [pos[m] for m in nx.all_neighbors(graph, n) if m in pos]
+            anchors = [fixed[m] for m in nx.all_neighbors(graph, n) if m in fixed]
         if anchors:
             jx, jy = _jitter(n)
             x = sum(a[0] for a in anchors) / len(anchors) + jx * 0.3 * scale
@@ -494,7 +495,7 @@ def province_colour(index: int) -> str:
 def render_svg_text(graph: nx.MultiDiGraph, ctx: RenderContext, width: int = 1200) -> str:
     pos, method = layout(graph)
     legend_w, margin = 230, 40
-    inner_w = width - legend_w - 2 * margin
+    inner_w = width - legend_w - 2 * margin - 70  # room for the labels right of the nodes
     if pos:
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]

@@ -25,6 +25,10 @@ blueprint = Blueprint("export", __name__)
 MAX_DEPTH = 4
 #: Formats a browser shows rather than saves.
 INLINE = {"svg", "png", "html"}
+STANDALONE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 
 def _snapshot() -> Snapshot:
@@ -44,39 +48,41 @@ def _int_arg(name: str, low: int, high: int) -> int | None:
     return value
 
 
-def select(snap: Snapshot) -> tuple[nx.MultiDiGraph, list[str]]:
-    """The filtered network for this request, and the words naming it (for the file name)."""
+def select(snap: Snapshot) -> tuple[nx.MultiDiGraph, list[tuple[str, str]]]:
+    """The filtered network for this request, and (name, ASCII name) words for the file name."""
     from .traversal_http import filters_from_request, resolve_place
 
     place = request.args.get("place")
     depth = _int_arg("depth", 1, MAX_DEPTH)
     filters = filters_from_request(snap)
-    words: list[str] = []
+    words: list[tuple[str, str]] = []
     iri = None
     if place:
         iri = resolve_place(snap, place)
-        words.append(snap.graph.nodes[iri].get("label_zh") or iri.rsplit("/", 1)[-1])
+        data = snap.graph.nodes[iri]
+        local = iri.rstrip("/").rsplit("/", 1)[-1]
+        words.append((data.get("label_zh") or local, data.get("label_en") or local))
         if depth:
-            words.append(f"d{depth}")
+            words.append((f"d{depth}", f"d{depth}"))
     for name in ("kind", "domain", "province", "since", "until"):
-        words.extend(v for v in request.args.getlist(name) if v)
+        words.extend((v, v) for v in request.args.getlist(name) if v)
     graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
     return graph, words
 
 
-def _ascii_slug(words: list[str]) -> str:
-    text = "-".join(words)
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:80]
+def _ascii_slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._]+", "-", text).strip("-.").lower()
 
 
-def disposition(fmt: formats.Format, words: list[str]) -> str:
-    """``attachment`` (or ``inline`` for pictures/pages) with an ASCII and a UTF-8 file name."""
+def disposition(fmt: formats.Format, words: list[tuple[str, str]]) -> str:
+    """``attachment`` (``inline`` for pictures and pages) with an ASCII and a UTF-8 file name."""
     kind = "inline" if fmt.name in INLINE else "attachment"
     base = "yrd-network"
-    ascii_name = "-".join(p for p in (base, _ascii_slug(words)) if p) + "." + fmt.extension
+    slugs = [s for s in (_ascii_slug(a) for _, a in words) if s]
+    ascii_name = "-".join([base, *slugs])[:100] + "." + fmt.extension
     value = f'{kind}; filename="{ascii_name}"'
     if words:
-        utf8_name = "-".join([base, *words])[:120] + "." + fmt.extension
+        utf8_name = "-".join([base, *(w for w, _ in words)])[:120] + "." + fmt.extension
         value += "; filename*=UTF-8''" + quote(utf8_name, safe="")
     return value
 
@@ -90,11 +96,14 @@ def export_network() -> Response:
     except formats.NotAcceptable as err:
         raise ApiError(406, str(err)) from None
     graph, words = select(_snapshot())
-    title = " ".join(words) or "network"
+    title = " ".join(w for w, _ in words) or "network"
     body = fmt.render(graph, formats.RenderContext(title=title))
     response = Response(stream_with_context(body), content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     response.headers["Content-Disposition"] = disposition(fmt, words)
+    if fmt.name == "html":
+        # The self-contained page runs its inlined script and fetches nothing at all.
+        response.headers["Content-Security-Policy"] = STANDALONE_CSP
     return response
 
 

@@ -1,6 +1,11 @@
 /* /explore: the network with a force layout (started from coordinates where known). */
 (function () {
   "use strict";
-  const config = Object.assign({ mode: "force" }, window.KG_CONFIG || {});
-  window.KGNet.start(document.getElementById("netview"), config);
+  function config() {
+    // Pages carry it as a JSON data block (the CSP forbids inline scripts).
+    const block = document.getElementById("kg-config");
+    return window.KG_CONFIG || (block ? JSON.parse(block.textContent) : {});
+  }
+  const options = Object.assign({ mode: "force" }, config());
+  window.KGNet.start(document.getElementById("netview"), options);
 })();

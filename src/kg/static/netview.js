@@ -23,6 +23,7 @@
     for (const [k, v] of Object.entries(attrs || {})) {
       if (v === null || v === undefined) continue;
       if (k === "text") node.textContent = v;
+      else if (k === "css") Object.entries(v).forEach(([name, value]) => node.style.setProperty(name, value));  // CSSOM: allowed by the CSP
       else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
       else node.setAttribute(k, v);
     }
@@ -63,10 +64,11 @@
       neighbours.get(l.source).push(l.target);
       neighbours.get(l.target).push(l.source);
     }
+    const fixed = new Map(pos);  // anchors are located places only, never placed ones
     for (const n of nodes) {
       if (pos.has(n.id)) continue;
-      let anchors = n.parent && pos.has(n.parent) ? [pos.get(n.parent)] : [];
-      if (!anchors.length) anchors = neighbours.get(n.id).filter((m) => pos.has(m)).map((m) => pos.get(m));
+      let anchors = n.parent && fixed.has(n.parent) ? [fixed.get(n.parent)] : [];
+      if (!anchors.length) anchors = neighbours.get(n.id).filter((m) => fixed.has(m)).map((m) => fixed.get(m));
       if (!anchors.length) continue;
       const ax = anchors.reduce((s, p) => s + p.x, 0) / anchors.length;
       const ay = anchors.reduce((s, p) => s + p.y, 0) / anchors.length;
@@ -105,6 +107,7 @@
     }
     const n = ids.length;
     const k = Math.sqrt((size * size) / Math.max(n, 1)) * 0.7;
+    const cutoff2 = 16 * k * k;
     let t = size / 10;
     const iterations = n > 600 ? 120 : 300;
     const dx = new Float64Array(n), dy = new Float64Array(n);
@@ -114,6 +117,7 @@
         for (let j = i + 1; j < n; j++) {
           let ex = xs[i] - xs[j], ey = ys[i] - ys[j];
           let d2 = ex * ex + ey * ey;
+          if (d2 > cutoff2) continue;  // short-range repulsion: components do not fly apart
           if (d2 < 1e-6) { ex = hash(ids[i]) - 0.5; ey = hash(ids[j]) - 0.5; d2 = ex * ex + ey * ey; }
           const f = (k * k) / d2;
           dx[i] += ex * f; dy[i] += ey * f; dx[j] -= ex * f; dy[j] -= ey * f;
@@ -125,10 +129,10 @@
         const f = d / k;
         dx[a] -= ex * f; dy[a] -= ey * f; dx[b] += ex * f; dy[b] += ey * f;
       }
-      // a weak pull to the centre keeps separate components on screen
+      // a pull to the centre keeps separate components together
       for (let i = 0; i < n; i++) {
-        dx[i] += (size / 2 - xs[i]) * 0.02 * k / size * 10;
-        dy[i] += (size / 2 - ys[i]) * 0.02 * k / size * 10;
+        dx[i] += (size / 2 - xs[i]) * 0.06;
+        dy[i] += (size / 2 - ys[i]) * 0.06;
         const len = Math.sqrt(dx[i] * dx[i] + dy[i] * dy[i]) || 1e-9;
         const step = Math.min(len, t);
         xs[i] += (dx[i] / len) * step;
@@ -235,7 +239,7 @@
     const kindBox = h("div", { class: "nv-kinds" });
     const colourLegend = h("div", { class: "nv-colours" });
     const details = h("div", { class: "nv-details", "aria-live": "polite" }, [h("p", { class: "nv-hint", text: "Click a place or a relation to see its facts and sources. Drag to pan, wheel to zoom, drag a place to move it." })]);
-    const side = h("aside", { class: "nv-side" }, [h("h3", { text: "关系类型 Relation kinds" }), kindBox, h("h3", { text: "颜色 Colours" }), colourLegend, h("h3", { text: "详情 Details" }), details]);
+    const side = h("aside", { class: "nv-side" }, [h("h3", { text: "详情 Details" }), details, h("h3", { text: "关系类型 Relation kinds" }), kindBox, h("h3", { text: "颜色 Colours" }), colourLegend]);
     const svg = svgEl("svg", { class: "nv-canvas nv-" + mode, role: "img", "aria-label": "co-operation network" });
     const stage = h("div", { class: "nv-stage" }, [svg]);
     container.replaceChildren(toolbar, h("div", { class: "nv-body" }, [stage, side]));
@@ -295,7 +299,7 @@
       for (const kind of kinds) {
         const box = h("input", { type: "checkbox", checked: "checked", value: kind, "data-kind": kind });
         box.addEventListener("change", () => { box.checked ? enabled.add(kind) : enabled.delete(kind); applyFilters(); });
-        kindBox.appendChild(h("label", { class: "nv-kind" }, [box, h("span", { class: "nv-swatch", style: "background:" + (kindColours[kind] || "#999") }), kindLabels[kind] || kind]));
+        kindBox.appendChild(h("label", { class: "nv-kind" }, [box, h("span", { class: "nv-swatch", css: { background: (kindColours[kind] || "#999") } }), kindLabels[kind] || kind]));
       }
 
       // background: graticule and province outlines (map mode)
@@ -417,7 +421,7 @@
         }
         const entries = [...used.values()].sort((a, b) => b.count - a.count);
         for (const e of entries.slice(0, 16)) {
-          colourLegend.appendChild(h("div", { class: "nv-colour" }, [h("span", { class: "nv-dot", style: "background:" + e.colour }), e.name + " (" + e.count + ")"]));
+          colourLegend.appendChild(h("div", { class: "nv-colour" }, [h("span", { class: "nv-dot", css: { background: e.colour } }), e.name + " (" + e.count + ")"]));
         }
         if (entries.length > 16) colourLegend.appendChild(h("div", { class: "nv-colour", text: "… " + (entries.length - 16) + " more" }));
       }
@@ -496,7 +500,7 @@
         const partner = h("a", { href: "#", class: "nv-partner", text: label(other), onclick: (ev) => { ev.preventDefault(); const m = byId.get(other); if (m && pos.has(m.id)) selectNode(m, true); } });
         const open = h("a", { href: "#", text: l.label_zh || l.kind, onclick: (ev) => { ev.preventDefault(); selectEdge(l); } });
         return h("li", { class: "nv-rel" }, [
-          h("span", { class: "nv-badge", style: "background:" + (kindColours[l.kind] || "#999"), text: l.kind }),
+          h("span", { class: "nv-badge", css: { background: (kindColours[l.kind] || "#999") }, text: l.kind }),
           " " + arrow + " ", partner, " · ", open,
           l.period ? h("span", { class: "nv-period", text: " " + l.period }) : null,
           l.domains.length ? h("div", { class: "nv-domains", text: "领域 " + l.domains.map((d) => d.label_zh || d.label_en).join("、") }) : null,
@@ -532,7 +536,7 @@
         details.replaceChildren(
           h("h4", { class: "nv-title", text: l.label_zh || l.kind }),
           h("p", {}, [
-            h("span", { class: "nv-badge", style: "background:" + (kindColours[l.kind] || "#999"), text: l.kind }),
+            h("span", { class: "nv-badge", css: { background: (kindColours[l.kind] || "#999") }, text: l.kind }),
             " " + label(l.source) + (l.role === "mutual" ? " ↔ " : " → ") + label(l.target),
           ]),
           h("dl", {}, [
@@ -579,13 +583,15 @@
           .catch(() => highlight(localMatches(q), q));
       });
 
+      /* Fit the bulk of the places: with many, the outer 5% on each side (far-away partners)
+       * may fall outside; their lines still lead off-screen and a wheel-out shows them. */
       function fit() {
-        let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-        for (const n of drawn) {
-          const p = pos.get(n.id);
-          minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x); minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y);
-        }
-        if (drawn.length) view.fit({ minX, minY, maxX, maxY }, svg.clientWidth, svg.clientHeight, 40);
+        if (!drawn.length) return;
+        const xs = drawn.map((n) => pos.get(n.id).x).sort((a, b) => a - b);
+        const ys = drawn.map((n) => pos.get(n.id).y).sort((a, b) => a - b);
+        const q = drawn.length >= 20 ? Math.floor(drawn.length * 0.05) : 0;
+        const last = drawn.length - 1 - q;
+        view.fit({ minX: xs[q], minY: ys[q], maxX: xs[last], maxY: ys[last] }, svg.clientWidth, svg.clientHeight, 60);
       }
       fit();
       applyFilters();

@@ -1,0 +1,230 @@
+"""/explore and /map in headless Chromium (Debian's), driven by Playwright.
+
+Skipped with a reason when /usr/bin/chromium or playwright is missing, except in CI (CI=true),
+where they must run. Screenshots go to tests/artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None  # type: ignore[assignment]
+
+if not IN_CI:
+    if sync_playwright is None:
+        pytest.skip(
+            "playwright is not installed (pip install -e '.[test]')", allow_module_level=True
+        )
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    assert sync_playwright is not None, "playwright must be installed in CI"
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class PageWatch:
+    """A page with its console errors, page errors, failed and error responses recorded."""
+
+    def __init__(self, browser, base: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.base = base
+        page = self.page
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("response", self._response)
+        # Nothing may leave the machine: any request off the test server fails the test.
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(base)
+                else (self.problems.append("external: " + route.request.url), route.abort())
+            ),
+        )
+
+    # The site has no favicon (base.html is not these pages' to change): the browser's own
+    # request for it is not the page's doing.
+    @staticmethod
+    def _favicon(url: str) -> bool:
+        return url.endswith("/favicon.ico")
+
+    def _console(self, message) -> None:
+        if message.type == "error" and not self._favicon(message.location.get("url", "")):
+            self.problems.append(f"console error: {message.text} at {message.location}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and not self._favicon(response.url):
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _network(server) -> dict:
+    return requests.get(server.url + "/api/export", params={"format": "d3"}, timeout=60).json()
+
+
+def _map_drawable(data: dict) -> int:
+    """Places the map can place: located ones, or ones next to a located parent/neighbour."""
+    located = {n["id"] for n in data["nodes"] if n["lat"] is not None and n["lon"] is not None}
+    near = set(located)
+    for n in data["nodes"]:
+        if n["id"] in located:
+            continue
+        if n["parent"] in located:
+            near.add(n["id"])
+            continue
+        for link in data["links"]:
+            if {link["source"], link["target"]} & located and n["id"] in (
+                link["source"],
+                link["target"],
+            ):
+                near.add(n["id"])
+                break
+    return len(near)
+
+
+def _yancheng(data: dict) -> dict:
+    return next(n for n in data["nodes"] if n["label_zh"].startswith("盐城"))
+
+
+def _check_page(browser, server, path: str, expected_nodes: int, shot: str) -> None:
+    data = _network(server)
+    yancheng = _yancheng(data)
+    watch = PageWatch(browser, server.url)
+    page = watch.page
+    try:
+        page.goto(server.url + path, wait_until="networkidle")
+        page.wait_for_selector("#netview[data-ready='true']", timeout=20000)
+        nodes = page.locator("#netview svg g.node")
+        assert nodes.count() == expected_nodes
+        assert page.locator("#netview svg g.edge").count() > 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{shot}.png"))
+
+        # Search through the resolver: 盐城 is highlighted and its facts shown.
+        page.fill("#netview input[name=q]", "盐城")
+        page.press("#netview input[name=q]", "Enter")
+        hit = page.locator(f"#netview svg g.node.hit[data-id='{yancheng['id']}']")
+        hit.wait_for(timeout=10000)
+        details = page.locator("#netview .nv-details")
+        assert yancheng["label_zh"] in details.locator(".nv-title").inner_text()
+        assert details.locator("blockquote.quote").count() > 0  # source quotes
+        link = details.locator("a.nv-api")
+        assert "/api/places/" in link.get_attribute("href")
+        api = requests.get(server.url + link.get_attribute("href"), timeout=30)
+        assert api.status_code == 200, api.text[:200]
+        page.screenshot(path=str(ARTIFACTS / f"{shot}-search.png"))
+
+        # A click on the (centred) place shows its facts; so does following a partner link.
+        page.locator("#netview .nv-details").evaluate("e => e.replaceChildren()")
+        page.locator(f"#netview svg g.node[data-id='{yancheng['id']}'] circle").click()
+        assert yancheng["label_zh"] in details.locator(".nv-title").inner_text()
+        partner = details.locator("a.nv-partner").first
+        partner_name = partner.inner_text()
+        partner.click()
+        page.wait_for_function(
+            "name => document.querySelector('#netview .nv-title').textContent.includes(name)",
+            arg=partner_name,
+        )
+        page.locator("#netview svg g.edge").first.dispatch_event("click")
+        assert "来源" in details.inner_text()
+
+        # Filters: only pairings leaves fewer relations drawn.
+        before = int(page.locator("#netview").get_attribute("data-drawn-edges"))
+        for box in page.locator("#netview .nv-kinds input").all():
+            if box.get_attribute("value") != "pairing":
+                box.uncheck()
+        after = int(page.locator("#netview").get_attribute("data-drawn-edges"))
+        pairings = sum(1 for link in data["links"] if link["kind"] == "pairing")
+        assert 0 < after < before and after <= pairings
+        assert watch.problems == []
+    finally:
+        watch.close()
+
+
+def test_explore_page(browser, server):
+    data = _network(server)
+    _check_page(browser, server, "/explore", len(data["nodes"]), "explore")
+
+
+def test_map_page(browser, server):
+    data = _network(server)
+    _check_page(browser, server, "/map", _map_drawable(data), "map")
+
+
+def test_pages_drag_and_zoom(browser, server):
+    watch = PageWatch(browser, server.url)
+    page = watch.page
+    try:
+        page.goto(server.url + "/explore", wait_until="networkidle")
+        page.wait_for_selector("#netview[data-ready='true']")
+        layer = page.locator("#netview g.nv-layer")
+        before = layer.get_attribute("transform")
+        box = page.locator("#netview svg.nv-canvas").bounding_box()
+        page.mouse.move(box["x"] + 30, box["y"] + 30)
+        page.mouse.wheel(0, -400)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 130, box["y"] + 90, steps=5)
+        page.mouse.up()
+        assert layer.get_attribute("transform") != before
+        node = page.locator("#netview svg g.node").first
+        start = node.get_attribute("transform")
+        nb = node.locator("circle").bounding_box()
+        page.mouse.move(nb["x"] + nb["width"] / 2, nb["y"] + nb["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(nb["x"] + 60, nb["y"] + 40, steps=5)
+        page.mouse.up()
+        assert node.get_attribute("transform") != start
+        assert watch.problems == []
+    finally:
+        watch.close()
+
+
+def test_standalone_html_export_works_offline(browser, server, tmp_path):
+    html = requests.get(server.url + "/api/export", params={"format": "html"}, timeout=60)
+    file = tmp_path / "network.html"
+    file.write_bytes(html.content)
+    watch = PageWatch(browser, "file://")
+    page = watch.page
+    try:
+        page.goto(file.as_uri())
+        page.wait_for_selector("#netview[data-ready='true']")
+        assert page.locator("#netview svg g.node").count() == len(_network(server)["nodes"])
+        page.fill("#netview input[name=q]", "盐城")
+        page.press("#netview input[name=q]", "Enter")
+        page.locator("#netview svg g.node.hit").first.wait_for()
+        assert watch.problems == []
+    finally:
+        watch.close()
