@@ -52,7 +52,7 @@ def test_load_reports_per_file_throughput_and_rejects_broken_files(loaded, tmp_p
 
 
 def test_query_table_csv_and_json(loaded):
-    q = 'SELECT ?c WHERE { ?c rdfs:label "盐城"@zh-Hans }'
+    q = 'SELECT ?c WHERE { ?c rdfs:label "盐城市"@zh-Hans }'
     table = kg("query", q, store=loaded)
     assert table.returncode == 0, table.stderr
     assert "<http://127.0.0.1:8000/id/place/yancheng>" in table.stdout
@@ -65,7 +65,7 @@ def test_query_table_csv_and_json(loaded):
 
 def test_query_from_file_and_named_query_with_param(loaded, tmp_path):
     file = tmp_path / "q.rq"
-    file.write_text("ASK { ?c rdfs:label \"宿迁\"@zh-Hans }")
+    file.write_text('ASK { ?c rdfs:label "宿迁市"@zh-Hans }')
     assert kg("query", "-f", str(file), store=loaded).stdout.strip() == "true"
     named = kg("query", "-n", "partners-of-place", "-p", "place=id/place/yancheng", store=loaded)
     assert named.returncode == 0, named.stderr
@@ -96,7 +96,9 @@ def test_dump_round_trips_as_nquads_and_trig(loaded, tmp_path):
     assert trig.returncode == 0
     ds2 = rdflib.Dataset()
     ds2.parse(data=trig.stdout, format="trig")
-    assert len(list(ds2.quads((None, None, None, None)))) == len(list(ds.quads((None, None, None, None))))
+    assert len(list(ds2.quads((None, None, None, None)))) == len(
+        list(ds.quads((None, None, None, None)))
+    )
     no_traceback(kg("dump", "--format", "xml", store=loaded))
 
 

@@ -34,10 +34,10 @@ def test_entity_iri_gives_rdf_by_content_negotiation(server, media_type, rdflib_
     assert "Accept" in r.headers["Vary"]
     graph = rdflib.Graph().parse(data=r.content, format=rdflib_format)
     me = rdflib.URIRef(YANCHENG)
-    assert (me, rdflib.RDFS.label, rdflib.Literal("盐城", lang="zh-hans")) in graph or (
+    assert (me, rdflib.RDFS.label, rdflib.Literal("盐城市", lang="zh-hans")) in graph or (
         me,
         rdflib.RDFS.label,
-        rdflib.Literal("盐城", lang="zh-Hans"),
+        rdflib.Literal("盐城市", lang="zh-Hans"),
     ) in graph
     # inbound arcs: the relations that name 盐城 as a party are part of its description
     yrd = rdflib.Namespace("http://127.0.0.1:8000/ontology#")
@@ -53,7 +53,7 @@ def test_browser_accept_gets_an_html_page_with_hierarchy_relations_and_quotes(se
     assert r.headers["Content-Type"].startswith("text/html")
     html = r.text
     assert "<h1>盐城" in html
-    assert "江苏</a> ›" in html  # breadcrumb
+    assert "江苏省</a> ›" in html  # breadcrumb
     assert "常州" in html and "<blockquote" in html
     assert "open in query editor" in html and "export this neighbourhood" in html
 
@@ -65,7 +65,7 @@ def test_unknown_entity_is_404_with_a_search_suggestion(server):
     assert "盐城" in r.text
     api = requests.get(server.url + "/id/place/yanchen", headers={"Accept": "text/turtle"})
     assert api.status_code == 404
-    assert any(s["label_zh"] == "盐城" for s in api.json()["suggestions"])
+    assert any(s["label_zh"] == "盐城市" for s in api.json()["suggestions"])
 
 
 def test_source_article_page_lists_the_facts_derived_from_it(server):

@@ -77,9 +77,7 @@ def test_every_named_query_runs_with_its_defaults_in_each_result_format(server):
 
 def test_a_string_parameter_cannot_change_the_query(server):
     catalogue = requests.get(server.url + "/queries").json()["queries"]
-    with_string = [
-        (q, p) for q in catalogue for p in q["parameters"] if p["type"] == "string"
-    ]
+    with_string = [(q, p) for q in catalogue for p in q["parameters"] if p["type"] == "string"]
     assert with_string, "expected a named query with a string parameter"
     q, p = with_string[0]
     hostile = '" } UNION { ?s ?p ?o } #'

@@ -9,7 +9,7 @@ from SPARQLWrapper import JSON, XML, SPARQLWrapper
 SELECT = """
 PREFIX yrd: <http://127.0.0.1:8000/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?city WHERE { ?city a yrd:PrefectureLevelCity ; rdfs:label "盐城"@zh-Hans }
+SELECT ?city WHERE { ?city a yrd:PrefectureLevelCity ; rdfs:label "盐城市"@zh-Hans }
 """
 YANCHENG = "http://127.0.0.1:8000/id/place/yancheng"
 
@@ -50,4 +50,4 @@ def test_rdflib_sparqlstore_select_ask_and_construct(server):
         f"CONSTRUCT {{ <{YANCHENG}> ?p ?o }} WHERE {{ <{YANCHENG}> ?p ?o }}"
     ).graph
     labels = {str(o) for o in constructed.objects(rdflib.URIRef(YANCHENG), rdflib.RDFS.label)}
-    assert {"盐城", "Yancheng"} <= labels
+    assert {"盐城市", "Yancheng"} <= labels

@@ -31,7 +31,7 @@ def test_get_query_returns_json_results_from_the_bundled_graph(server):
     assert r.headers["Content-Type"].startswith("application/sparql-results+json")
     body = r.json()
     assert body["head"]["vars"] == ["city", "label"]
-    assert {"盐城", "苏州", "宿迁", "淮安"} <= labels_from_json(body)
+    assert {"盐城市", "苏州市", "宿迁市", "淮安市"} <= labels_from_json(body)
     langs = {b["label"]["xml:lang"] for b in body["results"]["bindings"]}
     assert langs == {"zh-hans"}
 
@@ -59,23 +59,27 @@ def test_xml_results_parse_and_carry_language_tags(server):
     names = [v.get("name") for v in root.iter(SRX + "variable")]
     assert names == ["city", "label"]
     literals = [el for el in root.iter(SRX + "literal")]
-    assert "盐城" in {el.text for el in literals}
+    assert "盐城市" in {el.text for el in literals}
     assert all(el.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-hans" for el in literals)
 
 
 def test_csv_and_tsv_results_have_header_and_rows(server):
-    csv_r = requests.get(server.url + "/sparql", params={"query": CITIES}, headers={"Accept": "text/csv"})
+    csv_r = requests.get(
+        server.url + "/sparql", params={"query": CITIES}, headers={"Accept": "text/csv"}
+    )
     assert csv_r.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(csv_r.content.decode())))
     assert rows[0] == ["city", "label"]
-    assert [YANCHENG, "盐城"] in rows
+    assert [YANCHENG, "盐城市"] in rows
 
     tsv_r = requests.get(
-        server.url + "/sparql", params={"query": CITIES}, headers={"Accept": "text/tab-separated-values"}
+        server.url + "/sparql",
+        params={"query": CITIES},
+        headers={"Accept": "text/tab-separated-values"},
     )
     lines = tsv_r.content.decode().splitlines()
     assert lines[0] == "?city\t?label"
-    assert f"<{YANCHENG}>\t\"盐城\"@zh-hans" in lines
+    assert f'<{YANCHENG}>\t"盐城市"@zh-hans' in lines
 
 
 def test_ask_query_in_json_and_xml(server):
@@ -104,7 +108,9 @@ def test_ask_query_in_json_and_xml(server):
 )
 def test_construct_results_parse_back_in_every_rdf_format(server, media_type, rdflib_format):
     query = f"CONSTRUCT {{ <{YANCHENG}> ?p ?o }} WHERE {{ <{YANCHENG}> ?p ?o }}"
-    r = requests.get(server.url + "/sparql", params={"query": query}, headers={"Accept": media_type})
+    r = requests.get(
+        server.url + "/sparql", params={"query": query}, headers={"Accept": media_type}
+    )
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith(media_type)
     if rdflib_format == "trig":
@@ -116,7 +122,7 @@ def test_construct_results_parse_back_in_every_rdf_format(server, media_type, rd
         graph.parse(data=r.content, format=rdflib_format)
         triples = list(graph)
     labels = {str(o) for s, p, o, *_ in triples if str(p).endswith("#label")}
-    assert "盐城" in labels and "Yancheng" in labels
+    assert "盐城市" in labels and "Yancheng" in labels
 
 
 def test_describe_returns_turtle_by_default(server):
@@ -151,7 +157,9 @@ def test_format_parameter_overrides_accept(server):
 
 
 def test_unacceptable_format_is_406_naming_what_is_available(server):
-    r = requests.get(server.url + "/sparql", params={"query": CITIES}, headers={"Accept": "image/png"})
+    r = requests.get(
+        server.url + "/sparql", params={"query": CITIES}, headers={"Accept": "image/png"}
+    )
     assert r.status_code == 406
     assert "application/sparql-results+json" in r.text
     r = requests.get(
@@ -226,7 +234,11 @@ def test_get_without_query_is_a_service_description(server):
     service = graph.value(predicate=rdflib.RDF.type, object=sd.Service)
     assert service is not None
     assert (service, sd.feature, sd.UnionDefaultGraph) in graph
-    assert (service, sd.resultFormat, rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in graph
+    assert (
+        service,
+        sd.resultFormat,
+        rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON"),
+    ) in graph
     assert len(list(graph.objects(None, sd.namedGraph))) >= 3
 
 

@@ -171,13 +171,13 @@ def test_suzhou_in_pinyin_is_ambiguous_between_two_cities(snap):
     with pytest.raises(resolver.Ambiguous) as err:
         resolver.resolve(snap, "Suzhou")
     labels = {c["label_zh"] for c in err.value.candidates}
-    assert {"苏州", "宿州"} <= labels
+    assert {"苏州市", "宿州市"} <= labels
 
 
 def test_unknown_place_offers_close_names(snap):
     with pytest.raises(resolver.Unknown) as err:
         resolver.resolve(snap, "盐成")
-    assert any(s["label_zh"] == "盐城" for s in err.value.suggestions)
+    assert any(s["label_zh"] == "盐城市" for s in err.value.suggestions)
 
 
 def test_projection_is_rebuilt_after_a_write_and_not_before():

@@ -13,7 +13,7 @@ def test_partners_endpoint_returns_the_documented_shape(server):
     r = requests.get(server.url + "/api/places/盐城/partners")
     assert r.status_code == 200
     body = r.json()
-    assert body["place"]["label_zh"] == "盐城"
+    assert body["place"]["label_zh"] == "盐城市"
     partner = body["partners"][0]
     assert {"id", "label_zh", "label_en", "type", "relations"} <= set(partner)
     rel = partner["relations"][0]
@@ -27,27 +27,27 @@ def test_partners_as_csv_has_one_row_per_relation(server):
     rows = list(csv.DictReader(io.StringIO(r.text)))
     body = requests.get(server.url + "/api/places/盐城/partners").json()
     assert len(rows) == sum(len(p["relations"]) for p in body["partners"])
-    assert "常州" in {row["partner_zh"] for row in rows}
+    assert "常州市" in {row["partner_zh"] for row in rows}
 
 
 def test_ambiguous_place_is_300_with_candidates(server):
     r = requests.get(server.url + "/api/places/Suzhou/partners", allow_redirects=False)
     assert r.status_code == 300
     labels = {c["label_zh"] for c in r.json()["candidates"]}
-    assert {"苏州", "宿州"} <= labels
+    assert {"苏州市", "宿州市"} <= labels
 
 
 def test_unknown_place_is_404_with_suggestions(server):
     r = requests.get(server.url + "/api/places/盐成/partners")
     assert r.status_code == 404
-    assert "盐城" in {s["label_zh"] for s in r.json()["suggestions"]}
+    assert "盐城市" in {s["label_zh"] for s in r.json()["suggestions"]}
 
 
 def test_resolve_endpoint(server):
     body = requests.get(server.url + "/api/resolve", params={"q": "鹽城市"}).json()
     assert body["query"] == "鹽城市"
-    assert [m["label_zh"] for m in body["matches"]] == ["盐城"]
-    assert body["matches"][0]["parent"]["label_zh"] == "江苏"
+    assert [m["label_zh"] for m in body["matches"]] == ["盐城市"]
+    assert body["matches"][0]["parent"]["label_zh"] == "江苏省"
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,7 @@ def test_path_endpoint_explains_each_hop(server):
     body = requests.get(server.url + "/api/path", params={"from": "盐城", "to": "上海"}).json()
     assert body["paths"]
     hop = body["paths"][0]["hops"][0]
-    assert hop["from"]["label_zh"] == "盐城" and hop["relations"]
+    assert hop["from"]["label_zh"] == "盐城市" and hop["relations"]
     assert requests.get(server.url + "/api/path", params={"from": "盐城"}).status_code == 400
 
 
@@ -98,11 +98,11 @@ def test_neighbourhood_is_nodes_and_edges_around_the_place(server):
 def test_place_details_and_graph_summary_and_metrics(server):
     place = requests.get(server.url + "/api/places/盐城").json()
     assert place["coordinates"]["lat"] == pytest.approx(33.35, abs=0.2)
-    assert [h["label_zh"] for h in place["hierarchy"]][-1] == "江苏"
+    assert [h["label_zh"] for h in place["hierarchy"]][-1] == "江苏省"
     assert place["relations"] and place["sources"]
     summary = requests.get(server.url + "/api/graph").json()
     assert summary["relations"] > 20 and summary["edges"] > 20
     metrics = requests.get(server.url + "/api/metrics", params={"top": 5}).json()
     assert metrics["count"] == 5
     jiangsu = requests.get(server.url + "/api/metrics", params={"province": "江苏"}).json()
-    assert jiangsu["places"] and all(p["province"] == "江苏" for p in jiangsu["places"])
+    assert jiangsu["places"] and all(p["province"] == "江苏省" for p in jiangsu["places"])

@@ -29,10 +29,9 @@ Q_OUT = """SELECT ?e ?p ?o ?p2 ?o2 WHERE {
   ?e ?p ?o . OPTIONAL { FILTER(isBlank(?o)) ?o ?p2 ?o2 }
 }"""
 Q_IN = "SELECT ?e ?s ?p WHERE { ?s ?p ?e }"
-Q_NEIGHBOUR_LABELS = """SELECT ?e ?n ?l WHERE {
-  { ?e ?p ?n } UNION { ?n ?p ?e } UNION { ?e ?p ?b . FILTER(isBlank(?b)) ?b ?q ?n }
-  FILTER(isIRI(?n)) ?n rdfs:label ?l
-}"""
+#: Labels of a fixed set of IRIs; the set is written as a VALUES block of terms that came out of
+#: the store (pyoxigraph serialises them as valid N-Triples), never of request text.
+Q_LABELS_OF = "SELECT ?n ?l WHERE {{ VALUES ?n {{ {terms} }} ?n rdfs:label ?l }}"
 Q_EXISTS = "SELECT ?e WHERE { { ?e ?p ?o } UNION { ?s ?p ?e } } LIMIT 1"
 
 
@@ -62,8 +61,16 @@ def describe(iri: str) -> list[ox.Triple]:
     for row in store.select(Q_IN, entity):
         triples.add(ox.Triple(row["s"], row["p"], row["e"]))
     label = ox.NamedNode(RDFS_LABEL)
-    for row in store.select(Q_NEIGHBOUR_LABELS, entity):
-        triples.add(ox.Triple(row["n"], label, row["l"]))
+    neighbours = {
+        term
+        for t in triples
+        for term in (t.subject, t.object)
+        if isinstance(term, ox.NamedNode) and term.value != iri
+    }
+    if neighbours:
+        terms = " ".join(sorted(map(str, neighbours)))
+        for row in store.select(Q_LABELS_OF.format(terms=terms)):
+            triples.add(ox.Triple(row["n"], label, row["l"]))
     return sorted(triples, key=str)
 
 
