@@ -394,10 +394,12 @@ def test_http_export_filters_around_yancheng(server):
     assert around.status_code == 200, around.text[:300]
     doc = around.json()
     labels = {n["label_zh"] for n in doc["nodes"]}
-    assert "盐城" in labels and "常州" in labels
+    assert {"盐城市", "常州市"} <= labels  # 盐城's partners include 常州 and Shanghai-area places
+    assert any(label.startswith("上海") for label in labels)
     assert 1 < len(doc["nodes"]) < len(whole["nodes"])
     disposition = around.headers["Content-Disposition"]
     assert "filename*=UTF-8''" in disposition and "盐城" in unquote(disposition)
+    assert 'filename="yrd-network-yancheng-d1.json"' in disposition
     only = _export(server, format="d3", place="盐城", depth=1, kind="pairing").json()
     assert only["links"] and {link["kind"] for link in only["links"]} == {"pairing"}
     assert _export(server, format="d3", place="no-such-place-xyz").status_code == 404
@@ -413,7 +415,7 @@ def test_cli_export_writes_file(server, tmp_path):
     )  # fmt: skip
     assert run.returncode == 0, run.stderr.decode()
     back = nx.read_graphml(out, force_multigraph=True)
-    assert "盐城" in {d.get("label_zh") for _, d in back.nodes(data=True)}
+    assert "盐城市" in {d.get("label_zh") for _, d in back.nodes(data=True)}
     bad = subprocess.run(
         [sys.executable, "-m", "kg.cli", "export", "--store", ":memory:", "--format", "mp3"],
         capture_output=True, timeout=120,
