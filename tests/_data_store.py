@@ -17,8 +17,13 @@ import pyoxigraph as ox
 BASE = "http://127.0.0.1:8000/"
 INFERRED = BASE + "graph/inferred"
 REPO = Path(__file__).resolve().parents[1]
-RDF_SUFFIXES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG,
-                ".nq": ox.RdfFormat.N_QUADS, ".rdf": ox.RdfFormat.RDF_XML}
+RDF_SUFFIXES = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".rdf": ox.RdfFormat.RDF_XML,
+}
 
 
 def data_files() -> list[Path]:
@@ -47,7 +52,9 @@ class LocalStore:
         self.store = ox.Store()
         for f in data_files():
             graph = ox.NamedNode(BASE + "graph/" + f.relative_to(REPO).as_posix())
-            self.store.load(path=str(f), format=RDF_SUFFIXES[f.suffix], base_iri=BASE, to_graph=graph)
+            self.store.load(
+                path=str(f), format=RDF_SUFFIXES[f.suffix], base_iri=BASE, to_graph=graph
+            )
         self.inferred_count = self._infer()
 
     def _infer(self) -> int:
@@ -57,7 +64,9 @@ class LocalStore:
         for _ in range(50):
             new = 0
             for text in rules:
-                triples = list(self.store.query(text, base_iri=BASE, use_default_graph_as_union=True))
+                triples = list(
+                    self.store.query(text, base_iri=BASE, use_default_graph_as_union=True)
+                )
                 for t in triples:
                     q = ox.Quad(t.subject, t.predicate, t.object, target)
                     if q not in self.store:
@@ -70,7 +79,9 @@ class LocalStore:
 
     def select(self, query: str, bindings: dict | None = None) -> list[dict]:
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        res = self.store.query(query, base_iri=BASE, use_default_graph_as_union=True, substitutions=subs or None)
+        res = self.store.query(
+            query, base_iri=BASE, use_default_graph_as_union=True, substitutions=subs or None
+        )
         names = [v.value for v in res.variables]
         return [{n: s[n] for n in names if s[n] is not None} for s in res]
 
@@ -81,7 +92,10 @@ class LocalStore:
         """All triples (union, or one named graph) for handing to rdflib/pyshacl."""
         if graph is None:
             return [ox.Triple(q.subject, q.predicate, q.object) for q in self.store]
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+        return [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        ]
 
 
 @lru_cache(maxsize=1)

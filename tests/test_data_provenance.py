@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (data tables and SPARQL/quote strings)
 """Provenance and well-formedness of the bundled ontology and data.
 
 * every file parses with both pyoxigraph and rdflib, with relative IRIs and no @base;
@@ -49,21 +50,43 @@ def q(store: ox.Store, body: str):
 @pytest.mark.parametrize("path", ALL_TTL, ids=lambda p: p.relative_to(REPO).as_posix())
 def test_file_parses_with_pyoxigraph_and_rdflib(path: Path):
     text = path.read_text(encoding="utf-8")
-    assert not re.search(r"^\s*@base\b|^\s*BASE\b", text, re.M | re.I), "no @base: the base is supplied at load time"
+    assert not re.search(r"^\s*@base\b|^\s*BASE\b", text, re.M | re.I), (
+        "no @base: the base is supplied at load time"
+    )
     for m in re.finditer(r"@prefix\s+(\w*):\s*<([^>]*)>", text):
-        if m.group(1) in ("yrd", "place", "park", "pairing", "agreement", "rel", "org", "domain", "scheme", "source", "stat"):
+        if m.group(1) in (
+            "yrd",
+            "place",
+            "park",
+            "pairing",
+            "agreement",
+            "rel",
+            "org",
+            "domain",
+            "scheme",
+            "source",
+            "stat",
+        ):
             assert "://" not in m.group(2), f"prefix {m.group(1)}: must be relative to the base"
     quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE))
     graph = rdflib.Graph().parse(str(path), format="turtle", publicID=BASE)
     assert quads and len(graph) == len({(x.subject, x.predicate, x.object) for x in quads})
-    assert all(not isinstance(x.subject, ox.NamedNode) or x.subject.value.startswith(("http://127.0.0.1:8000/", "http")) for x in quads)
+    assert all(
+        not isinstance(x.subject, ox.NamedNode)
+        or x.subject.value.startswith(("http://127.0.0.1:8000/", "http"))
+        for x in quads
+    )
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "ontology" / "inference").glob("*.rq")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((REPO / "ontology" / "inference").glob("*.rq")), ids=lambda p: p.name
+)
 def test_inference_rule_files(path: Path):
     text = path.read_text(encoding="utf-8")
     first = text.splitlines()[0]
-    assert first.startswith("# ") and len(first) > 10, "first line: a comment saying what the rule infers"
+    assert first.startswith("# ") and len(first) > 10, (
+        "first line: a comment saying what the rule infers"
+    )
     assert re.match(r"^\d\d-[a-z0-9-]+\.rq$", path.name)
     assert "CONSTRUCT" in text and "<http://127.0.0.1:8000/" not in text
 
@@ -86,28 +109,37 @@ def test_every_seed_has_a_source(kg, seeds):
 
 
 def test_every_relation_and_figure_has_a_quoted_derivation(data_only):
-    missing = q(data_only, """
+    missing = q(
+        data_only,
+        """
         SELECT DISTINCT ?r WHERE {
           { ?r a ?c . ?c rdfs:subClassOf* yrd:CooperationRelation } UNION { ?r a yrd:Statistic }
           FILTER NOT EXISTS { ?r prov:qualifiedDerivation [ prov:entity ?s ; yrd:quote ?q ] . ?r prov:wasDerivedFrom ?s }
-        }""")
+        }""",
+    )
     assert not missing, [m["r"].value for m in missing]
 
 
 def test_derived_from_and_qualified_derivations_match(data_only):
-    bad = q(data_only, """
+    bad = q(
+        data_only,
+        """
         SELECT DISTINCT ?r ?s WHERE {
           { ?r prov:wasDerivedFrom ?s FILTER NOT EXISTS { ?r prov:qualifiedDerivation/prov:entity ?s } }
           UNION
           { ?r prov:qualifiedDerivation/prov:entity ?s FILTER NOT EXISTS { ?r prov:wasDerivedFrom ?s } }
-        }""")
+        }""",
+    )
     assert not bad, [(b["r"].value, b["s"].value) for b in bad]
 
 
 def test_quotes_are_verbatim_substrings_of_their_seed_file(data_only, seeds):
-    rows = q(data_only, """
+    rows = q(
+        data_only,
+        """
         SELECT ?r ?file ?quote WHERE {
-          ?r prov:qualifiedDerivation ?d . ?d prov:entity ?s ; yrd:quote ?quote . ?s yrd:seedFile ?file }""")
+          ?r prov:qualifiedDerivation ?d . ?d prov:entity ?s ; yrd:quote ?quote . ?s yrd:seedFile ?file }""",
+    )
     assert len(rows) >= 150
     wrong = []
     for row in rows:
@@ -121,7 +153,10 @@ def test_quotes_are_verbatim_substrings_of_their_seed_file(data_only, seeds):
 
 
 def test_every_cooperation_fact_counted(data_only):
-    n = q(data_only, """SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a ?c . ?c rdfs:subClassOf* yrd:CooperationRelation }""")
+    n = q(
+        data_only,
+        """SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a ?c . ?c rdfs:subClassOf* yrd:CooperationRelation }""",
+    )
     assert int(n[0]["n"].value) >= 60
 
 
@@ -129,16 +164,22 @@ def test_every_cooperation_fact_counted(data_only):
 
 
 def test_role_parties_are_stated_as_party(data_only):
-    bad = q(data_only, """
+    bad = q(
+        data_only,
+        """
         SELECT ?r ?v WHERE {
           VALUES ?role { yrd:assistingParty yrd:assistedParty yrd:originParty yrd:destinationParty }
-          ?r ?role ?v . FILTER NOT EXISTS { ?r yrd:party ?v } }""")
+          ?r ?role ?v . FILTER NOT EXISTS { ?r yrd:party ?v } }""",
+    )
     assert not bad, [(b["r"].value, b["v"].value) for b in bad]
 
 
 def test_pairings_have_exactly_two_parties_in_the_data(data_only):
-    bad = q(data_only, """
-        SELECT ?r (COUNT(DISTINCT ?p) AS ?n) WHERE { ?r a yrd:Pairing ; yrd:party ?p } GROUP BY ?r HAVING (COUNT(DISTINCT ?p) != 2)""")
+    bad = q(
+        data_only,
+        """
+        SELECT ?r (COUNT(DISTINCT ?p) AS ?n) WHERE { ?r a yrd:Pairing ; yrd:party ?p } GROUP BY ?r HAVING (COUNT(DISTINCT ?p) != 2)""",
+    )
     assert not bad
 
 
@@ -150,19 +191,28 @@ def test_graph_data_states_no_derived_triples():
 
 
 def test_part_of_states_only_the_direct_parent(data_only):
-    bad = q(data_only, """
-        SELECT ?x ?p ?g WHERE { ?x yrd:partOf ?p , ?g . ?p yrd:partOf ?g }""")
+    bad = q(
+        data_only,
+        """
+        SELECT ?x ?p ?g WHERE { ?x yrd:partOf ?p , ?g . ?p yrd:partOf ?g }""",
+    )
     assert not bad, [(b["x"].value, b["g"].value) for b in bad]
-    multi = q(data_only, """
+    multi = q(
+        data_only,
+        """
         SELECT ?x WHERE { ?x a ?c ; yrd:partOf ?p . ?c rdfs:subClassOf* yrd:AdministrativeUnit }
-        GROUP BY ?x HAVING (COUNT(DISTINCT ?p) > 1)""")
+        GROUP BY ?x HAVING (COUNT(DISTINCT ?p) > 1)""",
+    )
     assert not multi
 
 
 def test_coordinates_in_range_and_paired(data_only):
-    rows = q(data_only, """
+    rows = q(
+        data_only,
+        """
         SELECT ?x ?lat ?long WHERE { ?x a ?c . ?c rdfs:subClassOf* yrd:Place .
-          OPTIONAL { ?x geo:lat ?lat } OPTIONAL { ?x geo:long ?long } FILTER (BOUND(?lat) || BOUND(?long)) }""")
+          OPTIONAL { ?x geo:lat ?lat } OPTIONAL { ?x geo:long ?long } FILTER (BOUND(?lat) || BOUND(?long)) }""",
+    )
     assert len(rows) >= 55
     for r in rows:
         assert r["lat"] is not None and r["long"] is not None, r["x"].value
@@ -173,19 +223,25 @@ def test_coordinates_in_range_and_paired(data_only):
 
 
 def test_end_year_not_before_start_year(data_only):
-    bad = q(data_only, """SELECT ?r WHERE { ?r yrd:startYear ?s ; yrd:endYear ?e FILTER (xsd:integer(STR(?e)) < xsd:integer(STR(?s))) }""")
+    bad = q(
+        data_only,
+        """SELECT ?r WHERE { ?r yrd:startYear ?s ; yrd:endYear ?e FILTER (xsd:integer(STR(?e)) < xsd:integer(STR(?s))) }""",
+    )
     assert not bad
 
 
 def test_labels_in_three_scripts(data_only):
-    bad = q(data_only, """
+    bad = q(
+        data_only,
+        """
         SELECT ?x WHERE {
           { ?x a ?c . ?c rdfs:subClassOf* yrd:Place } UNION { ?x a ?c . ?c rdfs:subClassOf* yrd:Organization }
           UNION { ?x a yrd:Park } UNION { ?x a yrd:Scheme } UNION { ?x a skos:Concept }
           FILTER NOT EXISTS { ?x rdfs:label ?a FILTER langMatches(lang(?a), "zh-Hans") }
           FILTER NOT EXISTS { ?x rdfs:label ?b FILTER langMatches(lang(?b), "zh-Hant") }
           FILTER NOT EXISTS { ?x rdfs:label ?e FILTER langMatches(lang(?e), "en") }
-        }""")
+        }""",
+    )
     assert not bad
 
 
@@ -198,7 +254,9 @@ def test_shapes_conform_on_ontology_data_and_inferred():
     store = local_store()
     nt = ox.serialize(store.graph_triples(), format=ox.RdfFormat.N_TRIPLES)
     data = rdflib.Graph().parse(data=nt, format="nt")
-    shapes = rdflib.Graph().parse(str(REPO / "ontology" / "shapes.ttl"), format="turtle", publicID=BASE)
+    shapes = rdflib.Graph().parse(
+        str(REPO / "ontology" / "shapes.ttl"), format="turtle", publicID=BASE
+    )
     conforms, _report, text = validate(data, shacl_graph=shapes, inference="none", advanced=True)
     assert conforms, text[:4000]
 
@@ -210,16 +268,23 @@ def test_shapes_catch_a_broken_pairing():
     store = local_store()
     nt = ox.serialize(store.graph_triples(), format=ox.RdfFormat.N_TRIPLES)
     data = rdflib.Graph().parse(data=nt, format="nt")
-    bad = PREFIXES.replace("PREFIX ", "@prefix ").replace(">\n", "> .\n") + """
+    bad = (
+        PREFIXES.replace("PREFIX ", "@prefix ").replace(">\n", "> .\n")
+        + """
         pairing:broken a yrd:Pairing , yrd:CooperationRelation ; rdfs:label "x"@zh-Hans , "x"@en ;
             yrd:party place:nanjing , place:wuxi , place:suzhou ; yrd:level yrd:CityLevel ;
             yrd:scheme scheme:jiangsunanbeijiedui ; prov:wasDerivedFrom source:s000 .
         place:nowhere a yrd:PrefectureLevelCity , yrd:Place ; rdfs:label "无"@zh-Hans ; yrd:partOf place:jiangsu ;
             geo:lat 123.0 ; geo:long 10.0 .
     """
+    )
     data.parse(data=bad, format="turtle", publicID=BASE)
-    shapes = rdflib.Graph().parse(str(REPO / "ontology" / "shapes.ttl"), format="turtle", publicID=BASE)
+    shapes = rdflib.Graph().parse(
+        str(REPO / "ontology" / "shapes.ttl"), format="turtle", publicID=BASE
+    )
     conforms, report, _text = validate(data, shacl_graph=shapes, inference="none", advanced=True)
     assert not conforms
-    foci = {str(o) for o in report.objects(None, rdflib.URIRef("http://www.w3.org/ns/shacl#focusNode"))}
+    foci = {
+        str(o) for o in report.objects(None, rdflib.URIRef("http://www.w3.org/ns/shacl#focusNode"))
+    }
     assert BASE + "id/pairing/broken" in foci and BASE + "id/place/nowhere" in foci

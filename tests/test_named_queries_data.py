@@ -18,7 +18,9 @@ from _data_store import BASE, REPO, store_for
 
 QUERIES = sorted((REPO / "queries").glob("*.rq"))
 XSD = "http://www.w3.org/2001/XMLSchema#"
-PARAM = re.compile(r"^#\s*param:\s*([A-Za-z_]\w*)\s+(iri|string|integer|decimal|year|lang-string)\s*=\s*(.+?)\s*$")
+PARAM = re.compile(
+    r"^#\s*param:\s*([A-Za-z_]\w*)\s+(iri|string|integer|decimal|year|lang-string)\s*=\s*(.+?)\s*$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -110,9 +112,17 @@ def test_partners_of_place(kg):
 
 def test_parks_of_two_places(kg):
     rows = run(kg, "parks-of-two-places")
-    assert {r["park"] for r in rows} == {"id/park/susu", "id/park/changshusihong", "id/park/wujiangsiyang"}
+    assert {r["park"] for r in rows} == {
+        "id/park/susu",
+        "id/park/changshusihong",
+        "id/park/wujiangsiyang",
+    }
     rows = run(kg, "parks-of-two-places", a="id/place/wuxi", b="id/place/xuzhou")
-    assert {r["park"] for r in rows} == {"id/park/wuxixuzhou", "id/park/jiangyinsuining", "id/park/yixingpeixian"}
+    assert {r["park"] for r in rows} == {
+        "id/park/wuxixuzhou",
+        "id/park/jiangyinsuining",
+        "id/park/yixingpeixian",
+    }
 
 
 def test_domains_between_two_places(kg):
@@ -131,8 +141,13 @@ def test_pairing_counts_per_province(kg):
 
 def test_county_level_pairings(kg):
     rows = {r["relation"]: r for r in run(kg, "county-level-pairings")}
-    assert {"id/pairing/sunanjieduixian-subeizhongdianxian", "id/pairing/hangzhouchengqu-suzhouahxianqu",
-            "id/park/changshusihong", "id/park/jiangyinsuining", "id/park/suxianghezuoqu"} <= set(rows)
+    assert {
+        "id/pairing/sunanjieduixian-subeizhongdianxian",
+        "id/pairing/hangzhouchengqu-suzhouahxianqu",
+        "id/park/changshusihong",
+        "id/park/jiangyinsuining",
+        "id/park/suxianghezuoqu",
+    } <= set(rows)
     assert "id/pairing/nanjing-huaian" not in rows
     assert "泗洪县" in rows["id/park/changshusihong"]["parties"]
 
@@ -148,8 +163,12 @@ def test_facts_with_sources(kg):
 
 def test_parks_by_industry(kg):
     rows = run(kg, "parks-by-industry")
-    assert {r["park"] for r in rows} == {"id/park/changshusihong", "id/park/wujiangsiyang",
-                                         "id/park/zhenjianglianyungang", "id/park/changzhouyancheng"}
+    assert {r["park"] for r in rows} == {
+        "id/park/changshusihong",
+        "id/park/wujiangsiyang",
+        "id/park/zhenjianglianyungang",
+        "id/park/changzhouyancheng",
+    }
     rows = run(kg, "parks-by-industry", industry="电子信息")
     assert {r["park"] for r in rows} == {"id/park/susu", "id/park/changzhouyancheng"}
 
@@ -157,12 +176,16 @@ def test_parks_by_industry(kg):
 def test_agreements_of_year(kg):
     rows = run(kg, "agreements-of-year")
     assert {r["agreement"] for r in rows} == {
-        "id/agreement/nantong-suzhou-ronghe-2020", "id/agreement/nantong-wuxi-ronghe-2020",
-        "id/agreement/nantong-changzhou-ronghe-2020"}
+        "id/agreement/nantong-suzhou-ronghe-2020",
+        "id/agreement/nantong-wuxi-ronghe-2020",
+        "id/agreement/nantong-changzhou-ronghe-2020",
+    }
     assert all("南通市" in r["parties"] and r["year"] == "2020" for r in rows)
     rows = run(kg, "agreements-of-year", year="2022")
-    assert {r["agreement"] for r in rows} == {"id/agreement/yongbeng-jianshefangan",
-                                              "id/agreement/ningbobengbu-weidianzi-kuangjia"}
+    assert {r["agreement"] for r in rows} == {
+        "id/agreement/yongbeng-jianshefangan",
+        "id/agreement/ningbobengbu-weidianzi-kuangjia",
+    }
 
 
 def test_institution_pairings(kg):
@@ -178,7 +201,9 @@ def test_regions_and_members(kg):
     members: dict[str, set] = {}
     for r in rows:
         members.setdefault(r["region"], set()).add(r["member"])
-    assert members["id/place/sunan"] == {f"id/place/{c}" for c in ("nanjing", "wuxi", "changzhou", "suzhou", "zhenjiang")}
+    assert members["id/place/sunan"] == {
+        f"id/place/{c}" for c in ("nanjing", "wuxi", "changzhou", "suzhou", "zhenjiang")
+    }
     assert "id/place/taizhou" in members["id/place/suzhong"]
     assert {r["memberCount"] for r in rows if r["region"] == "id/place/wanbei"} == {"8"}
 
@@ -192,7 +217,9 @@ def test_transport_links_of_place(kg):
 
 def test_industry_transfer_destinations(kg):
     rows = run(kg, "industry-transfer-destinations")
-    assert [r["destination"] for r in rows] == [f"id/place/{c}" for c in ("guiyang", "luzhou", "maoming", "ningbo", "xianyang")]
+    assert [r["destination"] for r in rows] == [
+        f"id/place/{c}" for c in ("guiyang", "luzhou", "maoming", "ningbo", "xianyang")
+    ]
     rows = run(kg, "industry-transfer-destinations", origin="id/place/wuxi")
     assert rows[0]["destination"] == "id/place/yinchuan" and rows[0]["rank"] == "1"
 

@@ -106,9 +106,13 @@ class Doc:
         self.parts = [header.rstrip() + "\n", PREFIXES]
 
     def comment(self, text: str) -> None:
-        self.parts.append("\n".join("# " + line if line else "#" for line in text.strip().splitlines()) + "\n")
+        self.parts.append(
+            "\n".join("# " + line if line else "#" for line in text.strip().splitlines()) + "\n"
+        )
 
-    def block(self, subject: str, props: list[tuple[str, str | list[str]]], comment: str | None = None) -> None:
+    def block(
+        self, subject: str, props: list[tuple[str, str | list[str]]], comment: str | None = None
+    ) -> None:
         lines = []
         if comment:
             lines.extend("# " + c for c in comment.strip().splitlines())
