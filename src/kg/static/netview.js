@@ -472,10 +472,13 @@
       });
 
       // selection and details
+      function clearSelection() {
+        svg.querySelectorAll(".selected").forEach((x) => x.classList.remove("selected"));
+      }
       function clearHighlight() {
         svg.classList.remove("searching");
-        nodeLayer.querySelectorAll(".hit, .selected").forEach((x) => x.classList.remove("hit", "selected"));
-        edgeLayer.querySelectorAll(".selected").forEach((x) => x.classList.remove("selected"));
+        svg.querySelectorAll(".hit").forEach((x) => x.classList.remove("hit"));
+        clearSelection();
       }
       svg.addEventListener("backgroundclick", () => { clearHighlight(); });
 
@@ -509,10 +512,13 @@
       }
 
       function selectNode(n, centre) {
-        clearHighlight();
+        clearSelection();
         const g = nodeEls.get(n.id);
         if (g) g.classList.add("selected");
-        const rels = links.filter((l) => (l.source === n.id || l.target === n.id) && passes(l));
+        const other = (l) => label(l.source === n.id ? l.target : l.source);
+        const rels = links
+          .filter((l) => (l.source === n.id || l.target === n.id) && passes(l))
+          .sort((a, b) => a.kind.localeCompare(b.kind) || other(a).localeCompare(other(b), "zh"));
         details.replaceChildren(
           h("h4", { class: "nv-title", text: n.label_zh + (n.label_en ? " · " + n.label_en : "") }),
           h("dl", {}, [
@@ -529,7 +535,7 @@
       }
 
       function selectEdge(l) {
-        clearHighlight();
+        clearSelection();
         const e = edgeEls.find((x) => x.link === l);
         if (e) e.g.classList.add("selected");
         const field = (name, value) => [h("dt", { text: name }), h("dd", { text: value === null || value === undefined || value === "" ? "—" : String(value) })];
@@ -564,9 +570,12 @@
         if (!hits.length) { status.textContent = "no place matches " + q; return; }
         svg.classList.add("searching");
         hits.forEach((id) => nodeEls.get(id).classList.add("hit"));
+        const hitSet = new Set(hits);
+        for (const e of edgeEls) {
+          if (hitSet.has(e.link.source) || hitSet.has(e.link.target)) e.g.classList.add("hit");
+        }
         const first = byId.get(hits[0]);
         selectNode(first, true);
-        nodeEls.get(first.id).classList.add("hit");
         status.textContent = hits.length + " match" + (hits.length === 1 ? "" : "es") + " for " + q;
       }
       searchForm.addEventListener("submit", (event) => {
