@@ -154,6 +154,7 @@ def stat(
     end=None,
     vmax=None,
     comment=None,
+    currency=None,
 ):
     props = [
         ("a", "yrd:Statistic"),
@@ -163,6 +164,7 @@ def stat(
         ("schema:maxValue", dec(vmax) if vmax is not None else None),
         ("schema:unitText", lit(unit, "zh-Hans")),
         ("schema:unitCode", lit(code) if code else None),
+        ("schema:currency", lit(currency) if currency else None),
         ("yrd:isTarget", lit("true", dt="xsd:boolean") if target else None),
         ("yrd:isMinimum", lit("true", dt="xsd:boolean") if minimum else None),
         ("yrd:year", Y(year) if year else None),

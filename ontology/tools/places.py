@@ -541,6 +541,17 @@ P = [
         {},
     ),
     (
+        "shanghaiziyoumaoyishiyanqu",
+        "FunctionalZone",
+        "中国(上海)自由贸易试验区",
+        "China (Shanghai) Pilot Free Trade Zone",
+        "shanghai",
+        None,
+        None,
+        ["上海自贸区"],
+        {},
+    ),
+    (
         "yanchenghuanbaokejicheng",
         "FunctionalZone",
         "盐城环保科技城",

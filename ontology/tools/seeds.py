@@ -365,6 +365,51 @@ def s000(OUT, rel, more, stat, lead, opmodel, host, ptype, Y):
             ),
         ],
     )
+    rel(
+        d,
+        "rel:jiangsu-elderly-maternal-care",
+        "InstitutionPairing",
+        "结对市老年医疗服务机构、县级妇幼保健机构深化合作",
+        "Elderly-care medical institutions and county maternal and child health institutions of paired cities co-operate",
+        parties=P("sunansishi", "subeisishi"),
+        level="InstitutionLevel",
+        scheme="jiangsunanbeijiedui",
+        domains=["health-care"],
+        status="Planned",
+        quotes=[("000", "鼓励结对市的老年医疗服务机构、县级妇幼保健机构深化合作")],
+        comment="Institutions not named.",
+    )
+    rel(
+        d,
+        "rel:jiangsu-other-parks",
+        "CooperationActivity",
+        "鼓励其他产业园区开展多种形式合作",
+        "Other industrial parks co-operate in various forms",
+        parties=P("sunan", "subei"),
+        level="CityLevel",
+        scheme="jiangsunanbeijiedui",
+        domains=["park-cobuilding", "industry-chain"],
+        status="Planned",
+        quotes=[
+            (
+                "000",
+                "在抓好南北共建园区高质量发展的同时,鼓励其他产业园区开展多种形式合作,探索市场化产业联动发展新路径。",
+            )
+        ],
+    )
+    stat(
+        d,
+        "s000-nanbei-liandong-years",
+        "南北联动持续年数",
+        "Years of south–north linkage",
+        20,
+        "年",
+        "ANN",
+        ["scheme:jiangsunanbeiguagou", "place:sunan", "place:subei"],
+        [("000", "20多年来,南北联动成果丰硕")],
+        minimum=True,
+        comment="'20多年' = more than 20 years: a lower bound.",
+    )
     d.write(OUT / "seed-000.ttl")
 
 
@@ -640,9 +685,10 @@ def s001(OUT, rel, more, stat, lead, opmodel, host, ptype, Y):
         "Agreed total investment of the Ningbo projects, 2022",
         "21.6",
         "亿元",
-        "CNY",
+        None,
         ["rel:ningbo-projects-bengbu"],
         [Q_PROJ],
+        currency="CNY",
         year=2022,
         comment="21.6亿元 = 2.16 billion yuan; schema:value is in units of 亿元 (10^8 CNY).",
     )
@@ -1007,6 +1053,34 @@ def s001(OUT, rel, more, stat, lead, opmodel, host, ptype, Y):
         quotes=[
             ("001", "今年,我省將推動長三角G60科創走廊輻射連結六安市,探索打造科創産業融合平臺。")
         ],
+    )
+    rel(
+        d,
+        "rel:wanbei-county-pairing-policy",
+        "CooperationActivity",
+        "鼓励结对城市所辖县、区、开发区结对合作",
+        "Counties, districts and development zones of paired cities encouraged to pair",
+        parties=P("wanbei", "husuzhe"),
+        level="CountyLevel",
+        scheme=SCH,
+        domains=["governance"],
+        status="Planned",
+        year=2023,
+        quotes=[("001", "鼓勵結對城市所轄縣、區、開發區結對合作")],
+    )
+    rel(
+        d,
+        "rel:wanbei-overseas-logistics",
+        "CooperationActivity",
+        "依托“海外智慧物流平台”共享海外仓信息资源",
+        "Sharing overseas-warehouse information via the overseas smart logistics platform",
+        parties=P("wanbei", "husuzhe"),
+        level="ProvinceLevel",
+        scheme=SCH,
+        domains=["opening-up"],
+        status="Planned",
+        year=2023,
+        quotes=[("001", "支援皖北城市依託“海外智慧物流平臺”", "共用共用")],
     )
     d.write(OUT / "seed-001.ttl")
 
@@ -2023,7 +2097,7 @@ def s004(OUT, rel, more, stat, lead, opmodel, host, ptype, Y):
         "CooperationActivity",
         "复制推广上海自贸区政策、参与长三角通关一体化",
         "Replicating Shanghai FTZ policies; Delta customs integration",
-        parties=P("yancheng", "shanghai", "changsanjiao"),
+        parties=P("yancheng", "shanghai", "changsanjiao", "shanghaiziyoumaoyishiyanqu"),
         level="CityLevel",
         scheme=SCH,
         domains=["opening-up"],
@@ -2081,5 +2155,37 @@ def s004(OUT, rel, more, stat, lead, opmodel, host, ptype, Y):
         domains=["industry-chain", "investment-promotion"],
         status="Planned",
         quotes=[("004", "高强度加强接轨上海,拓展与苏南、苏中和浙江、安徽等地城市之间的合作交流")],
+    )
+    rel(
+        d,
+        "rel:yancheng-shanghai-comprehensive",
+        "CooperationActivity",
+        "全面深化接轨上海",
+        "Comprehensive co-operation with Shanghai",
+        parties=P("yancheng", "shanghai"),
+        level="CityLevel",
+        scheme=SCH,
+        domains=["industry", "science-innovation", "talent"],
+        status="Planned",
+        quotes=[
+            ("004", "全面深化与长三角龙头上海在经济、科技、产业、人才、民生等多方面合作交流"),
+            ("004", "积极借鉴上海全面创新改革经验"),
+        ],
+    )
+    rel(
+        d,
+        "rel:yancheng-delta-governance",
+        "CooperationActivity",
+        "长三角社会治理跨区协作与食品安全信息共享",
+        "Cross-area social-governance co-operation and food-safety information sharing in the Delta",
+        parties=P("yancheng", "changsanjiao"),
+        level="CityLevel",
+        scheme=SCH,
+        domains=["governance"],
+        status="Planned",
+        quotes=[
+            ("004", "按照长三角社会协同治理要求,加快搭建社会治理和平安建设跨区协作平台"),
+            ("004", "促进城市群食品安全信息共享,开展安全生产领域交流合作"),
+        ],
     )
     d.write(OUT / "seed-004.ttl")
