@@ -78,6 +78,8 @@ def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
         )
     except QueryError as err:
         raise ExecutionError(400, str(err), query_error=True) from None
+    except ValueError as err:  # e.g. a default-graph-uri that is not an IRI
+        raise ExecutionError(400, f"bad request: {err}") from None
     kind = formats.result_kind(result)
     try:
         fmt = formats.negotiate(kind, task.accept, task.format_param)
@@ -403,8 +405,9 @@ def answer(
 
     svc = services()
     try:
+        guard.check_nesting(query)
         guard.check(query, svc.config)
-    except guard.OutboundRefused as err:
+    except (guard.OutboundRefused, guard.TooComplex) as err:
         raise ApiError(400, str(err)) from None
     task = QueryTask(
         query,

@@ -123,3 +123,68 @@ def check(text: str, config: Config, *, what: str = "query") -> None:
                 f"({hint}; the operator can set KG_OUTBOUND_ALLOW to a comma-separated list of "
                 "IRI prefixes)"
             )
+
+
+#: Deeper bracket nesting than this is refused: the SPARQL parser recurses per level and a
+#: few thousand levels overflow its stack, which kills the whole process (not an exception).
+MAX_NESTING = 200
+
+
+_OPAQUE = re.compile(
+    r"""\#[^\n\r]*|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|$)|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)"""
+    r"""|"(?:[^"\\\n\r]|\\.)*(?:"|$)|'(?:[^'\\\n\r]|\\.)*(?:'|$)|<[^<>"{}|^`\\\x00-\x20]*>""",
+    re.S,
+)
+_BRACKETS = re.compile(r"[{(\[\])}]")
+
+
+class TooComplex(Exception):
+    """The request is nested too deeply to parse safely."""
+
+
+def check_nesting(text: str, *, limit: int = MAX_NESTING, what: str = "query") -> None:
+    """Raise ``TooComplex`` if brackets outside strings/comments/IRIs nest deeper than limit."""
+    if sum(text.count(c) for c in "{([") <= limit:
+        return
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(_OPAQUE.sub(" ", text)):
+        value = match.group()
+        if value in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                raise TooComplex(
+                    f"the {what} nests brackets more than {limit} levels deep; "
+                    "simplify it (deeper nesting is refused to protect the parser)"
+                )
+        elif value in "})]":
+            depth = max(0, depth - 1)
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_JSON_BRACKETS = re.compile(r"[{\[\]}]")
+_XML_OPAQUE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<![^>]*>", re.S)
+_XML_TAG = re.compile(r"<(/?)[^\s<>/!?][^<>]*?(/?)>")
+
+
+def check_rdf_nesting(data: bytes, media: str, *, limit: int = MAX_NESTING) -> None:
+    """Refuse RDF bodies nested deeper than ``limit``: parsers recurse (JSON-LD overflows its
+    stack at a few thousand levels and takes the process down) or slow down quadratically."""
+    text = data.decode("utf-8", errors="replace")
+    depth = deepest = 0
+    if "json" in media:
+        for match in _JSON_BRACKETS.finditer(_JSON_STRING.sub(" ", text)):
+            depth = depth + 1 if match.group() in "{[" else max(0, depth - 1)
+            deepest = max(deepest, depth)
+    elif "xml" in media:
+        for match in _XML_TAG.finditer(_XML_OPAQUE.sub(" ", text)):
+            closing, empty = match.groups()
+            if closing:
+                depth = max(0, depth - 1)
+            elif not empty:
+                depth += 1
+                deepest = max(deepest, depth)
+    else:  # Turtle family: same lexical rules as SPARQL for strings, comments and IRIs
+        check_nesting(text, limit=limit, what="RDF body")
+    if deepest > limit:
+        raise TooComplex(f"the RDF body nests more than {limit} levels deep; it is refused")

@@ -108,8 +108,9 @@ def update() -> Response:
     if not text.strip():
         raise ApiError(400, "the update is empty")
     try:
+        guard.check_nesting(text, what="update")
         guard.check(text, services().config, what="update")
-    except guard.OutboundRefused as err:
+    except (guard.OutboundRefused, guard.TooComplex) as err:
         raise ApiError(400, str(err)) from None
     _commit(writer().update, text)
     return Response(status=204)
@@ -173,6 +174,10 @@ def graph_store() -> Response:
         return Response(status=204)
     fmt = _body_format()
     data = request.get_data(cache=False)
+    try:
+        guard.check_rdf_nesting(data, (request.mimetype or "").lower())
+    except guard.TooComplex as err:
+        raise ApiError(400, str(err)) from None
     action = w.put if request.method == "PUT" else w.post
     created = _commit(action, graph, data, fmt)
     return Response(status=201 if created else 204)
