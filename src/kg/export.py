@@ -57,6 +57,7 @@ KIND_LABELS: dict[str, str] = {
 }
 #: Kinds drawn as lines between the parties' seats in GeoJSON (parks are points at the host).
 POINT_KINDS = frozenset({"park"})
+Positions = dict[str, tuple[float, float]]
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif"
 
 NODE_FIELDS = ("label_zh", "label_en", "type", "province", "province_label", "lat", "lon", "parent")
@@ -467,24 +468,84 @@ def force_positions(
     return {n: (p[0], p[1]) for n, p in pos.items()}
 
 
+def compress(pos: Positions) -> Positions:
+    """Pull far-away partners in and spread the crowded core, keeping every bearing.
+
+    Distances from the median point become sqrt(r * r_median): a place at the median distance
+    stays put, one 16 times as far ends 4 times as far, one a quarter as far ends half as far.
+    """
+    if len(pos) < 3:
+        return dict(pos)
+    xs = sorted(p[0] for p in pos.values())
+    ys = sorted(p[1] for p in pos.values())
+    cx, cy = xs[len(xs) // 2], ys[len(ys) // 2]
+    radii = sorted(math.hypot(x - cx, y - cy) for x, y in pos.values())
+    r_med = radii[len(radii) // 2] or (radii[-1] or 1.0)
+    out = {}
+    for n, (x, y) in pos.items():
+        r = math.hypot(x - cx, y - cy)
+        if r == 0:
+            out[n] = (x, y)
+            continue
+        k = math.sqrt(r * r_med) / r
+        out[n] = (cx + (x - cx) * k, cy + (y - cy) * k)
+    return out
+
+
+def separate(points: dict[str, list[float]], min_dist: float, rounds: int = 60) -> None:
+    """Nudge points apart (in place) until no two are closer than ``min_dist``, or give up."""
+    names = list(points)
+    if len(names) > 400:
+        return  # quadratic; big pictures keep their raw positions
+    for _ in range(rounds):
+        moved = False
+        for i, a in enumerate(names):
+            pa = points[a]
+            for b in names[i + 1 :]:
+                pb = points[b]
+                dx, dy = pb[0] - pa[0], pb[1] - pa[1]
+                dist = math.hypot(dx, dy)
+                if dist >= min_dist:
+                    continue
+                if dist < 1e-6:
+                    jx, jy = _jitter(a + b)
+                    dx, dy, dist = jx, jy, max(math.hypot(jx, jy), 1e-6)
+                push = (min_dist - dist) / 2 / dist
+                pa[0] -= dx * push
+                pa[1] -= dy * push
+                pb[0] += dx * push
+                pb[1] += dy * push
+                moved = True
+        if not moved:
+            return
+
+
 def layout(graph: nx.MultiDiGraph) -> tuple[dict[str, tuple[float, float]], str]:
-    """Coordinates when most places have them, else a force layout."""
+    """Coordinates (radially compressed) when most places have them, else a force layout."""
     geo = geo_positions(graph)
     if graph.number_of_nodes() and len(geo) == graph.number_of_nodes():
-        return geo, "geographic"
+        return compress(geo), "geographic"
     located = sum(1 for _, d in graph.nodes(data=True) if d.get("lat") is not None)
     if geo and located * 2 >= graph.number_of_nodes():
+        geo = compress(geo)
         # Those with no anchor at all go below the map, in a row.
         xs = [p[0] for p in geo.values()]
         ys = [p[1] for p in geo.values()]
         missing = [n for n in graph.nodes if n not in geo]
+        step = (max(xs) - min(xs)) / max(len(missing), 1)
         for i, n in enumerate(missing):
-            geo[n] = (min(xs) + i * 0.3, max(ys) + 0.5)
+            geo[n] = (min(xs) + i * step, max(ys) + 0.15 * (max(ys) - min(ys) or 1.0))
         return geo, "geographic"
     return force_positions(graph), "force"
 
 
 # -- SVG and PNG -----------------------------------------------------------------------------
+LAYOUT_NOTES = {
+    "geographic": "layout from coordinates, distances from the centre compressed",
+    "force": "force layout",
+}
+
+
 def province_colour(index: int) -> str:
     """Distinct, readable hues by golden-angle steps."""
     hue = (index * 0.381966) % 1.0
@@ -506,16 +567,21 @@ def render_svg_text(graph: nx.MultiDiGraph, ctx: RenderContext, width: int = 120
     else:
         scale, x0, y0, height = 1.0, 0.0, 0.0, 420
 
+    pixels = {
+        n: [margin + (x - x0) * scale, margin + 30 + (y - y0) * scale] for n, (x, y) in pos.items()
+    }
+    separate(pixels, 16.0)
+
     def xy(n: str) -> tuple[float, float]:
-        x, y = pos[n]
-        return margin + (x - x0) * scale, margin + 30 + (y - y0) * scale
+        return pixels[n][0], pixels[n][1]
 
     provinces: dict[str, int] = {}
     for n in sorted(graph.nodes):
         p = graph.nodes[n].get("province") or ""
         provinces.setdefault(p, len(provinces))
     province_names = {
-        (d.get("province") or ""): d.get("province_label") or _local(d.get("province") or "—")
+        (d.get("province") or ""): d.get("province_label")
+        or _local(d.get("province") or "— (none)")
         for _, d in graph.nodes(data=True)
     }
     title = ctx.title if ctx.title not in ("", "result") else "co-operation network"
@@ -528,7 +594,7 @@ def render_svg_text(graph: nx.MultiDiGraph, ctx: RenderContext, width: int = 120
         f"长三角合作网络 · {escape(title)}</text>",
         f'<text x="{margin}" y="46" font-size="11" fill="#667">'
         f"{graph.number_of_nodes()} places, {graph.number_of_edges()} relations; "
-        f"{'layout from coordinates' if method == 'geographic' else 'force layout'}</text>",
+        f"{LAYOUT_NOTES[method]}</text>",
     ]
     kinds = sorted({(d.get("kind") or "other") for _, _, d in graph.edges(data=True)})
     # Edges, parallel ones bent apart.
@@ -620,7 +686,7 @@ def render_svg_text(graph: nx.MultiDiGraph, ctx: RenderContext, width: int = 120
         out.append(
             f'<circle cx="{lx + 12}" cy="{y - 4}" r="5" fill="{province_colour(index)}"/>'
             f'<text x="{lx + 30}" y="{y}" font-size="12">'
-            f"{escape(province_names.get(prov) or '—')}</text>"
+            f"{escape(province_names.get(prov) or '— (none)')}</text>"
         )
     out.append("</g></svg>")
     return "\n".join(out) + "\n"
