@@ -639,7 +639,7 @@ def s001(OUT, rel, more, stat, lead, opmodel, host, ptype, Y):
         domains=["investment-promotion"],
         status="Established",
         year=2022,
-        quotes=[("001", "去年以來,蚌埠市設立駐寧波招商引資聯絡處")],
+        quotes=[("001", "去年以來,蚌埠市設立駐寧波招商引資聯絡處", "持續跟蹤重點在談項目。")],
     )
     rel(
         d,
@@ -2046,7 +2046,10 @@ def s004(OUT, rel, more, stat, lead, opmodel, host, ptype, Y):
         scheme=SCH,
         domains=["ecology"],
         status="Planned",
-        quotes=[("004", "全面参与长三角区域大气污染防治协作机制")],
+        quotes=[
+            ("004", "全面参与长三角区域大气污染防治协作机制"),
+            ("004", "加强与长三角城市间的协调,积极推动建立区域环境联防联治工作机制。"),
+        ],
     )
     rel(
         d,
