@@ -97,7 +97,7 @@ def synthetic_network() -> nx.MultiDiGraph:
         domains=[industry, tourism], start=2021, end=2025, period="2021–2025",
         sources=[src(2, "常盐合作协议", "常州盐城签署全面战略合作协议。")],
         label_zh="常州—盐城战略合作协议")  # fmt: skip
-    rel("suzhou", "suqian", "sz-sq-park", "park",
+    rel("suqian", "suzhou", "sz-sq-park", "park", role="mutual",
         via={"id": B + "park/szsq", "label_zh": "苏州宿迁工业园区"}, start=2006,
         domains=[industry], sources=[src(3, "苏宿园区", "苏州宿迁工业园区由两市共建。")],
         label_zh="苏宿工业园区")  # fmt: skip
@@ -310,6 +310,17 @@ def test_geojson_is_valid(net):
     assert agreement["properties"]["source_titles"] == ["常盐合作协议"]
     assert agreement["properties"]["period"] == "2021–2025"
     assert agreement["geometry"]["coordinates"][0] == [119.97, 31.81]
+
+
+def test_geojson_puts_parks_at_their_host(net):
+    graph = net.copy()
+    relations = {B + "relation/sz-sq-park": {"host": B + "place/suqian"}}
+    assert export.with_hosts(graph, relations) is graph
+    doc = json.loads(render("geojson", graph))
+    park = next(f for f in doc["features"] if f["id"].endswith("sz-sq-park"))
+    assert park["geometry"] == {"type": "Point", "coordinates": [118.28, 33.96]}
+    assert park["properties"]["host_label"] == "宿迁"
+    assert park["properties"]["via"]["label_zh"] == "苏州宿迁工业园区"
 
 
 def test_svg_is_xml_with_chinese_labels(net):

@@ -416,7 +416,7 @@ def export_network(
 ) -> None:
     """Export the co-operation network (or a filtered part) as a graph file, map or picture."""
     from . import (
-        export,  # noqa: F401  (registers the network formats)
+        export,  # importing it registers the network formats
         resolver,
         traversal,
     )
@@ -442,6 +442,7 @@ def export_network(
             province=resolver.resolve(snap, province) if province else None,
         )
         graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
+        export.with_hosts(graph, snap.relations)
         ctx = formats.RenderContext(title=" ".join(x for x in (place, *kind, domain) if x))
         if output:
             tmp = output.with_name(output.name + ".part")

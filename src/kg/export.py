@@ -74,6 +74,7 @@ EDGE_FIELDS = (
     "period",
     "sources",
     "label_zh",
+    "host",  # a park's host place (see ``with_hosts``); None for other relations
 )
 
 
@@ -106,6 +107,17 @@ def edge_record(u: str, v: str, key: Any, data: dict[str, Any]) -> dict[str, Any
     if not out["period"] and (out["start"] is not None or out["end"] is not None):
         out["period"] = f"{out['start'] or ''}–{out['end'] or ''}"
     return out
+
+
+def with_hosts(graph: nx.MultiDiGraph, relations: dict[str, dict[str, Any]]) -> nx.MultiDiGraph:
+    """Copy each park's host place (``yrd:hostPlace``) from the snapshot's relation records
+    onto its edges, where GeoJSON needs it: a park's edge direction says nothing of where it is.
+    Changes ``graph`` in place (a subgraph's own attribute dicts) and returns it."""
+    for _, _, key, data in graph.edges(keys=True, data=True):
+        record = relations.get(data.get("relation") or str(key))
+        if record and record.get("host") and not data.get("host"):
+            data["host"] = record["host"]
+    return graph
 
 
 def edge_ids(graph: nx.MultiDiGraph) -> dict[tuple[str, str, Any], str]:
@@ -373,13 +385,15 @@ def render_geojson(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes
             "colour": KIND_COLOURS.get(rec["kind"], KIND_COLOURS["other"]),
         }
         if rec["kind"] in POINT_KINDS:
-            # A co-built park stands in the assisted (second) party; fall back to the first.
-            host = b or a
-            if host is None:
+            # A co-built park stands at its host place when known, else the second party.
+            candidates = [n for n in (rec["host"], v, u) if n in records]
+            located = [n for n in candidates if _lonlat(records[n]) is not None]
+            if not located:
                 skipped += 1
                 continue
-            props["host"] = v if b else u
-            geometry = {"type": "Point", "coordinates": host}
+            props["host"] = located[0]
+            props["host_label"] = records[located[0]]["label_zh"]
+            geometry = {"type": "Point", "coordinates": _lonlat(records[located[0]])}
         else:
             if a is None or b is None:
                 skipped += 1

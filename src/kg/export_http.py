@@ -67,7 +67,7 @@ def select(snap: Snapshot) -> tuple[nx.MultiDiGraph, list[tuple[str, str]]]:
     for name in ("kind", "domain", "province", "since", "until"):
         words.extend((v, v) for v in request.args.getlist(name) if v)
     graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
-    return graph, words
+    return export.with_hosts(graph, snap.relations), words
 
 
 def _ascii_slug(text: str) -> str:
