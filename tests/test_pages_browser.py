@@ -228,3 +228,11 @@ def test_standalone_html_export_works_offline(browser, server, tmp_path):
         assert watch.problems == []
     finally:
         watch.close()
+    # Served by the app it runs too: its own CSP allows its inlined script and nothing else.
+    served = PageWatch(browser, server.url)
+    try:
+        served.page.goto(server.url + "/api/export?format=html&place=盐城")
+        served.page.wait_for_selector("#netview[data-ready='true']")
+        assert served.problems == []
+    finally:
+        served.close()
