@@ -75,6 +75,11 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
             413: f"request body too large (limit {config.max_body_bytes} bytes)",
             404: "not found",
         }
-        return error_response(err.code or 500, messages.get(err.code or 0, err.description or ""))
+        message = messages.get(err.code or 0, err.description or "")
+        response = error_response(err.code or 500, message)
+        for name, value in err.get_headers():  # e.g. Allow on 405 (RFC 9110)
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     return app
