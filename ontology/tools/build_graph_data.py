@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import places  # noqa: E402
-from ttl import REPO, SEED_FILES, Doc, derivation, labels, lit, t  # noqa: E402
+from ttl import REPO, SEED_FILES, Doc, aliases, derivation, labels, lit  # noqa: E402
 
 OUT = REPO / "graph_data"
 
@@ -92,11 +92,7 @@ def rel(
     for q in quotes:
         if q[0] not in seeds:
             seeds.append(q[0])
-    al = []
-    for a in alts:
-        al.append(lit(a, "zh-Hans"))
-        if t(a) != a:
-            al.append(lit(t(a), "zh-Hant"))
+    al = aliases(alts)
     props = [
         ("a", [f"yrd:{c}" for c in _list(cls)]),
         ("rdfs:label", labels(zh, en, hant)),
@@ -266,7 +262,7 @@ ORGS = [
         "安徽省甬蚌合作产业发展有限公司",
         "Anhui Yong–Beng Cooperative Industry Development Co., Ltd.",
         "anhui",
-        [],
+        ["T:安徽省甬蚌合作産業發展有限公司"],
         "Company set up to run the 甬蚌产业合作园区 (seed 001); the text gives only the province.",
     ),
     (
@@ -293,7 +289,7 @@ ORGS = [
         "融光纳米",
         "Rongguang Nano",
         "ningbo",
-        ["融光奈米"],
+        ["T:融光奈米"],
         "Named among the 宁波项目 signed in 蚌埠 (seed 001: 融光奈米).",
     ),
     (
@@ -302,7 +298,7 @@ ORGS = [
         "安徽省新兴产业引导基金",
         "Anhui Emerging Industry Guidance Fund",
         "anhui",
-        ["省新兴产业引导基金"],
+        ["省新兴产业引导基金", "T:省新興産業引導基金"],
         None,
     ),
     (
@@ -320,7 +316,7 @@ ORGS = [
         "安徽长三角绿色农产品服务中心",
         "Anhui Yangtze Delta Green Agricultural Products Service Centre",
         "shanghai",
-        [],
+        ["T:安徽長三角綠色農産品服務中心"],
         "Set up (挂牌) in Shanghai by Anhui (seed 001).",
     ),
     (
@@ -462,11 +458,7 @@ def build_orgs() -> None:
         "# well-known public fact noted in rdfs:comment)."
     )
     for slug, cls, zh, en, loc, alts, comment in ORGS:
-        al = []
-        for a in alts:
-            al.append(lit(a, "zh-Hans"))
-            if t(a) != a:
-                al.append(lit(t(a), "zh-Hant"))
+        al = aliases(alts)
         props = [
             ("a", f"yrd:{cls}"),
             ("rdfs:label", labels(zh, en)),

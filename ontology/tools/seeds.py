@@ -528,7 +528,7 @@ def s001(OUT, rel, more, stat, lead, opmodel, host, ptype, Y):
         scheme=SCH,
         domains=["park-cobuilding", "industry-chain"],
         status="Established",
-        alts=["甬蚌産業合作園區"],
+        alts=["T:甬蚌産業合作園區"],
         extra=[
             host("place:guzhenjingkaiqu"),
             ptype("CrossProvinceCooperationPark"),
@@ -560,7 +560,7 @@ def s001(OUT, rel, more, stat, lead, opmodel, host, ptype, Y):
         status="Established",
         year=2022,
         period="去年11月(2022年11月)",
-        alts=["甬蚌産業合作園區建設方案"],
+        alts=["T:甬蚌産業合作園區建設方案"],
         extra=[("schema:about", "park:yongbeng")],
         quotes=[
             (
@@ -581,7 +581,7 @@ def s001(OUT, rel, more, stat, lead, opmodel, host, ptype, Y):
         scheme=SCH,
         domains=["park-cobuilding", "industry-chain"],
         status="Planned",
-        alts=["寧波蚌埠微電子産業園"],
+        alts=["T:寧波蚌埠微電子産業園"],
         extra=[
             ptype("CrossProvinceCooperationPark"),
             lead("智慧传感器"),
@@ -1176,7 +1176,7 @@ def s002(OUT, rel, more, stat, lead, opmodel, host, ptype, Y):
         status="Established",
         start=2012,
         period="早在8年前",
-        alts=["蘇州工業園區—相城區合作經濟開發區"],
+        alts=["T:蘇州工業園區—相城區合作經濟開發區"],
         extra=[host("place:xiangcheng"), ptype("InterDistrictCooperationZone")],
         quotes=[
             (
@@ -1199,7 +1199,7 @@ def s002(OUT, rel, more, stat, lead, opmodel, host, ptype, Y):
         status="Established",
         start=2020,
         date="2020-04-08",
-        alts=["蘇相合作區"],
+        alts=["T:蘇相合作區"],
         extra=[
             host("place:xiangcheng"),
             ptype("InterDistrictCooperationZone"),

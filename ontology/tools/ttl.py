@@ -63,6 +63,20 @@ def quote_lang(seed: str) -> str:
     return "zh-Hant" if seed in TRADITIONAL else "zh-Hans"
 
 
+def aliases(alts) -> list[str]:
+    """skos:altLabel literals: each alias in zh-Hans plus its OpenCC traditional form; an alias
+    written "T:…" is a traditional form exactly as a source prints it (e.g. 産 rather than 產)."""
+    out: list[str] = []
+    for a in alts:
+        if a.startswith("T:"):
+            out.append(lit(a[2:], "zh-Hant"))
+            continue
+        out.append(lit(a, "zh-Hans"))
+        if t(a) != a:
+            out.append(lit(t(a), "zh-Hant"))
+    return list(dict.fromkeys(out))
+
+
 def labels(zh: str, en: str, hant: str | None = None) -> str:
     return f"{lit(zh, 'zh-Hans')} , {lit(hant or t(zh), 'zh-Hant')} , {lit(en, 'en')}"
 
