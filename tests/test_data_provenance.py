@@ -245,6 +245,29 @@ def test_labels_in_three_scripts(data_only):
     assert not bad
 
 
+# characters that exist in only one of the two scripts (a small, safe sample)
+TRAD_ONLY = set(
+    "產産蘇區縣寧園業發東閔鎮鹽錫連雲遷陽貴瀘慶蕪銀頭陝廣寶響興陰濱豐協議際環態輸鐵運資訊"
+)
+SIMP_ONLY = set("产苏区县宁园业发东闵镇盐锡连迁阳贵泸庆芜银头陕广宝响兴阴滨丰协议际环态输铁运资讯")
+
+
+def test_labels_are_in_the_script_their_tag_says(data_only):
+    rows = q(
+        data_only,
+        """
+        SELECT ?x ?l WHERE { ?x rdfs:label|skos:altLabel|skos:prefLabel ?l
+          FILTER (langMatches(lang(?l), "zh-Hans") || langMatches(lang(?l), "zh-Hant")) }""",
+    )
+    wrong = []
+    for r in rows:
+        text, lang = r["l"].value, r["l"].language.lower()
+        bad = TRAD_ONLY if lang == "zh-hans" else SIMP_ONLY
+        if set(text) & bad:
+            wrong.append((r["x"].value, lang, text))
+    assert not wrong, wrong[:20]
+
+
 # --- SHACL ------------------------------------------------------------------------------------------
 
 

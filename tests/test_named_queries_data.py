@@ -235,3 +235,14 @@ def test_partner_organisations(kg):
     located = {r["org"]: r["located"] for r in rows}
     assert located["id/org/tianheguangneng"] == "id/place/changzhou"
     assert located["id/org/yantaiqicheyanjiusuo"] == "id/place/yantai"
+
+
+def test_relations_in_year(kg):
+    rows = {r["relation"]: r for r in run(kg, "relations-in-year")}
+    assert "id/agreement/nantong-suzhou-ronghe-2020" in rows
+    assert "id/park/suxianghezuoqu" in rows  # started 2020
+    assert "id/pairing/suzhougongyeyuanqu-xiangcheng" in rows  # since 2012, open-ended
+    assert "id/relation/transfer-suzhou-guiyang" in rows  # 2019–2022
+    assert "id/agreement/yongbeng-jianshefangan" not in rows  # 2022
+    rows = {r["relation"] for r in run(kg, "relations-in-year", year="2011")}
+    assert "id/pairing/suzhougongyeyuanqu-xiangcheng" not in rows
