@@ -592,6 +592,13 @@ def build_schemes() -> None:
             "The framework of the 盐城 plan (seed 004).",
         ),
     ]
+    period = {
+        "jiangsunanbeiguagou": "自2001年起",
+        "jiangsunanbeigongjianyuanqu": "自2006年以来",
+        "jiangsunanbeijiedui": "省第十四次党代会之后作出决策部署(原文未写年份)",
+        "husuzhewanbei": "2023年度重点工作计划",
+        "kuajiangronghe": "2020年4月跨江之约",
+    }
     for slug, zh, en, area, start, succ, quotes, comment in S:
         d.block(
             f"scheme:{slug}",
@@ -602,6 +609,7 @@ def build_schemes() -> None:
                 ("yrd:startYear", Y(start) if start else None),
                 ("yrd:succeeds", [f"scheme:{s}" for s in succ]),
                 ("rdfs:comment", lit(comment, "en") if comment else None),
+                ("yrd:periodText", lit(period[slug], "zh-Hans") if slug in period else None),
                 ("prov:wasDerivedFrom", sorted({f"source:s{q[0]}" for q in quotes})),
                 ("prov:qualifiedDerivation", [derivation(*q) for q in quotes]),
             ],
