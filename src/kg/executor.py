@@ -367,6 +367,10 @@ def executor_for(services: Any) -> QueryExecutor:
     return executor
 
 
+#: A lower per-request timeout is allowed, down to this (a stopped query costs a worker restart).
+MIN_TIMEOUT_S = 0.5
+
+
 # -- HTTP glue --------------------------------------------------------------------------------
 def request_timeout(config: Config) -> float:
     """The server limit, or a lower ``timeout=`` (seconds) from the request."""
@@ -382,8 +386,8 @@ def request_timeout(config: Config) -> float:
         asked = float(raw)
     except ValueError:
         raise ApiError(400, f"timeout must be a number of seconds, got {raw!r}") from None
-    if not asked > 0:
-        raise ApiError(400, "timeout must be a positive number of seconds")
+    if not asked >= MIN_TIMEOUT_S:  # also refuses NaN
+        raise ApiError(400, f"timeout must be at least {MIN_TIMEOUT_S:g} seconds, got {raw!r}")
     return min(asked, limit)
 
 

@@ -60,8 +60,7 @@ TIMEOUT = _q(
     "timeout",
     "Stop the query after this many seconds (capped by the server's limit).",
     type="number",
-    exclusiveMinimum=0,
-    maximum=600,
+    minimum=0.5,
 )
 FORMAT = _q("format", "Result format by name (json, csv, turtle, …); overrides Accept.")
 DATASET = [
@@ -69,7 +68,7 @@ DATASET = [
     {**_q("named-graph-uri", "Graph(s) available to GRAPH."), "explode": True},
 ]
 for _p in DATASET:
-    _p["schema"] = {"type": "array", "items": {"type": "string", "format": "uri"}}
+    _p["schema"] = {"type": "array", "items": {"type": "string"}}
     _p["style"] = "form"
 
 QUERY_ERRORS = {
@@ -159,7 +158,7 @@ def core_paths() -> dict[str, Any]:
             "default-graph-uri": {"type": "array", "items": {"type": "string"}},
             "named-graph-uri": {"type": "array", "items": {"type": "string"}},
             "format": {"type": "string"},
-            "timeout": {"type": "number", "exclusiveMinimum": 0},
+            "timeout": {"type": "number", "minimum": 0.5},
         },
     }
     sparql_post = {

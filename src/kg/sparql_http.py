@@ -51,6 +51,7 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
 def sparql() -> Response:
     query, default_graphs, named_graphs = _read_request()
     svc = services()
+    executor.request_timeout(svc.config)  # a bad timeout= is a 400 even without a query
     if query is None:
         if request.method == "POST":
             raise ApiError(400, "missing 'query' parameter")

@@ -120,6 +120,8 @@ def update() -> Response:
 def _target() -> Graph:
     args = request.args
     has_default = "default" in args
+    if args.get("default"):
+        raise ApiError(400, "?default takes no value (it names the default graph)")
     iri = args.get("graph")
     if has_default == (iri is not None):
         raise ApiError(400, "name the graph: give exactly one of ?graph=<IRI> or ?default")
