@@ -299,7 +299,7 @@ def _dot_attrs(attrs: dict[str, Any]) -> str:
 @register("dot", "text/vnd.graphviz", "gv", [NETWORK], aliases=("gv", "graphviz"))
 def render_dot(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
     """A digraph; ``pos`` (inches, pinned) from coordinates for ``neato -n``, colour by kind."""
-    positions = geo_positions(graph, scale=1.0)
+    positions = geo_positions(graph, scale=72.0)  # points: one inch per degree
     lines = [
         f"digraph {_dot_id(ctx.title)} {{",
         f"  graph [{_dot_attrs({'charset': 'UTF-8', 'overlap': 'false', 'splines': 'true'})}];",
