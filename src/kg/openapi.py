@@ -366,6 +366,24 @@ API_PATHS: dict[str, Any] = {
         ],
     ),
     "/api/graph": _api_read("Projection summary", [], rows=False),
+    "/api/export": {
+        "get": {
+            "summary": "The co-operation network (or a place's neighbourhood) as a file",
+            "parameters": [
+                _q("place", "Centre place name or IRI (default: the whole network)."),
+                _q("depth", "Hops around place.", type="integer", minimum=1, maximum=4),
+                *_FILTERS,
+                _q("format", "graphml, gexf, d3 JSON, csv, svg, png, html, …"),
+            ],
+            "responses": {
+                "200": {"description": "The network", "content": _media("network")},
+                "300": _err("Ambiguous place name: candidates", ERROR_JSON),
+                "400": _err("Bad parameter", ERROR_JSON),
+                "404": _err("Unknown place or domain: suggestions", ERROR_JSON),
+                "406": _err("No acceptable format", ERROR_JSON),
+            },
+        }
+    },
 }
 
 _SKIP = {"static", "openapi.spec"}
