@@ -73,18 +73,12 @@ class PageWatch:
             ),
         )
 
-    # The site has no favicon (base.html is not these pages' to change): the browser's own
-    # request for it is not the page's doing.
-    @staticmethod
-    def _favicon(url: str) -> bool:
-        return url.endswith("/favicon.ico")
-
     def _console(self, message) -> None:
-        if message.type == "error" and not self._favicon(message.location.get("url", "")):
+        if message.type == "error":
             self.problems.append(f"console error: {message.text} at {message.location}")
 
     def _response(self, response) -> None:
-        if response.status >= 400 and not self._favicon(response.url):
+        if response.status >= 400:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
     def close(self) -> None:

@@ -740,6 +740,7 @@ def render_html(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>长三角合作网络 · {escape(title)}</title>
 <style>
 {_static("site.css")}
