@@ -27,7 +27,6 @@ BOTH_BACKENDS = {
     "test_named_queries",
     "test_traversal_http",
     "test_traversal",
-    "test_remote_store",
 }
 
 

@@ -397,16 +397,16 @@ class SparqlProtocolStore(GraphStore):
         kwargs.setdefault("timeout", self.timeout)
         try:
             response = self.session.request(method, url, **kwargs)
-        except requests.Timeout:
+        except (requests.Timeout, requests.ConnectionError) as err:
+            if not isinstance(err, requests.Timeout) and "timed out" not in str(err):
+                reason = str(err).split("(Caused by", 1)[-1].strip(" )")[:200]
+                raise StoreUnavailable(
+                    f"the remote SPARQL engine at {url} is unreachable: {reason}", status=502
+                ) from None
             raise StoreUnavailable(
                 f"the remote SPARQL engine at {url} did not answer within "
                 f"{self.timeout[1]:g} s (KG_QUERY_TIMEOUT)",
                 status=504,
-            ) from None
-        except requests.ConnectionError as err:
-            reason = str(err).split("(Caused by", 1)[-1].strip(" )")[:200]
-            raise StoreUnavailable(
-                f"the remote SPARQL engine at {url} is unreachable: {reason}", status=502
             ) from None
         if self._dialect is None:
             self._dialect = detect_dialect(response.headers.get("Server", ""))
