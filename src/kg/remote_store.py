@@ -246,6 +246,13 @@ class Dialect:
         """Rewrite a query whose variables are about to be bound (default: unchanged)."""
         return text
 
+    def swap_ops(self, staging: str, target: str) -> list[str]:
+        """Update operations that replace ``target`` by ``staging`` (sent as one request)."""
+        return [
+            f"DROP SILENT GRAPH <{target}>",
+            f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{target}>",
+        ]
+
 
 class VirtuosoDialect(Dialect):
     """OpenLink Virtuoso 7 quirks, all in one place.
@@ -266,6 +273,11 @@ class VirtuosoDialect(Dialect):
       ``yrd:`` data; VoID/stats counts include their ~5 600 triples).
     * ``SELECT DISTINCT ?g … GRAPH ?g`` takes seconds where ``GROUP BY ?g`` takes milliseconds.
     * ``STR()`` of a non-ASCII constant yields ``???`` (#609): see ``adapt_substituted``.
+    * A multi-operation update request is one request, not an isolated transaction: while
+      ``DROP``+``MOVE`` (or ``DELETE``+``INSERT``) swap a graph, concurrent readers were seen
+      counting triples in between the old and the new size. Staging keeps that window to the
+      swap itself (not the upload); see README "Scaling out".
+    * ``?x p+ c`` answers a node once per path to it (SPARQL 1.1: once); not rewritten.
     * Language tags are lower-cased on the way in, like pyoxigraph does, so no rewriting.
     * Anonymous ``/sparql`` may not update: point ``--update-url`` at ``/sparql-auth``
       (digest) and the graph store at ``/sparql-graph-crud-auth``.
@@ -664,10 +676,9 @@ class SparqlProtocolStore(GraphStore):
                 progress(size, size)
             if graph not in staged:
                 staged[graph] = f"{staging_id}-{len(staged)}"  # empty file: empty graph
-            ops = [f"DROP SILENT GRAPH <{graph}>"]
+            ops = [f"DROP SILENT GRAPH <{graph}>"] if graph not in staged else []
             for target, staging in staged.items():
-                ops.append(f"DROP SILENT GRAPH <{target}>")
-                ops.append(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{target}>")
+                ops.extend(self.dialect.swap_ops(staging, target))
             ops.append(self._marker_update())
             # One update request: Virtuoso runs it as one transaction (see README).
             self._send_update(" ;\n".join(ops))
