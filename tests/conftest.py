@@ -154,3 +154,15 @@ def server(
         srv = start_server(folder / "store")
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium via Playwright (see browser_support: never downloads one)."""
+    from browser_support import launch, sync_playwright
+
+    assert sync_playwright is not None, "playwright must be installed in CI"
+    with sync_playwright() as pw:
+        chromium = launch(pw)
+        yield chromium
+        chromium.close()

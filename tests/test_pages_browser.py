@@ -6,83 +6,10 @@ where they must run. Screenshots go to tests/artifacts/ (gitignored).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 import requests
+from browser_support import ARTIFACTS, PageWatch, require_browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).parent / "artifacts"
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None  # type: ignore[assignment]
-
-if not IN_CI:
-    if sync_playwright is None:
-        pytest.skip(
-            "playwright is not installed (pip install -e '.[test]')", allow_module_level=True
-        )
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    assert sync_playwright is not None, "playwright must be installed in CI"
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-class PageWatch:
-    """A page with its console errors, page errors, failed and error responses recorded."""
-
-    def __init__(self, browser, base: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.page = self.context.new_page()
-        self.problems: list[str] = []
-        self.base = base
-        page = self.page
-        page.on("console", self._console)
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
-        page.on("response", self._response)
-        # Nothing may leave the machine: any request off the test server fails the test.
-        page.route(
-            "**/*",
-            lambda route: (
-                route.continue_()
-                if route.request.url.startswith(base)
-                else (self.problems.append("external: " + route.request.url), route.abort())
-            ),
-        )
-
-    def _console(self, message) -> None:
-        if message.type == "error":
-            self.problems.append(f"console error: {message.text} at {message.location}")
-
-    def _response(self, response) -> None:
-        if response.status >= 400:
-            self.problems.append(f"HTTP {response.status}: {response.url}")
-
-    def close(self) -> None:
-        self.context.close()
+require_browser()
 
 
 def _network(server) -> dict:

@@ -151,13 +151,13 @@ def _html_error(err: _HtmlError) -> Response:
 
 # -- page contexts -------------------------------------------------------------------------
 def _breadcrumb(snap: Snapshot, iri: str) -> list[dict[str, Any]]:
+    """Ancestors top-down, with the region users think in (长三角 › 江苏省 › …) above the first
+    ancestor that belongs to one, in place of the units above it (the country)."""
     chain = [traversal.place_ref(snap, a) for a in reversed(snap.ancestors(iri))]
-    top = chain[0]["id"] if chain else iri
-    regions = [
-        r for r in _regions_of(top) if r != iri
-    ]  # e.g. 长三角 above 江苏: the largest region that lists the top unit as a member
-    if regions:
-        chain.insert(0, traversal.place_ref(snap, regions[0]))
+    for index, unit in enumerate(chain):
+        regions = _regions_of(unit["id"])
+        if regions:
+            return [traversal.place_ref(snap, regions[0]), *chain[index:]]
     return chain
 
 
@@ -174,6 +174,13 @@ def _regions_of(iri: str) -> list[str]:
 
 def place_context(snap: Snapshot, iri: str) -> dict[str, Any]:
     details = traversal.place_details(snap, iri)
+    order = list(KIND_LABELS)
+    details["relations"] = dict(
+        sorted(
+            details["relations"].items(),
+            key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order),
+        )
+    )
     return {
         "place": details,
         "breadcrumb": _breadcrumb(snap, iri),
