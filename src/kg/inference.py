@@ -7,11 +7,14 @@ engine can run them: no reasoner dependency, and queries work with or without th
 
 from __future__ import annotations
 
+import io
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .store import STAGING_PREFIX, GraphStore
+from .store import STAGING_PREFIX, GraphStore, OxigraphStore, QueryError
 
 MAX_ROUNDS = 20
 
@@ -34,6 +37,14 @@ def materialise(store: GraphStore, rules: list[Path]) -> int:
     store.update(f"DROP SILENT GRAPH <{staging}>")
     data_graphs = [g for g in store.named_graphs() if g != inferred]
     texts = [(rule, rule.read_text(encoding="utf-8")) for rule in rules]
+    if isinstance(store, OxigraphStore) and texts:
+        try:
+            size = _materialise_fast(store, texts, data_graphs, staging, inferred)
+        except QueryError:  # a rule the rewrite got wrong: the general path says why
+            store.update(f"DROP SILENT GRAPH <{staging}>")
+        else:
+            if size is not None:
+                return size
     seen: set[ox.Triple] = set()
     for _ in range(MAX_ROUNDS):
         new: list[ox.Triple] = []
@@ -54,3 +65,150 @@ def _insert(store: GraphStore, graph: str, triples: list[ox.Triple]) -> None:
         chunk = triples[start : start + 5000]
         body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in chunk)
         store.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+
+
+#: Up to this many changed inferred triples are written in one (atomic) update; more are written
+#: with the bulk loader, like a bulk load's data, because transactional writes to an on-disk store
+#: run at ~10^4 triples/s.
+ATOMIC_LIMIT = 20_000
+
+
+def _materialise_fast(
+    store: OxigraphStore,
+    texts: list[tuple[Path, str]],
+    data_graphs: list[str],
+    staging: str,
+    inferred: str,
+) -> int | None:
+    """The fixpoint computed inside pyoxigraph, never row by row in Python; None if a rule is not
+    a plain CONSTRUCT … WHERE (then the general path runs).
+
+    In memory: the rules run as ``INSERT … WHERE`` on the store itself, then the staging graph is
+    swapped in as before. On disk, where every transactional write is slow, the data graphs are
+    copied (natively) into a scratch in-memory store, the fixpoint is computed there, and only
+    the difference to the current inferred graph is written back."""
+    on_disk = store.path is not None
+    # the scratch store holds the data in its default graph and the inferences in the default
+    # graph too (so rules join them) and in the staging graph (the result)
+    updates = [_as_insert(text, staging, None if on_disk else data_graphs) for _, text in texts]
+    if not all(updates):
+        return None
+    if not on_disk:
+        size = _materialise_in_store(store, updates, staging)  # type: ignore[arg-type]
+        swap = f"MOVE SILENT GRAPH <{staging}> TO <{inferred}>"
+        store.update(f"DROP SILENT GRAPH <{inferred}> ; {swap}")
+        return size
+    raw = store._store  # noqa: SLF001 - our own backend
+    scratch = OxigraphStore(replace(store.config, store=":memory:"))
+    dump = io.BytesIO()
+    for graph in data_graphs:  # native scans; duplicates across graphs merge on load
+        raw.dump(dump, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    scratch._store.bulk_load(dump.getvalue(), ox.RdfFormat.N_TRIPLES)  # noqa: SLF001
+    del dump
+    size = _materialise_in_store(scratch, updates, staging)  # type: ignore[arg-type]
+    target = ox.NamedNode(inferred)
+    new = {
+        q.triple for q in scratch._store.quads_for_pattern(None, None, None, ox.NamedNode(staging))
+    }  # noqa: SLF001
+    old = {q.triple for q in raw.quads_for_pattern(None, None, None, target)}
+    added, removed = new - old, old - new
+    if not raw.contains_named_graph(target) or len(added) + len(removed) > ATOMIC_LIMIT:
+        raw.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in added)
+        for t in removed:
+            raw.remove(ox.Quad(t.subject, t.predicate, t.object, target))
+        if not new:
+            raw.remove_graph(target)
+        store._bump()  # noqa: SLF001
+    else:
+        ops = []
+        if removed:
+            ops.append(_data_block("DELETE", inferred, removed))
+        if added:
+            ops.append(_data_block("INSERT", inferred, added))
+        if ops:
+            store.update(" ;\n".join(ops))
+    return size
+
+
+def _data_block(verb: str, graph: str, triples: set[ox.Triple]) -> str:
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    return f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+
+
+def _materialise_in_store(store: GraphStore, updates: list[str], staging: str) -> int:
+    """The same fixpoint without pulling triples into Python: each rule runs as an
+    ``INSERT … USING <data graphs> USING <staging> WHERE …`` inside the engine, until a round
+    adds nothing. At a million triples this is minutes faster than CONSTRUCT + INSERT DATA."""
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}"
+    size = 0
+    for _ in range(MAX_ROUNDS):
+        for update in updates:
+            store.update(update)
+        rows = store.select(count)
+        grown = int(rows[0]["n"].value) if rows else 0
+        if grown == size:
+            break
+        size = grown
+    return size
+
+
+_CONSTRUCT = re.compile(r"\bCONSTRUCT\s*\{", re.IGNORECASE)
+_WHERE = re.compile(r"\s*(WHERE\s*)?\{", re.IGNORECASE)
+
+
+def _as_insert(text: str, staging: str, data_graphs: list[str] | None) -> str | None:
+    """``CONSTRUCT { T } WHERE { P }`` as ``INSERT { GRAPH <staging> { T } } USING … WHERE { P }``
+    over the same dataset as the query (data graphs + staging), or None if the rule has another
+    shape (short form, solution modifiers): then the general path runs it."""
+    match = _CONSTRUCT.search(text)
+    if match is None:
+        return None
+    open_at = match.end() - 1
+    close_at = _matching_brace(text, open_at)
+    if close_at is None:
+        return None
+    where = _WHERE.match(text, close_at + 1)
+    if where is None:
+        return None
+    body_open = where.end() - 1
+    body_close = _matching_brace(text, body_open)
+    if body_close is None or text[body_close + 1 :].strip():
+        return None  # LIMIT/ORDER BY/VALUES after the pattern: not valid in an update
+    template = text[open_at + 1 : close_at]
+    if data_graphs is None:  # everything in the default graph (the scratch store)
+        return (
+            f"{text[: match.start()]}INSERT {{ {template} GRAPH <{staging}> {{ {template} }} }}"
+            f"\nWHERE {text[body_open : body_close + 1]}"
+        )
+    using = " ".join(f"USING <{g}>" for g in [*data_graphs, staging])
+    return (
+        f"{text[: match.start()]}INSERT {{ GRAPH <{staging}> {{ {template} }} }}"
+        f"\n{using}\nWHERE {text[body_open : body_close + 1]}"
+    )
+
+
+def _matching_brace(text: str, start: int) -> int | None:
+    """Index of the ``}`` closing the ``{`` at ``start``, skipping strings, IRIs and comments."""
+    depth, i, n = 0, start, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'":
+            end = text.find(c, i + 1)
+            while end != -1 and text[end - 1] == "\\":
+                end = text.find(c, end + 1)
+            if end == -1:
+                return None
+            i = end
+        elif c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
+            i = text.index(">", i)
+        elif c == "#":
+            newline = text.find("\n", i)
+            i = n if newline == -1 else newline
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
