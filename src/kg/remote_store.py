@@ -59,6 +59,8 @@ EMPTY_GRAPH = "urn:kg:empty"
 INTERNAL_PREFIX = "urn:kg:"
 #: Triples per request when staging a load (N-Triples chunks).
 BATCH_TRIPLES = 50_000
+#: Triples per ``INSERT DATA`` when no graph-store URL is set (Virtuoso's parser fails near 5 000).
+INSERT_DATA_TRIPLES = 1_000
 VERSION_POLL_S = 1.0
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _MARKER = f"<{META_GRAPH}> <{VERSION_PREDICATE}>"
@@ -615,9 +617,23 @@ class SparqlProtocolStore(GraphStore):
 
     def update(self, sparql: str) -> None:
         self._writable()
-        shape = analyse(sparql)
-        self._send_update(prologue(self.config, shape) + sparql)
+        bulk = _ground_insert(sparql)
+        if bulk is not None:  # a big INSERT DATA of plain triples: sent in engine-sized pieces
+            graph, triples = bulk
+            self._insert(graph, triples)
+        else:
+            shape = analyse(sparql)
+            self._send_update(prologue(self.config, shape) + sparql)
         self._written()
+
+    def _insert(self, graph: str, triples: list[ox.Triple]) -> None:
+        """Add triples: plain ones in batches, those with blank nodes in one last request."""
+        plain = [t for t in triples if not _has_blank(t)]
+        for start in range(0, len(plain), BATCH_TRIPLES):
+            self._stage(graph, plain[start : start + BATCH_TRIPLES])
+        blank = [t for t in triples if _has_blank(t)]
+        if blank:
+            self._stage(graph, blank, split=False)
 
     def drop_graph(self, graph: str) -> None:
         self._writable()
@@ -705,22 +721,52 @@ class SparqlProtocolStore(GraphStore):
     def _count(self, data: Path | bytes, fmt: ox.RdfFormat, name: str) -> int:
         return sum(1 for _ in self._parse_file(data, fmt, name))
 
-    def _stage(self, staging: str, triples: list[ox.Triple]) -> None:
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    def _stage(self, staging: str, triples: list[ox.Triple], *, split: bool = True) -> None:
+        """One Graph Store POST, or ``INSERT DATA`` requests of ``INSERT_DATA_TRIPLES``.
+
+        ``split=False`` (blank nodes) keeps the triples in one request: one blank-node scope.
+        """
         if self.graph_store_url:
             self._request(
                 "POST",
                 self.graph_store_url,
                 params={"graph": staging},
-                data=body,
+                data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
                 headers={"Content-Type": "application/n-triples"},
             )
-        else:
-            text = body.decode("utf-8")
-            self._send_update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{text}\n}} }}")
+            return
+        size = INSERT_DATA_TRIPLES if split else max(len(triples), 1)
+        for start in range(0, len(triples), size):
+            text = ox.serialize(triples[start : start + size], format=ox.RdfFormat.N_TRIPLES)
+            self._send_update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{text.decode()}\n}} }}")
 
     def close(self) -> None:
         self.session.close()
+
+
+_GROUND_INSERT = re.compile(
+    r"\s*INSERT\s+DATA\s*\{\s*GRAPH\s*<([^<>\s]*)>\s*\{(.*)\}\s*\}\s*", re.S
+)
+
+
+def _ground_insert(sparql: str) -> tuple[str, list[ox.Triple]] | None:
+    """(graph, triples) of a long ``INSERT DATA { GRAPH <g> { N-Triples } }``, else None.
+
+    Engines choke on long ones (Virtuoso: "SP030 … memory exhausted" near 5 000 lines, which is
+    what ``kg.inference`` writes); anything that is not exactly that shape goes as it is.
+    """
+    if len(sparql) < 64 * 1024:
+        return None
+    match = _GROUND_INSERT.fullmatch(sparql)
+    if match is None:
+        return None
+    try:
+        triples = [
+            q.triple for q in ox.parse(match.group(2).encode(), format=ox.RdfFormat.N_TRIPLES)
+        ]
+    except (SyntaxError, ValueError):
+        return None  # not plain N-Triples (prefixed names, a second operation…): send as is
+    return ox.NamedNode(match.group(1)).value, triples
 
 
 def _has_blank(triple: ox.Triple) -> bool:
