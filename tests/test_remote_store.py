@@ -434,3 +434,18 @@ def test_kg_load_and_query_through_the_cli(virtuoso, tmp_path):
             if graph.endswith("extra.ttl"):
                 store.drop_graph(graph)
         store.close()
+
+
+def test_only_long_plain_insert_data_is_split():
+    split = remote_store._ground_insert
+    triples = "\n".join(f'<urn:s{i}> <urn:p> "值{i}"@zh-hans .' for i in range(3000))
+    graph, parsed = split(f"INSERT DATA {{ GRAPH <urn:g> {{\n{triples}\n}} }}")
+    assert graph == "urn:g" and len(parsed) == 3000
+    assert split("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } }") is None  # short
+    assert split(f"INSERT DATA {{ GRAPH <urn:g> {{\n{triples}\n}} }} ; DROP ALL") is None
+
+
+@pytest.mark.remote
+def test_inference_gives_the_same_inferred_graph(remote, bundled_store):
+    inferred = remote.config.inferred_graph
+    assert remote.triple_count(inferred) == bundled_store.triple_count(inferred) > 0
