@@ -266,41 +266,8 @@ def build_snapshot(store: GraphStore, version: int) -> Snapshot:
         children.setdefault(parent, []).append(child)
 
     located = {row["org"].value: row["place"].value for row in store.select(Q_LOCATED)}
-    relations: dict[str, dict[str, Any]] = {}
-    for row in store.select(Q_RELATIONS):
-        rel = row["rel"].value
-        cls = row["cls"].value
-        info = relations.setdefault(
-            rel,
-            {"classes": set(), "roles": {}, "orgs": set(), "host": None},
-        )
-        info["classes"].add(_local(cls))
-        prop = _local(row["prop"].value)
-        party = row["party"].value
-        if prop == "hostPlace":
-            info["host"] = party
-            continue
-        if party not in graph and party in located:
-            info["orgs"].add(party)
-            party = located[party]
-        info["roles"].setdefault(party, set()).add(prop)
-
-    for row in store.select(Q_ATTRS):
-        info = relations.get(row["rel"].value)
-        if info is None:
-            continue
-        prop, value = _local(row["prop"].value), row["value"]
-        info.setdefault(prop, []).append(value.value)
-
-    sources: dict[str, list[dict[str, Any]]] = {}
-    for row in store.select(Q_SOURCES):
-        sources.setdefault(row["rel"].value, []).append(
-            {
-                "id": row["src"].value,
-                "title": row["title"].value if "title" in row else None,
-                "quote": row["quote"].value,
-            }
-        )
+    relations = _relations(store, graph, located)
+    sources = _sources(store)
 
     for rel, info in relations.items():
         kind = next((KINDS[c] for c in sorted(info["classes"]) if c in KINDS), "other")
@@ -356,6 +323,87 @@ def build_snapshot(store: GraphStore, version: int) -> Snapshot:
     for row in store.select(Q_BROADER):
         broader.setdefault(row["c"].value, set()).add(row["broader"].value)
     return Snapshot(version, graph, labels, relations, children, broader)
+
+
+# Relations, their attributes and sources are read with index-friendly queries (one predicate
+# at a time) and joined in Python: the single join of the generic queries above (every typed
+# resource x rdfs:subClassOf* x its properties) took most of a rebuild at 10^5 relations.
+Q_RELATION_CLASSES = "SELECT ?cls WHERE { ?cls rdfs:subClassOf* yrd:CooperationRelation }"
+Q_TYPED = "SELECT ?rel ?cls WHERE { VALUES ?cls { %s } ?rel a ?cls }"
+Q_ROLE_VALUES = """
+SELECT ?rel ?prop ?party WHERE {
+  VALUES ?prop { yrd:party yrd:assistingParty yrd:assistedParty yrd:originParty
+                 yrd:destinationParty yrd:hostPlace }
+  ?rel ?prop ?party .
+}"""
+Q_ATTR_VALUES = """
+SELECT ?rel ?prop ?value WHERE {
+  VALUES ?prop { yrd:level yrd:scheme yrd:domain yrd:startYear yrd:endYear yrd:year
+                 yrd:periodText yrd:parkType yrd:leadIndustry yrd:approvalYear yrd:status }
+  ?rel ?prop ?value .
+}"""
+Q_DERIVATIONS = """
+SELECT ?rel ?src ?quote WHERE {
+  ?rel prov:qualifiedDerivation ?d .
+  ?d prov:entity ?src ; yrd:quote ?quote .
+}"""
+Q_TITLES = "SELECT ?src ?title WHERE { ?src dcterms:title ?title }"
+
+
+def _relations(
+    store: GraphStore, graph: nx.MultiDiGraph, located: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    """What ``Q_RELATIONS`` + ``Q_ATTRS`` give, each attribute value once per relation."""
+    class_iris = [row["cls"] for row in store.select(Q_RELATION_CLASSES)]
+    classes_of: dict[str, set[str]] = {}
+    if class_iris:
+        values = " ".join(str(c) for c in class_iris if isinstance(c, ox.NamedNode))
+        for rel, cls in store.query(Q_TYPED % values):
+            classes_of.setdefault(rel.value, set()).add(_local(cls.value))
+    relations: dict[str, dict[str, Any]] = {}
+    for rel_term, prop_term, party_term in store.query(Q_ROLE_VALUES):
+        rel = rel_term.value
+        classes = classes_of.get(rel)
+        if classes is None:
+            continue
+        info = relations.get(rel)
+        if info is None:
+            info = relations[rel] = {
+                "classes": classes,
+                "roles": {},
+                "orgs": set(),
+                "host": None,
+            }
+        prop, party = _local(prop_term.value), party_term.value
+        if prop == "hostPlace":
+            info["host"] = party
+            continue
+        if party not in graph and party in located:
+            info["orgs"].add(party)
+            party = located[party]
+        info["roles"].setdefault(party, set()).add(prop)
+    for rel_term, prop_term, value in store.query(Q_ATTR_VALUES):
+        info = relations.get(rel_term.value)
+        if info is None:
+            continue
+        values = info.setdefault(_local(prop_term.value), [])
+        if value.value not in values:  # a value stated in two graphs (or typed twice) counts once
+            values.append(value.value)
+    return relations
+
+
+def _sources(store: GraphStore) -> dict[str, list[dict[str, Any]]]:
+    """What ``Q_SOURCES`` gives: one entry per derivation (and title of its source)."""
+    titles: dict[str, list[str]] = {}
+    for src, title in store.query(Q_TITLES):
+        titles.setdefault(src.value, []).append(title.value)
+    sources: dict[str, list[dict[str, Any]]] = {}
+    for rel, src, quote in store.query(Q_DERIVATIONS):
+        for title in titles.get(src.value) or [None]:
+            sources.setdefault(rel.value, []).append(
+                {"id": src.value, "title": title, "quote": quote.value}
+            )
+    return sources
 
 
 def _province_of(place: str, graph: nx.MultiDiGraph, parents: dict[str, str]) -> str | None:
