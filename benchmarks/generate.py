@@ -243,9 +243,10 @@ def generate(scale: float, seed: int = 20240601) -> Iterator[str]:
     )
     for i in range(1, counts.sources + 1):
         yield (
+            # one dcterms:title, as in graph_data
             f"source:syn-s{i:05d} a yrd:Source ;\n"
-            f"    dcterms:title {lit(f'合成来源{i:05d}', 'zh-Hans')} , "
-            f"{lit(f'Synthetic source {i:05d}', 'en')} ;\n"
+            f"    dcterms:title {lit(f'合成来源{i:05d}', 'zh-Hans')} ;\n"
+            f"    rdfs:label {lit(f'Synthetic source {i:05d}', 'en')} ;\n"
             # the shapes want a seed-file name; 999_… names no real seed (they are 000–004)
             f"    yrd:seedFile {lit(f'999_{i:016x}.txt')} ;\n"
             f"    rdfs:comment {SYN_NOTE} .\n"

@@ -413,6 +413,7 @@ def measure_scale(scale: float, args: argparse.Namespace, with_rdflib: bool) -> 
     out["places"] = places
 
     log(f"scale {scale:g}: load")
+    args.big = scale >= 50
     out["load"], store = measure_load(data, workdir, base, "--no-validate" if args.quick else None)
     log(
         f"  kg load {out['load']['kg_triples_per_s']:,} triples/s, raw bulk_load "
@@ -462,7 +463,12 @@ def measure_scale(scale: float, args: argparse.Namespace, with_rdflib: bool) -> 
             return len(list(result)) if result.type != "ASK" else int(result.askAnswer)
 
         reps, warmup = args.reps, args.warmup
-        rdflib_budget = 3.0 if args.quick else 30.0
+        rdflib_budget = 3.0 if args.quick else 10.0
+        # the floor: the cheapest request the server answers (ASK {} through a query worker)
+        out["http_floor"] = timeit(
+            lambda: server.get("/sparql", params={"query": "ASK {}"}).content, reps, warmup
+        )
+        log(f"  HTTP floor (ASK {{}}) p50 {out['http_floor']['p50_ms']} ms")
         # -- named queries -------------------------------------------------------------------
         named: dict[str, Any] = {}
         for name, query in load_named_queries(REPO / "queries").items():
@@ -491,8 +497,8 @@ def measure_scale(scale: float, args: argparse.Namespace, with_rdflib: bool) -> 
                     entry[way] = timeit(
                         fn,
                         reps,
-                        min(warmup, 1) if slow else warmup,
-                        budget_s=rdflib_budget if slow else 120,
+                        0 if slow else warmup,
+                        budget_s=rdflib_budget if slow else args.budget,
                     )
                 except Exception as err:  # noqa: BLE001 - e.g. an rdflib SPARQL limitation
                     entry[f"{way}_error"] = f"{type(err).__name__}: {err}"[:300]
@@ -530,7 +536,7 @@ def measure_scale(scale: float, args: argparse.Namespace, with_rdflib: bool) -> 
             log(f"  {call} …")
             traversal[call] = {}
             for way, fn in ways.items():
-                budget = rdflib_budget if way == "rdflib" else 120
+                budget = rdflib_budget if way == "rdflib" else args.budget
                 traversal[call][way] = timeit(fn, reps, min(warmup, 2), budget_s=budget)
         partners = server.get(f"/api/places/{city}/partners").json()
         hub_partners = server.get(f"/api/places/{hub}/partners").json()
@@ -587,7 +593,7 @@ print(json.dumps(times))
 
 def measure_projection(store: Path, args: argparse.Namespace) -> dict[str, Any]:
     """``build_snapshot`` timed in a fresh process (read-only handle on the served store)."""
-    reps = 1 if args.quick else 3
+    reps = 1 if args.quick or args.big else 3
     done = subprocess.run(
         [sys.executable, "-c", PROJECTION_BUILD, str(store), str(reps)],
         capture_output=True,
@@ -779,7 +785,7 @@ def print_table(results: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scales", default="1,10,100", help="comma-separated scale factors")
+    parser.add_argument("--scales", default="0.1,1,10,100", help="comma-separated scale factors")
     parser.add_argument("--reps", type=int, default=50, help="timed repetitions per call")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="smallest scale, few reps (CI)")
@@ -787,10 +793,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="results JSON (default benchmarks/results/…)")
     parser.add_argument("--keep", action="store_true", help="keep the stores afterwards")
     parser.add_argument(
+        "--budget", type=float, default=30.0, help="max seconds of repetitions per measurement"
+    )
+    parser.add_argument(
         "--no-rdflib", action="store_true", help="skip the rdflib comparison on the smallest scale"
     )
     args = parser.parse_args(argv)
     scales = sorted(float(s) for s in args.scales.split(",") if s.strip())
+    args.big = False
     if args.quick:
         scales, args.reps, args.warmup = scales[:1], min(args.reps, 5), 1
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -809,16 +819,16 @@ def main(argv: list[str] | None = None) -> int:
         },
         "scales": [],
     }
+    out = args.out or RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     for index, scale in enumerate(scales):
         with_rdflib = index == 0 and not args.no_rdflib
         results["scales"].append(measure_scale(scale, args, with_rdflib))
-    results["targets"] = targets(results["scales"][-1])
-    results["meta"]["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    out = args.out or RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(results, ensure_ascii=False, indent=1))
-    tmp.replace(out)
+        results["targets"] = targets(results["scales"][-1])
+        results["meta"]["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        tmp = out.with_name(out.name + ".tmp")  # written after every scale: partial runs count
+        tmp.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+        tmp.replace(out)
     print_table(results)
     log(f"wrote {out}")
     return 0
