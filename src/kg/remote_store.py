@@ -413,7 +413,8 @@ class SparqlProtocolStore(GraphStore):
             response = self.session.request(method, url, **kwargs)
         except (requests.Timeout, requests.ConnectionError) as err:
             if not isinstance(err, requests.Timeout) and "timed out" not in str(err):
-                reason = str(err).split("(Caused by", 1)[-1].strip(" )")[:200]
+                errno = re.search(r"\[Errno -?\d+\][^'\")]*", str(err))
+                reason = errno.group(0) if errno else str(err)[:200]
                 raise StoreUnavailable(
                     f"the remote SPARQL engine at {url} is unreachable: {reason}", status=502
                 ) from None
