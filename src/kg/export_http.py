@@ -17,12 +17,11 @@ from flask import Blueprint, Response, current_app, render_template, request, st
 from flask import url_for as flask_url_for
 
 from . import export, formats, traversal
-from .http_common import ApiError, services
+from .http_common import ApiError, current_snapshot
 from .projection import Snapshot
 
 blueprint = Blueprint("export", __name__)
 
-MAX_DEPTH = 4
 #: Formats a browser shows rather than saves.
 INLINE = {"svg", "png", "html"}
 STANDALONE_CSP = (
@@ -31,29 +30,12 @@ STANDALONE_CSP = (
 )
 
 
-def _snapshot() -> Snapshot:
-    return services().extras["projection"].snapshot()
-
-
-def _int_arg(name: str, low: int, high: int) -> int | None:
-    raw = request.args.get(name)
-    if raw is None or raw.strip() == "":
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"{name} must be an integer, got {raw[:40]!r}") from None
-    if not low <= value <= high:
-        raise ApiError(400, f"{name} must be between {low} and {high}, got {value}")
-    return value
-
-
 def select(snap: Snapshot) -> tuple[nx.MultiDiGraph, list[tuple[str, str]]]:
     """The filtered network for this request, and (name, ASCII name) words for the file name."""
-    from .traversal_http import filters_from_request, resolve_place
+    from .traversal_http import MAX_DEPTH, filters_from_request, int_arg, resolve_place
 
     place = request.args.get("place")
-    depth = _int_arg("depth", 1, MAX_DEPTH)
+    depth = int_arg("depth", None, 1, MAX_DEPTH)
     filters = filters_from_request(snap)
     words: list[tuple[str, str]] = []
     iri = None
@@ -95,7 +77,7 @@ def export_network() -> Response:
         )
     except formats.NotAcceptable as err:
         raise ApiError(406, str(err)) from None
-    graph, words = select(_snapshot())
+    graph, words = select(current_snapshot())
     title = " ".join(w for w, _ in words) or "network"
     body = fmt.render(graph, formats.RenderContext(title=title))
     response = Response(stream_with_context(body), content_type=fmt.content_type)

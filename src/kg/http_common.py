@@ -30,6 +30,11 @@ def services() -> Services:
     return current_app.extensions["kg"]
 
 
+def current_snapshot() -> Any:
+    """The projection snapshot for this store version (rebuilt only after a write)."""
+    return services().extras["projection"].snapshot()
+
+
 class ApiError(Exception):
     """An error with an HTTP status and a message meant for the client."""
 

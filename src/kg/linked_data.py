@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from . import formats, resolver, traversal
-from .http_common import ApiError, render_result, services
+from .http_common import ApiError, current_snapshot, render_result, services
 from .projection import Snapshot
 
 blueprint = Blueprint("ld", __name__)
@@ -33,10 +33,6 @@ Q_IN = "SELECT ?e ?s ?p WHERE { ?s ?p ?e }"
 #: the store (pyoxigraph serialises them as valid N-Triples), never of request text.
 Q_LABELS_OF = "SELECT ?n ?l WHERE {{ VALUES ?n {{ {terms} }} ?n rdfs:label ?l }}"
 Q_EXISTS = "SELECT ?e WHERE { { ?e ?p ?o } UNION { ?s ?p ?e } } LIMIT 1"
-
-
-def _snapshot() -> Snapshot:
-    return services().extras["projection"].snapshot()
 
 
 def local_href(iri: str | None) -> str | None:
@@ -103,7 +99,7 @@ def entity(local: str) -> Response | str:
         )
         response.headers["Content-Location"] = f"{request.path}?format={fmt.name}"
         return response
-    snap = _snapshot()
+    snap = current_snapshot()
     if iri in snap.graph:
         body = render_template("place.html", **place_context(snap, iri))
     elif iri in snap.relations:
@@ -122,7 +118,7 @@ def _html(body: str) -> Response:
 
 
 def _not_found(name: str) -> ApiError:
-    snap = _snapshot()
+    snap = current_snapshot()
     try:
         hints = resolver.suggestions(snap, name)
     except resolver.ResolveError:
@@ -329,7 +325,7 @@ def partner_map(snap: Snapshot, iri: str, size: int = 320) -> dict[str, Any] | N
 # -- index, search, ontology ---------------------------------------------------------------
 @blueprint.route("/places")
 def places() -> str:
-    snap = _snapshot()
+    snap = current_snapshot()
     groups: dict[str, dict[str, Any]] = {}
     degree = snap.graph.to_undirected(as_view=True).degree
     for node, data in snap.graph.nodes(data=True):
@@ -353,7 +349,7 @@ def places() -> str:
 @blueprint.route("/search")
 def search() -> Response | str:
     q = request.args.get("q", "")
-    snap = _snapshot()
+    snap = current_snapshot()
     try:
         found = resolver.matches(snap, q) if q.strip() else []
     except resolver.BadName as err:

@@ -13,16 +13,12 @@ from flask import Blueprint, Response, jsonify, request
 
 from . import resolver, traversal
 from .formats import ROWS, Rows
-from .http_common import ApiError, render_result, services
-from .projection import Projection, Snapshot
+from .http_common import ApiError, current_snapshot, render_result
+from .projection import Snapshot
 
 blueprint = Blueprint("traversal", __name__, url_prefix="/api")
 
 MAX_DEPTH = 4
-
-
-def projection() -> Projection:
-    return services().extras["projection"]
 
 
 def resolve_place(snap: Snapshot, name: str, param: str = "place") -> str:
@@ -36,7 +32,7 @@ def resolve_place(snap: Snapshot, name: str, param: str = "place") -> str:
         raise ApiError(400, f"{param}: {err}") from None
 
 
-def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
+def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
@@ -68,8 +64,8 @@ def filters_from_request(snap: Snapshot) -> traversal.Filters:
             kinds=kind_list or None,
             domain=request.args.get("domain") or None,
             level=request.args.get("level") or None,
-            since=_int_arg("since", None, -3000, 3000),
-            until=_int_arg("until", None, -3000, 3000),
+            since=int_arg("since", None, -3000, 3000),
+            until=int_arg("until", None, -3000, 3000),
             province=resolve_place(snap, province, "province") if province else None,
         )
     except traversal.UnknownDomain as err:
@@ -87,7 +83,7 @@ def _answer(document: Any, columns: list[str], rows: list[dict[str, Any]], name:
 
 @blueprint.route("/resolve")
 def resolve() -> Response:
-    snap = projection().snapshot()
+    snap = current_snapshot()
     query = request.args.get("q", "")
     try:
         found = resolver.matches(snap, query)
@@ -101,14 +97,14 @@ def resolve() -> Response:
 
 @blueprint.route("/places/<path:name>/partners")
 def partners(name: str) -> Response:
-    snap = projection().snapshot()
+    snap = current_snapshot()
     place = resolve_place(snap, name)
     result = traversal.partners(
         snap,
         place,
         filters_from_request(snap),
         include_subunits=_bool_arg("include_subunits"),
-        depth=_int_arg("depth", 1, 1, MAX_DEPTH) or 1,
+        depth=int_arg("depth", 1, 1, MAX_DEPTH) or 1,
     )
     rows = traversal.partner_rows(result)
     columns = list(rows[0]) if rows else ["partner", "kind", "role", "relation"]
@@ -117,9 +113,9 @@ def partners(name: str) -> Response:
 
 @blueprint.route("/places/<path:name>/neighbourhood")
 def neighbourhood(name: str) -> Response:
-    snap = projection().snapshot()
+    snap = current_snapshot()
     place = resolve_place(snap, name)
-    depth = _int_arg("depth", 1, 1, MAX_DEPTH) or 1
+    depth = int_arg("depth", 1, 1, MAX_DEPTH) or 1
     graph = traversal.neighbourhood(snap, place, depth, filters_from_request(snap))
     body = {
         "place": traversal.place_ref(snap, place),
@@ -131,18 +127,18 @@ def neighbourhood(name: str) -> Response:
 
 @blueprint.route("/places/<path:name>")
 def place(name: str) -> Response:
-    snap = projection().snapshot()
+    snap = current_snapshot()
     return jsonify(traversal.place_details(snap, resolve_place(snap, name)))
 
 
 @blueprint.route("/path")
 def path() -> Response:
-    snap = projection().snapshot()
+    snap = current_snapshot()
     if not request.args.get("from") or not request.args.get("to"):
         raise ApiError(400, "give both from= and to= (place names or IRIs)")
     source = resolve_place(snap, request.args["from"], "from")
     target = resolve_place(snap, request.args["to"], "to")
-    limit = _int_arg("max", 5, 1, 50) or 5
+    limit = int_arg("max", 5, 1, 50) or 5
     result = traversal.shortest_paths(snap, source, target, filters_from_request(snap), limit=limit)
     rows = traversal.path_rows(result)
     return _answer(result, list(traversal.PATH_COLUMNS), rows, "path")
@@ -150,7 +146,7 @@ def path() -> Response:
 
 @blueprint.route("/metrics")
 def metrics() -> Response:
-    snap = projection().snapshot()
+    snap = current_snapshot()
     rows = traversal.metrics(snap)
     province = request.args.get("province")
     if province:
@@ -159,7 +155,7 @@ def metrics() -> Response:
     place_type = request.args.get("type")
     if place_type:
         rows = [r for r in rows if (r["type"] or "").lower() == place_type.lower()]
-    top = _int_arg("top", None, 1, 100000)
+    top = int_arg("top", None, 1, 100000)
     if top:
         rows = rows[:top]
     columns = [
@@ -179,4 +175,4 @@ def metrics() -> Response:
 
 @blueprint.route("/graph")
 def graph_summary() -> Response:
-    return jsonify(traversal.graph_summary(projection().snapshot()))
+    return jsonify(traversal.graph_summary(current_snapshot()))
