@@ -696,7 +696,7 @@ def targets(top: dict[str, Any]) -> dict[str, Any]:
     return checks
 
 
-def print_table(results: dict[str, Any]) -> None:
+def print_table(results: dict[str, Any], markdown: bool = False) -> None:
     rows: list[tuple[str, ...]] = []
     for s in results["scales"]:
         tag = f"{s['scale']:g}x"
@@ -744,6 +744,17 @@ def print_table(results: dict[str, Any]) -> None:
                     f"{rd['p50_ms']:.1f}/{rd['p99_ms']:.1f}" if rd else "-",
                 )  # fmt: skip
             )
+        if "http_floor" in s:
+            fl = s["http_floor"]
+            rows.append(
+                (
+                    tag,
+                    "HTTP floor: ASK {} p50/p99 ms",
+                    f"{fl['p50_ms']:.2f}/{fl['p99_ms']:.2f}",
+                    "",
+                    "",
+                )  # fmt: skip
+            )
         pr = s["projection"]
         rows.append(
             (
@@ -775,6 +786,16 @@ def print_table(results: dict[str, Any]) -> None:
                 "",
             )  # fmt: skip
         )
+    if markdown:
+        print("| scale | measure | ours (kg) | raw pyoxigraph | rdflib / note |")
+        print("|---|---|---|---|---|")
+        for r in rows:
+            print("| " + " | ".join(c.replace("|", "/") for c in r) + " |")
+        print()
+        for name, check in results.get("targets", {}).items():
+            figures = ", ".join(f"{k}={v}" for k, v in check.items() if k != "ok")
+            print(f"* {'OK' if check['ok'] else '**MISS**'} `{name}`: {figures}")
+        return
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
@@ -798,7 +819,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-rdflib", action="store_true", help="skip the rdflib comparison on the smallest scale"
     )
+    parser.add_argument(
+        "--report", type=Path, help="print an earlier results JSON as a Markdown table and exit"
+    )
     args = parser.parse_args(argv)
+    if args.report:
+        print_table(json.loads(args.report.read_text(encoding="utf-8")), markdown=True)
+        return 0
     scales = sorted(float(s) for s in args.scales.split(",") if s.strip())
     args.big = False
     if args.quick:
