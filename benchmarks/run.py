@@ -74,8 +74,11 @@ def percentile(values: list[float], q: float) -> float:
 
 def timeit(fn: Callable[[], Any], reps: int, warmup: int, budget_s: float = 120.0) -> dict:
     """p50/p99 in ms; stops early (and says so) when a call is so slow the budget runs out."""
-    for _ in range(warmup):
+    started = time.perf_counter()
+    for _ in range(warmup):  # warm-up is bounded by the budget too (slow calls at scale)
         fn()
+        if time.perf_counter() - started > budget_s / 3:
+            break
     times: list[float] = []
     started = time.perf_counter()
     for _ in range(reps):
