@@ -85,18 +85,36 @@ def resolve_domain(snap: Snapshot, text: str) -> str:
     raise UnknownDomain(text, [snap.label(c) for c in domain_concepts(snap)])
 
 
+def undirected(snap: Snapshot) -> nx.MultiGraph:
+    """The network without direction (kept in each edge's ``source``), built once per snapshot.
+
+    Copying the whole network per request is what would make partners and paths grow with the
+    data; every request reads this one copy, through a lazy filtering view when it filters."""
+
+    def build() -> nx.MultiGraph:
+        graph = nx.MultiGraph()
+        graph.add_nodes_from(snap.graph.nodes(data=True))
+        for u, v, key, data in snap.graph.edges(keys=True, data=True):
+            graph.add_edge(u, v, key=key, source=u, target=v, **data)
+        return graph
+
+    return snap.cached("undirected", build)
+
+
 def filtered_view(snap: Snapshot, filters: Filters) -> nx.MultiGraph:
-    """The undirected view of the edges passing the filters (direction kept in ``role``)."""
-    graph = snap.graph
-    undirected = nx.MultiGraph()
-    undirected.add_nodes_from(graph.nodes(data=True))
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        if filters.accepts(data):
-            undirected.add_edge(u, v, key=key, source=u, target=v, **data)
-    if filters.province:
-        keep = [n for n, d in undirected.nodes(data=True) if d.get("province") == filters.province]
-        undirected = undirected.subgraph(keep).copy()
-    return undirected
+    """The edges passing the filters: a read-only view, evaluated only where a traversal looks."""
+    graph = undirected(snap)
+    if filters == Filters():
+        return graph
+    province = filters.province
+
+    def keep_node(node: str) -> bool:
+        return province is None or graph.nodes[node].get("province") == province
+
+    def keep_edge(u: str, v: str, key: str) -> bool:
+        return filters.accepts(graph[u][v][key])
+
+    return nx.subgraph_view(graph, filter_node=keep_node, filter_edge=keep_edge)
 
 
 def explain(edge: dict[str, Any], place: str) -> dict[str, Any]:
@@ -148,8 +166,10 @@ def partners(
     """Every partner of ``place``: one entry per partner with all relations connecting them."""
     view = filtered_view(snap, filters)
     origins = [place]
+    subunits: set[str] = set()
     if include_subunits:
-        origins += snap.descendants(place) + snap.ancestors(place)
+        subunits = set(snap.descendants(place))
+        origins += sorted(subunits) + snap.ancestors(place)
     entries: dict[str, dict[str, Any]] = {}
     for origin in origins:
         if origin not in view:
@@ -163,16 +183,16 @@ def partners(
                 if origin != place:
                     rel["through"] = place_ref(snap, origin)
                     rel["through"]["relation_to_place"] = (
-                        "subunit" if origin in snap.descendants(place) else "parent"
+                        "subunit" if origin in subunits else "parent"
                     )
                 entry["relations"].append(rel)
             entry["hops"] = 1
     if depth > 1 and place in view:
-        lengths, paths = nx.single_source_dijkstra(view, place, cutoff=depth)
-        for target, hops in lengths.items():
+        paths = nx.single_source_shortest_path(view, place, cutoff=depth)
+        for target, path in paths.items():
+            hops = len(path) - 1
             if hops < 2 or target in entries or target in origins:
                 continue
-            path = paths[target]
             entry = {**place_ref(snap, target), "hops": hops, "relations": []}
             entry["path"] = [place_ref(snap, p) for p in path]
             last = path[-2]
@@ -237,13 +257,20 @@ def neighbourhood(
 
 
 def subgraph_of(snap: Snapshot, filters: Filters, nodes: set[str] | None = None) -> nx.MultiDiGraph:
+    """A filtered copy: of the whole network, or of ``nodes`` (reading only their own edges)."""
+    graph = snap.graph
     out = nx.MultiDiGraph()
-    for n, data in snap.graph.nodes(data=True):
-        if nodes is None or n in nodes:
-            if filters.province and data.get("province") != filters.province:
-                continue
-            out.add_node(n, **data)
-    for u, v, key, data in snap.graph.edges(keys=True, data=True):
+    for n in graph if nodes is None else (n for n in nodes if n in graph):
+        data = graph.nodes[n]
+        if filters.province and data.get("province") != filters.province:
+            continue
+        out.add_node(n, **data)
+    edges = (
+        graph.edges(keys=True, data=True)
+        if nodes is None
+        else graph.out_edges(list(out), keys=True, data=True)
+    )
+    for u, v, key, data in edges:
         if u in out and v in out and filters.accepts(data):
             out.add_edge(u, v, key=key, **data)
     return out
