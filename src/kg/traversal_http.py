@@ -33,8 +33,9 @@ def resolve_place(snap: Snapshot, name: str, param: str = "place") -> str:
 
 
 def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
+    """An integer query parameter in range; absent means ``default``, present-but-empty is 400."""
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)
