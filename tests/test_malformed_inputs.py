@@ -192,6 +192,13 @@ CORPUS: list[tuple[str, str, str, dict[str, Any], set[int]]] = [
         {400},
     ),
     (
+        "store-jsonld-not-a-document",
+        "POST",
+        "/store",
+        {"params": G, "data": "-200", "headers": {**AUTH, "Content-Type": "application/ld+json"}},
+        {400},
+    ),
+    (
         "store-deep-jsonld",
         "PUT",
         "/store",

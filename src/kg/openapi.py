@@ -125,13 +125,12 @@ GRAPH_TARGET = [
 RDF_BODY = {
     "required": True,
     "content": {
-        media: {"schema": {"type": "string"}}
-        for media in (
-            "text/turtle",
-            "application/n-triples",
-            "application/ld+json",
-            "application/rdf+xml",
-        )
+        **{
+            media: {"schema": {"type": "string"}}
+            for media in ("text/turtle", "application/n-triples", "application/rdf+xml")
+        },
+        # JSON-LD 1.1 §9: a document is a JSON object or an array.
+        "application/ld+json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array"}]}},
     },
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
+import json
 from typing import Any
 
 import pyoxigraph as ox
@@ -155,6 +156,18 @@ def _body_format() -> ox.RdfFormat:
     return fmt
 
 
+def _check_json_ld_document(data: bytes) -> None:
+    """JSON-LD 1.1 §9: a document is a JSON object or array; a bare number or string is not."""
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, ValueError) as err:
+        raise ApiError(400, f"the JSON-LD body is not valid JSON: {err}") from None
+    if not isinstance(document, dict | list):
+        raise ApiError(
+            400, f"a JSON-LD document is an object or an array, not {type(document).__name__}"
+        )
+
+
 @blueprint.route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 def graph_store() -> Response:
     authorise()
@@ -180,6 +193,8 @@ def graph_store() -> Response:
         guard.check_rdf_nesting(data, (request.mimetype or "").lower())
     except guard.TooComplex as err:
         raise ApiError(400, str(err)) from None
+    if fmt == ox.RdfFormat.JSON_LD:
+        _check_json_ld_document(data)
     action = w.put if request.method == "PUT" else w.post
     created = _commit(action, graph, data, fmt)
     return Response(status=201 if created else 204)
