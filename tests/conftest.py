@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from processes import stop_process
 from virtuoso import Virtuoso, virtuoso  # noqa: F401 - the session fixture, registered here
 
 from kg.config import PROJECT_ROOT, Config
@@ -94,13 +95,7 @@ class Server:
     log: Path
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout=15)
 
 
 def start_server(

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from processes import stop_process
 
 PACKAGED_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 START_TIMEOUT_S = 120.0
@@ -96,13 +97,7 @@ class Virtuoso:
         return done.stdout.decode(errors="replace") + done.stderr.decode(errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout=30)
 
 
 def write_ini(folder: Path, http_port: int, sql_port: int) -> Path:
