@@ -74,10 +74,13 @@ def test_runaway_query_is_stopped_while_small_queries_stay_fast(srv: Server) -> 
 
 
 def test_timeout_parameter_is_validated(srv: Server) -> None:
-    for bad in ("soon", "-1", "0"):
+    for bad in ("soon", "-1", "0", ""):
         r = requests.get(srv.url + "/sparql", params={"query": SMALL, "timeout": bad})
         assert r.status_code == 400, bad
         assert "timeout" in r.text
+    # also without a query (the service description): found by schemathesis
+    r = requests.get(srv.url + "/sparql", params={"timeout": ""})
+    assert r.status_code == 400 and "timeout" in r.text
 
 
 SERVICE_VARIANTS = [

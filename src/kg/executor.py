@@ -373,14 +373,18 @@ MIN_TIMEOUT_S = 0.5
 
 # -- HTTP glue --------------------------------------------------------------------------------
 def request_timeout(config: Config) -> float:
-    """The server limit, or a lower ``timeout=`` (seconds) from the request."""
+    """The server limit, or a lower ``timeout=`` (seconds) from the request.
+
+    Present-but-empty is a 400 like every other typed parameter (``int_arg``), so a client
+    that sends ``timeout=`` by mistake learns it rather than silently getting the server limit.
+    """
     from flask import request
 
     from .http_common import ApiError
 
     raw = request.values.get("timeout")
     limit = config.query_timeout_s
-    if raw is None or raw == "":
+    if raw is None:
         return limit
     try:
         asked = float(raw)

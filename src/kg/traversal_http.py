@@ -47,8 +47,11 @@ def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
 
 
 def _bool_arg(name: str) -> bool:
-    raw = request.args.get(name, "").lower()
-    if raw in ("", "0", "false", "no"):
+    raw = request.args.get(name)
+    if raw is None:
+        return False
+    raw = raw.lower()
+    if raw in ("0", "false", "no"):
         return False
     if raw in ("1", "true", "yes"):
         return True
