@@ -60,6 +60,8 @@ def store_option(func):  # type: ignore[no-untyped-def]
     for option in reversed(_remote_options):
         func = option(func)
     return _store_path_option(func)
+
+
 base_option = click.option(
     "--base-iri", envvar="KG_BASE_IRI", default=None, help="Base for entity IRIs (env KG_BASE_IRI)."
 )
