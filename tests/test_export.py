@@ -172,6 +172,99 @@ def test_gexf_reads_back_with_positions(net):
     assert {p["start_year"] for p in parks} == {2006, 2019}
 
 
+# -- the streamed XML writers against the projection and against awkward text ----------------
+def _edge_key(u: str, v: str, data: dict) -> tuple[str, str, str]:
+    return (u, v, data["relation"])
+
+
+@pytest.fixture(scope="module")
+def filtered(bundled_store) -> nx.MultiDiGraph:
+    """A filtered export of the bundled graph's projection: pairings and parks only."""
+    from kg import traversal
+    from kg.projection import Projection
+
+    snap = Projection(bundled_store).snapshot()
+    filters = traversal.make_filters(snap, kinds=["pairing", "park"])
+    graph = export.with_hosts(traversal.subgraph(snap, filters=filters), snap.relations)
+    assert 10 < graph.number_of_edges() < snap.graph.number_of_edges()
+    return graph
+
+
+@pytest.mark.parametrize("name", ["gexf", "graphml"])
+def test_streamed_xml_reads_back_as_the_projection(filtered, name):
+    body = render(name, filtered)
+    if name == "gexf":
+        back = nx.read_gexf(io.BytesIO(body))
+        assert b'xmlns="http://gexf.net/1.3"' in body[:300]
+    else:
+        back = nx.read_graphml(io.BytesIO(body), force_multigraph=True)
+    assert back.number_of_nodes() == filtered.number_of_nodes()
+    assert back.number_of_edges() == filtered.number_of_edges()
+    for node in filtered:
+        want = export.node_record(filtered, node)
+        got = back.nodes[node]
+        for field in export.NODE_FIELDS:
+            if want[field] is None:
+                assert field not in got, (node, field)
+            elif field in ("lat", "lon"):
+                assert got[field] == pytest.approx(want[field])
+            else:
+                assert got[field] == want[field], (node, field)
+        if name == "gexf" and want["lat"] is not None:
+            assert got["viz"]["position"]["x"] == pytest.approx(want["lon"] * 100)
+            assert got["viz"]["size"] == 4.0 + filtered.degree(node)
+    back_edges = {_edge_key(u, v, d): d for u, v, d in back.edges(data=True)}
+    assert len(back_edges) == back.number_of_edges()  # one edge per (pair, relation)
+    years = {"start": "start_year", "end": "end_year"} if name == "gexf" else {}
+    colours = {  # networkx reads no edge colours: take them from the XML
+        e.get("id"): e.find("{http://gexf.net/1.3/viz}color")
+        for e in ET.fromstring(body).iter("{http://gexf.net/1.3}edge")
+    }
+    for u, v, k, d in filtered.edges(keys=True, data=True):
+        want = export.edge_record(u, v, k, d)
+        got = back_edges[_edge_key(u, v, want)]
+        for field in ("kind", "role", "level", "scheme", "period", "label_zh", "host"):
+            assert got.get(field) == want[field], (k, field)
+        for field in ("start", "end"):
+            assert got.get(years.get(field, field)) == want[field], (k, field)
+        assert json.loads(got["domains"]) == want["domains"]
+        assert json.loads(got["sources"]) == want["sources"]
+        assert got["source_titles"] == "; ".join(export.source_titles(want))
+        if name == "gexf":
+            assert got["label"] == (want["label_zh"] or want["kind"])
+            r, g, b = (int(colours[got["id"]].get(c)) for c in "rgb")
+            assert f"#{r:02x}{g:02x}{b:02x}" == export.KIND_COLOURS[want["kind"]]
+
+
+@pytest.mark.parametrize("name", ["gexf", "graphml"])
+def test_streamed_xml_keeps_awkward_text(name):
+    g = nx.MultiDiGraph()
+    odd = 'a "quoted" <b>&amp;</b>\n\tnext line'
+    g.add_node("urn:x:a&b", label_zh=odd, label_en="A", lat=30.0, lon=120.0)
+    g.add_node("urn:x:<c>", label_zh="C\x01", label_en=None, lat=None, lon=None)
+    g.add_edge(
+        "urn:x:a&b",
+        "urn:x:<c>",
+        key="urn:rel:1",
+        relation="urn:rel:1",
+        kind="pairing",
+        label_zh=odd,
+        start=2001,
+        sources=[{"id": "urn:s", "title": "t&t", "quote": odd}],
+    )
+    body = render(name, g)
+    back = (
+        nx.read_gexf(io.BytesIO(body))
+        if name == "gexf"
+        else nx.read_graphml(io.BytesIO(body), force_multigraph=True)
+    )
+    assert back.nodes["urn:x:a&b"]["label_zh"] == odd
+    assert back.nodes["urn:x:<c>"]["label_zh"] == "C\ufffd"  # XML 1.0 cannot carry U+0001
+    ((u, v, data),) = back.edges(data=True)
+    assert (u, v) == ("urn:x:a&b", "urn:x:<c>")
+    assert data["label_zh"] == odd and json.loads(data["sources"])[0]["quote"] == odd
+
+
 NODE_DATA = {
     "type": "object",
     "required": ["id", "label_zh", "label_en", "type", "province", "lat", "lon", "community"],
