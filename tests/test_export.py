@@ -544,3 +544,39 @@ def test_cli_export_writes_file(server, tmp_path):
         capture_output=True, timeout=120,
     )  # fmt: skip
     assert bad.returncode != 0 and b"Error:" in bad.stderr and b"Traceback" not in bad.stderr
+
+
+# -- networks too big to draw ------------------------------------------------------------------
+def test_pictures_refuse_networks_past_the_limits(net, monkeypatch):
+    monkeypatch.setitem(export.DRAW_LIMITS, "png", (100, 5))
+    fmt = by_name(NETWORK, "png")
+    with pytest.raises(export.TooLarge, match=r"7 relations.*at most 100 places and 5 relations"):
+        fmt.render(net, RenderContext())  # refused at once, before anything is drawn
+    monkeypatch.setitem(export.DRAW_LIMITS, "png", (100, 7))
+    assert render("png", net).startswith(b"\x89PNG")
+    bare = net.copy()
+    for _, data in bare.nodes(data=True):
+        data["lat"] = data["lon"] = None
+    monkeypatch.setattr(export, "FORCE_LAYOUT_LIMIT", 8)
+    with pytest.raises(export.TooLarge, match="force layout"):
+        by_name(NETWORK, "svg").render(bare, RenderContext())
+    assert render("svg", net)  # 9 places, most located: geographic, no force layout needed
+
+
+def test_http_export_too_large_is_413_naming_filters(bundled_store, monkeypatch):
+    from kg.app import create_app
+    from kg.config import Config
+
+    client = create_app(Config(store=":memory:"), bundled_store).test_client()
+    small = client.get("/api/export", query_string={"format": "d3", "place": "盐城", "depth": 1})
+    relations = len(small.get_json()["links"])
+    whole = len(client.get("/api/export", query_string={"format": "d3"}).get_json()["links"])
+    assert 0 < relations < whole
+    monkeypatch.setitem(export.DRAW_LIMITS, "svg", (10_000, relations))
+    response = client.get("/api/export", query_string={"format": "svg"})
+    assert response.status_code == 413
+    error = response.get_json()
+    assert error["relations"] == whole and error["limits"]["relations"] == relations
+    assert "place and depth" in error["error"] and "gexf" in error["error"]
+    ok = client.get("/api/export", query_string={"format": "svg", "place": "盐城", "depth": 1})
+    assert ok.status_code == 200 and ok.data.startswith(b"<svg")

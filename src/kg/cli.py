@@ -444,10 +444,11 @@ def export_network(
         graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
         export.with_hosts(graph, snap.relations)
         ctx = formats.RenderContext(title=" ".join(x for x in (place, *kind, domain) if x))
+        body = chosen.render(graph, ctx)  # refuses (TooLarge) before any file is opened
         if output:
             tmp = output.with_name(output.name + ".part")
             with open(tmp, "wb") as handle:
-                for chunk in chosen.render(graph, ctx):
+                for chunk in body:
                     handle.write(chunk)
             tmp.replace(output)
             click.echo(
@@ -456,10 +457,10 @@ def export_network(
                 err=True,
             )
         else:
-            for chunk in chosen.render(graph, ctx):
+            for chunk in body:
                 sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
-    except (resolver.ResolveError, traversal.UnknownDomain) as err:
+    except (resolver.ResolveError, traversal.UnknownDomain, export.TooLarge) as err:
         raise click.ClickException(str(err)) from None
     except (StoreError, OSError) as err:
         raise click.ClickException(str(err)) from None

@@ -19,7 +19,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -248,8 +248,14 @@ GEXF_VIZ_NS = "http://gexf.net/1.3/viz"
 GRAPH_NAME = "co-operation network"
 
 
+#: Any character that needs work in text or an attribute value; most values have none.
+_XML_SPECIAL = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
 def _xml_text(value: str) -> str:
     """Element text: markup escaped, characters XML 1.0 cannot carry replaced by U+FFFD."""
+    if not _XML_SPECIAL.search(value):
+        return value
     if _XML_INVALID.search(value):
         value = _XML_INVALID.sub("\ufffd", value)
     return escape(value)
@@ -257,6 +263,8 @@ def _xml_text(value: str) -> str:
 
 def _xml_attr(value: str) -> str:
     """A double-quoted attribute value that parses back to exactly ``value``."""
+    if not _XML_SPECIAL.search(value):
+        return f'"{value}"'
     if _XML_INVALID.search(value):
         value = _XML_INVALID.sub("\ufffd", value)
     return '"' + escape(value, _ATTR_ENTITIES) + '"'
@@ -399,14 +407,15 @@ def _graphml_parts(graph: nx.MultiDiGraph) -> Iterator[str]:
             )
         return "".join(out)
 
+    quoted = {n: _xml_attr(str(n)) for n in graph}  # each id is written once per edge end
     for n in graph:
         _, attrs = flat_node(graph, n)
-        yield f"    <node id={_xml_attr(str(n))}>\n{data(node_keys, attrs)}    </node>\n"
+        yield f"    <node id={quoted[n]}>\n{data(node_keys, attrs)}    </node>\n"
     ids = edge_ids(graph)
     for u, v, k, d in graph.edges(keys=True, data=True):
         _, attrs = flat_edge(u, v, k, d)
         yield (
-            f"    <edge source={_xml_attr(str(u))} target={_xml_attr(str(v))} "
+            f"    <edge source={quoted[u]} target={quoted[v]} "
             f"id={_xml_attr(ids[(u, v, k)])}>\n{data(edge_keys, attrs)}    </edge>\n"
         )
     yield "  </graph>\n</graphml>\n"
@@ -448,6 +457,7 @@ def _gexf_parts(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[str]:
         return "".join(out)
 
     yield "    <nodes>\n"
+    quoted = {n: _xml_attr(str(n)) for n in graph}  # each id is written once per edge end
     for n in graph:
         rec, attrs = flat_node(graph, n)
         viz = ""
@@ -458,7 +468,7 @@ def _gexf_parts(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[str]:
                 f'y="{_xml_float(rec["lat"] * 100.0)}" z="0.0"/>\n'
             )
         yield (
-            f"      <node id={_xml_attr(str(n))} label={_xml_attr(str(rec['label_zh']))}>\n"
+            f"      <node id={quoted[n]} label={_xml_attr(str(rec['label_zh']))}>\n"
             f"{attvalues(node_attrs, attrs)}{viz}      </node>\n"
         )
     yield "    </nodes>\n    <edges>\n"
@@ -471,8 +481,8 @@ def _gexf_parts(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[str]:
         rec, attrs = flat_edge(u, v, k, d, gexf=True)
         r, g, b = colours.get(rec["kind"], colours["other"])
         yield (
-            f"      <edge id={_xml_attr(ids[(u, v, k)])} source={_xml_attr(str(u))} "
-            f"target={_xml_attr(str(v))} label={_xml_attr(str(rec['label_zh'] or rec['kind']))}>\n"
+            f"      <edge id={_xml_attr(ids[(u, v, k)])} source={quoted[u]} "
+            f"target={quoted[v]} label={_xml_attr(str(rec['label_zh'] or rec['kind']))}>\n"
             f"{attvalues(edge_attrs, attrs)}"
             f'        <viz:color r="{r}" g="{g}" b="{b}" a="1.0"/>\n      </edge>\n'
         )
@@ -920,17 +930,75 @@ def render_svg_text(graph: nx.MultiDiGraph, ctx: RenderContext, width: int = 120
     return "\n".join(out) + "\n"
 
 
+# -- how much can be drawn -------------------------------------------------------------------
+#: (places, relations) a picture or page is drawn with at most. Past them a drawing is an
+#: unreadable tangle that takes minutes to make (cairosvg rasterises ~1 ms per relation: 30 s
+#: for the 22 k relations at 10x) and a page a browser cannot lay out (200 MB at 100x).
+DRAW_LIMITS: dict[str, tuple[int, int]] = {
+    "svg": (5_000, 50_000),
+    "png": (5_000, 10_000),
+    "html": (5_000, 50_000),
+}
+#: The pure-Python force layout (used when most places lack coordinates) is quadratic.
+FORCE_LAYOUT_LIMIT = 500
+NARROWING = (
+    "narrow it with a filter (a place and depth, kind, domain, province, since/until, level) "
+    "or export the whole network as gexf, graphml, geojson or d3"
+)
+
+
+class TooLarge(ValueError):
+    """The network is too big for this format: the caller answers 413 (HTTP) or an error."""
+
+    def __init__(self, fmt: str, message: str) -> None:
+        super().__init__(f"{fmt}: {message}; {NARROWING}")
+        self.format = fmt
+
+
+def check_drawable(fmt: str, graph: nx.MultiDiGraph) -> None:
+    """Raise :class:`TooLarge` when ``graph`` is past what ``fmt`` draws (see DRAW_LIMITS)."""
+    max_places, max_relations = DRAW_LIMITS[fmt]
+    places, relations = graph.number_of_nodes(), graph.number_of_edges()
+    if places > max_places or relations > max_relations:
+        raise TooLarge(
+            fmt,
+            f"the network has {places:,} places and {relations:,} relations, and this format "
+            f"draws at most {max_places:,} places and {max_relations:,} relations",
+        )
+    if fmt != "html" and places > FORCE_LAYOUT_LIMIT:
+        located = sum(1 for _, d in graph.nodes(data=True) if d.get("lat") is not None)
+        # What ``layout`` does: geographic when most places, or all with help, are placed.
+        if located * 2 < places and len(geo_positions(graph)) < places:
+            raise TooLarge(
+                fmt,
+                f"{places - located:,} of its {places:,} places have no coordinates, and a "
+                f"force layout is drawn for at most {FORCE_LAYOUT_LIMIT:,} places",
+            )
+
+
+def _later(make: Callable[[], bytes]) -> Iterator[bytes]:
+    """The one chunk ``make`` returns, made when the response is first read."""
+    yield make()
+
+
 @register("svg", "image/svg+xml", "svg", [NETWORK])
 def render_svg(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
-    yield render_svg_text(graph, ctx).encode()
+    """Checks the size at once (so HTTP can still answer 413), draws when first read."""
+    check_drawable("svg", graph)
+    return _later(lambda: render_svg_text(graph, ctx).encode())
 
 
 @register("png", "image/png", "png", [NETWORK], charset=False)
 def render_png(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
     """The SVG picture rasterised by cairosvg (cairo + fontconfig find the CJK fonts)."""
-    import cairosvg
+    check_drawable("png", graph)
 
-    yield cairosvg.svg2png(bytestring=render_svg_text(graph, ctx).encode(), scale=1.5)
+    def draw() -> bytes:
+        import cairosvg
+
+        return cairosvg.svg2png(bytestring=render_svg_text(graph, ctx).encode(), scale=1.5)
+
+    return _later(draw)
 
 
 # -- a self-contained interactive page -------------------------------------------------------
@@ -947,6 +1015,11 @@ def script_json(value: Any) -> str:
 @register("html", "text/html", "html", [NETWORK], aliases=("page",))
 def render_html(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
     """The explorer in one file: data, styles and scripts inlined; it fetches nothing."""
+    check_drawable("html", graph)
+    return _later(lambda: _html_page(graph, ctx))
+
+
+def _html_page(graph: nx.MultiDiGraph, ctx: RenderContext) -> bytes:
     title = ctx.title if ctx.title not in ("", "result") else "co-operation network"
     config = {"mode": "force", "resolveUrl": None, "placeUrl": None, "data": node_link(graph, ctx)}
     page = f"""<!doctype html>
@@ -976,7 +1049,7 @@ def render_html(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
 </body>
 </html>
 """
-    yield page.encode()
+    return page.encode()
 
 
 def split_multi(values: list[str]) -> list[str]:
@@ -988,7 +1061,10 @@ def split_multi(values: list[str]) -> list[str]:
 
 
 __all__ = [
+    "DRAW_LIMITS",
     "KIND_COLOURS",
+    "TooLarge",
+    "check_drawable",
     "communities",
     "edge_record",
     "geo_positions",

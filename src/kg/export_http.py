@@ -79,7 +79,16 @@ def export_network() -> Response:
         raise ApiError(406, str(err)) from None
     graph, words = select(current_snapshot())
     title = " ".join(w for w, _ in words) or "network"
-    body = fmt.render(graph, formats.RenderContext(title=title))
+    try:
+        body = fmt.render(graph, formats.RenderContext(title=title))
+    except export.TooLarge as err:
+        raise ApiError(
+            413,
+            str(err),
+            places=graph.number_of_nodes(),
+            relations=graph.number_of_edges(),
+            limits=dict(zip(("places", "relations"), export.DRAW_LIMITS[err.format], strict=True)),
+        ) from None
     response = Response(stream_with_context(body), content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     response.headers["Content-Disposition"] = disposition(fmt, words)

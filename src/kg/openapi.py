@@ -380,6 +380,7 @@ API_PATHS: dict[str, Any] = {
                 "400": _err("Bad parameter", ERROR_JSON),
                 "404": _err("Unknown place or domain: suggestions", ERROR_JSON),
                 "406": _err("No acceptable format", ERROR_JSON),
+                "413": _err("Too large to draw in this format (svg, png, html)", ERROR_JSON),
             },
         }
     },
