@@ -60,6 +60,8 @@ KIND_LABELS: dict[str, str] = {
 #: Kinds drawn as lines between the parties' seats in GeoJSON (parks are points at the host).
 POINT_KINDS = frozenset({"park"})
 Positions = dict[str, tuple[float, float]]
+#: Characters per streamed chunk (UTF-8: up to three times as many bytes).
+_CHUNK = 1 << 18
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif"
 
 NODE_FIELDS = ("label_zh", "label_en", "type", "province", "province_label", "lat", "lon", "parent")
@@ -169,67 +171,111 @@ def _meta(graph: nx.MultiDiGraph, ctx: RenderContext) -> dict[str, Any]:
     }
 
 
-def node_link(graph: nx.MultiDiGraph, ctx: RenderContext | None = None) -> dict[str, Any]:
-    """D3's node-link shape; ``graph`` holds the kind colours the views use."""
-    ctx = ctx or RenderContext(title="network")
+def _d3_nodes(graph: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
+    """Node records with their Louvain community and degree, one at a time."""
     community = communities(graph)
-    ids = edge_ids(graph)
-    nodes = []
     for n in graph.nodes:
         rec = node_record(graph, n)
         rec["community"] = community.get(n, 0)
         rec["degree"] = graph.degree(n)
-        nodes.append(rec)
-    links = []
+        yield rec
+
+
+def _d3_links(graph: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
+    """Edge records with a unique ``id`` and the projection's ``key``, one at a time."""
+    ids = edge_ids(graph)
     for u, v, k, d in graph.edges(keys=True, data=True):
-        rec = edge_record(u, v, k, d)
-        links.append({"id": ids[(u, v, k)], "key": str(k), **rec})
+        yield {"id": ids[(u, v, k)], "key": str(k), **edge_record(u, v, k, d)}
+
+
+def node_link(graph: nx.MultiDiGraph, ctx: RenderContext | None = None) -> dict[str, Any]:
+    """D3's node-link shape; ``graph`` holds the kind colours the views use."""
+    ctx = ctx or RenderContext(title="network")
     return {
         "directed": True,
         "multigraph": True,
         "graph": _meta(graph, ctx),
-        "nodes": nodes,
-        "links": links,
+        "nodes": list(_d3_nodes(graph)),
+        "links": list(_d3_links(graph)),
     }
 
 
-def _json_bytes(value: Any) -> Iterator[bytes]:
-    yield json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-# -- JSON for JS libraries -------------------------------------------------------------------
+def _json_array(items: Iterator[Any]) -> Iterator[str]:
+    """A JSON array as text, item by item (the same text as ``_json_text`` of the list)."""
+    yield "["
+    separator = ""
+    for item in items:
+        yield separator + _json_text(item)
+        separator = ","
+    yield "]"
+
+
+def _chunked(parts: Iterator[str], size: int = _CHUNK) -> Iterator[bytes]:
+    """Join small strings into chunks of about ``size`` characters, encoded as UTF-8.
+
+    The big exports are written as many small strings: one chunk per string would be one
+    socket write each, one string for the whole document would hold it all in memory."""
+    buffer: list[str] = []
+    length = 0
+    for part in parts:
+        buffer.append(part)
+        length += len(part)
+        if length >= size:
+            yield "".join(buffer).encode()
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer).encode()
+
+
+# -- JSON for JS libraries (streamed: the whole document as dicts held the 100x network twice) -
 @register("d3", "application/json", "json", [NETWORK], aliases=("node-link", "nodelink"))
 def render_d3(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
-    return _json_bytes(node_link(graph, ctx))
+    """The text of ``node_link`` (same bytes), written node by node and link by link."""
+
+    def parts() -> Iterator[str]:
+        meta = _json_text(_meta(graph, ctx))
+        yield f'{{"directed":true,"multigraph":true,"graph":{meta},"nodes":'
+        yield from _json_array(_d3_nodes(graph))
+        yield ',"links":'
+        yield from _json_array(_d3_links(graph))
+        yield "}"
+
+    return _chunked(parts())
 
 
 @register("cyjs", "application/json", "cyjs", [NETWORK], aliases=("cytoscape", "cytoscape.js"))
 def render_cyjs(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
     """Cytoscape.js elements JSON (what ``cy.json()`` produces and Cytoscape desktop imports)."""
-    data = node_link(graph, ctx)
-    positions = geo_positions(graph, scale=100.0)
-    nodes = []
-    for rec in data["nodes"]:
-        element: dict[str, Any] = {"data": {**rec, "name": rec["label_zh"]}, "group": "nodes"}
-        if rec["id"] in positions:
-            x, y = positions[rec["id"]]
-            element["position"] = {"x": round(x, 3), "y": round(y, 3)}
-        nodes.append(element)
-    edges = [
-        {
-            "data": {**{k: v for k, v in link.items() if k != "key"}, "name": link["label_zh"]},
-            "group": "edges",
-        }
-        for link in data["links"]
-    ]
-    doc = {
-        "format_version": "1.0",
-        "generated_by": "yrd-kg",
-        "target_cytoscapejs_version": "~3",
-        "data": data["graph"],
-        "elements": {"nodes": nodes, "edges": edges},
-    }
-    return _json_bytes(doc)
+
+    def nodes() -> Iterator[dict[str, Any]]:
+        positions = geo_positions(graph, scale=100.0)
+        for rec in _d3_nodes(graph):
+            element: dict[str, Any] = {"data": {**rec, "name": rec["label_zh"]}, "group": "nodes"}
+            if rec["id"] in positions:
+                x, y = positions[rec["id"]]
+                element["position"] = {"x": round(x, 3), "y": round(y, 3)}
+            yield element
+
+    def edges() -> Iterator[dict[str, Any]]:
+        for link in _d3_links(graph):
+            del link["key"]
+            yield {"data": {**link, "name": link["label_zh"]}, "group": "edges"}
+
+    def parts() -> Iterator[str]:
+        yield (
+            '{"format_version":"1.0","generated_by":"yrd-kg","target_cytoscapejs_version":"~3",'
+            f'"data":{_json_text(_meta(graph, ctx))},"elements":{{"nodes":'
+        )
+        yield from _json_array(nodes())
+        yield ',"edges":'
+        yield from _json_array(edges())
+        yield "}}"
+
+    return _chunked(parts())
 
 
 # -- GraphML and GEXF (streamed; list/dict attributes flattened) ------------------------------
@@ -240,7 +286,6 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: Characters an XML attribute value must carry as references to survive parsing unchanged
 #: (a parser normalises literal newlines and tabs in attribute values to spaces).
 _ATTR_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
-_CHUNK = 1 << 18
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 GEXF_NS = "http://gexf.net/1.3"
@@ -347,20 +392,6 @@ def flat_edge(
             if name in attrs:
                 attrs[f"{name}_year"] = attrs.pop(name)
     return rec, attrs
-
-
-def _chunked(parts: Iterator[str], size: int = _CHUNK) -> Iterator[bytes]:
-    """Join small strings into chunks of about ``size`` characters, encoded as UTF-8."""
-    buffer: list[str] = []
-    length = 0
-    for part in parts:
-        buffer.append(part)
-        length += len(part)
-        if length >= size:
-            yield "".join(buffer).encode()
-            buffer, length = [], 0
-    if buffer:
-        yield "".join(buffer).encode()
 
 
 def _declarations(
@@ -508,47 +539,51 @@ def _dot_attrs(attrs: dict[str, Any]) -> str:
 @register("dot", "text/vnd.graphviz", "gv", [NETWORK], aliases=("gv", "graphviz"))
 def render_dot(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
     """A digraph; ``pos`` (inches, pinned) from coordinates for ``neato -n``, colour by kind."""
-    positions = geo_positions(graph, scale=72.0)  # points: one inch per degree
-    lines = [
-        f"digraph {_dot_id(ctx.title)} {{",
-        f"  graph [{_dot_attrs({'charset': 'UTF-8', 'overlap': 'false', 'splines': 'true'})}];",
-        f"  node [{_dot_attrs({'shape': 'ellipse', 'fontname': 'Noto Sans CJK SC'})}];",
-        f"  edge [{_dot_attrs({'fontname': 'Noto Sans CJK SC', 'fontsize': '9'})}];",
-    ]
-    for n in graph.nodes:
-        rec = node_record(graph, n)
-        attrs = {
-            "label": rec["label_zh"] + (f"\n{rec['label_en']}" if rec["label_en"] else ""),
-            "label_zh": rec["label_zh"],
-            "label_en": rec["label_en"],
-            "type": rec["type"],
-            "province": rec["province"],
-            "province_label": rec["province_label"],
-            "lat": rec["lat"],
-            "lon": rec["lon"],
-            "tooltip": n,
-        }
-        if n in positions:
-            x, y = positions[n]
-            attrs["pos"] = f"{x:.3f},{-y:.3f}!"
-        lines.append(f"  {_dot_id(n)} [{_dot_attrs(attrs)}];")
-    for u, v, k, d in graph.edges(keys=True, data=True):
-        rec = edge_record(u, v, k, d)
-        attrs = {
-            "key": str(k),
-            "label": rec["label_zh"] or "",
-            "kind": rec["kind"],
-            "role": rec["role"],
-            "color": KIND_COLOURS.get(rec["kind"], KIND_COLOURS["other"]),
-            "dir": "none" if rec["role"] == "mutual" else "forward",
-            "period": rec["period"],
-            "domains": "; ".join(domain_labels(rec)),
-            "sources": "; ".join(source_titles(rec)),
-            "tooltip": rec["relation"],
-        }
-        lines.append(f"  {_dot_id(u)} -> {_dot_id(v)} [{_dot_attrs(attrs)}];")
-    lines.append("}")
-    yield ("\n".join(lines) + "\n").encode()
+
+    def parts() -> Iterator[str]:
+        positions = geo_positions(graph, scale=72.0)  # points: one inch per degree
+        graph_attrs = {"charset": "UTF-8", "overlap": "false", "splines": "true"}
+        yield (
+            f"digraph {_dot_id(ctx.title)} {{\n"
+            f"  graph [{_dot_attrs(graph_attrs)}];\n"
+            f"  node [{_dot_attrs({'shape': 'ellipse', 'fontname': 'Noto Sans CJK SC'})}];\n"
+            f"  edge [{_dot_attrs({'fontname': 'Noto Sans CJK SC', 'fontsize': '9'})}];\n"
+        )
+        for n in graph.nodes:
+            rec = node_record(graph, n)
+            attrs = {
+                "label": rec["label_zh"] + (f"\n{rec['label_en']}" if rec["label_en"] else ""),
+                "label_zh": rec["label_zh"],
+                "label_en": rec["label_en"],
+                "type": rec["type"],
+                "province": rec["province"],
+                "province_label": rec["province_label"],
+                "lat": rec["lat"],
+                "lon": rec["lon"],
+                "tooltip": n,
+            }
+            if n in positions:
+                x, y = positions[n]
+                attrs["pos"] = f"{x:.3f},{-y:.3f}!"
+            yield f"  {_dot_id(n)} [{_dot_attrs(attrs)}];\n"
+        for u, v, k, d in graph.edges(keys=True, data=True):
+            rec = edge_record(u, v, k, d)
+            attrs = {
+                "key": str(k),
+                "label": rec["label_zh"] or "",
+                "kind": rec["kind"],
+                "role": rec["role"],
+                "color": KIND_COLOURS.get(rec["kind"], KIND_COLOURS["other"]),
+                "dir": "none" if rec["role"] == "mutual" else "forward",
+                "period": rec["period"],
+                "domains": "; ".join(domain_labels(rec)),
+                "sources": "; ".join(source_titles(rec)),
+                "tooltip": rec["relation"],
+            }
+            yield f"  {_dot_id(u)} -> {_dot_id(v)} [{_dot_attrs(attrs)}];\n"
+        yield "}\n"
+
+    return _chunked(parts())
 
 
 # -- GeoJSON ---------------------------------------------------------------------------------
@@ -556,10 +591,6 @@ def _lonlat(rec: dict[str, Any]) -> list[float] | None:
     if rec["lat"] is None or rec["lon"] is None:
         return None
     return [round(rec["lon"], 6), round(rec["lat"], 6)]
-
-
-def _json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _geojson_parts(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[str]:
