@@ -5,7 +5,11 @@ HTTP and CLI call these and only format the answers; nothing here knows about re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +28,17 @@ class Filters:
     since: int | None = None
     until: int | None = None
     province: str | None = None
+
+    @property
+    def edges_unfiltered(self) -> bool:
+        """True when every edge passes (only the province, a node filter, may be set)."""
+        return (
+            not self.kinds
+            and self.domains is None
+            and not self.level
+            and self.since is None
+            and self.until is None
+        )
 
     def accepts(self, edge: dict[str, Any]) -> bool:
         if self.kinds and edge["kind"] not in self.kinds:
@@ -89,7 +104,8 @@ def undirected(snap: Snapshot) -> nx.MultiGraph:
     """The network without direction (kept in each edge's ``source``), built once per snapshot.
 
     Copying the whole network per request is what would make partners and paths grow with the
-    data; every request reads this one copy, through a lazy filtering view when it filters."""
+    data; every request reads this one copy (its adjacency dicts directly, filters checked only
+    on the edges a traversal actually looks at)."""
 
     def build() -> nx.MultiGraph:
         graph = nx.MultiGraph()
@@ -102,7 +118,10 @@ def undirected(snap: Snapshot) -> nx.MultiGraph:
 
 
 def filtered_view(snap: Snapshot, filters: Filters) -> nx.MultiGraph:
-    """The edges passing the filters: a read-only view, evaluated only where a traversal looks."""
+    """The edges passing the filters as a networkx read-only view (for callers wanting a graph).
+
+    The traversals below do not use it: a view re-checks every edge of every pair it crosses
+    through several layers of Python wrappers; they walk :class:`_Walk` instead."""
     graph = undirected(snap)
     if filters == Filters():
         return graph
@@ -117,17 +136,189 @@ def filtered_view(snap: Snapshot, filters: Filters) -> nx.MultiGraph:
     return nx.subgraph_view(graph, filter_node=keep_node, filter_edge=keep_edge)
 
 
+class _Walk:
+    """The undirected network as ``filtered_view`` shows it, read straight from the adjacency.
+
+    Same nodes, same neighbours in the same order, same edges per pair as the view (so BFS
+    orders, and therefore which shortest paths come first, do not change); only the edges a
+    traversal reaches are checked against the filters."""
+
+    __slots__ = ("adj", "nodes", "filters", "edges_free", "province")
+
+    def __init__(self, snap: Snapshot, filters: Filters) -> None:
+        graph = undirected(snap)
+        self.adj: dict[str, dict[str, dict[str, dict[str, Any]]]] = graph._adj
+        self.nodes: dict[str, dict[str, Any]] = graph._node
+        self.filters = filters
+        self.province = filters.province
+        self.edges_free = filters.edges_unfiltered
+
+    def __contains__(self, node: str) -> bool:
+        data = self.nodes.get(node)
+        if data is None:
+            return False
+        return self.province is None or data.get("province") == self.province
+
+    def edges(self, u: str, v: str) -> list[dict[str, Any]]:
+        """The edges between two (adjacent) nodes passing the filters, in key order."""
+        keyed = self.adj[u][v]
+        if self.edges_free:
+            return list(keyed.values())
+        accepts = self.filters.accepts
+        return [e for e in keyed.values() if accepts(e)]
+
+    def linked(self, u: str, v: str) -> bool:
+        """Whether ``v`` (a neighbour of ``u`` in the full graph) is one in the filtered one."""
+        if self.province is not None and self.nodes[v].get("province") != self.province:
+            return False
+        if self.edges_free:
+            return True
+        accepts = self.filters.accepts
+        return any(accepts(e) for e in self.adj[u][v].values())
+
+    def neighbours(self, node: str) -> Iterator[str]:
+        """Neighbours of ``node`` with at least one edge passing the filters, adjacency order."""
+        around = self.adj[node]
+        if self.edges_free and self.province is None:
+            yield from around
+            return
+        linked = self.linked
+        for other in around:
+            if linked(node, other):
+                yield other
+
+    def bfs_levels(self, source: str, cutoff: int) -> dict[str, list[str]]:
+        """``networkx.single_source_shortest_path`` (with ``cutoff``) over the filtered graph."""
+        paths = {source: [source]}
+        level, frontier = 0, [source]
+        while frontier and level < cutoff:
+            level += 1
+            discovered = []
+            for v in frontier:
+                for w in self.neighbours(v):
+                    if w not in paths:
+                        paths[w] = paths[v] + [w]
+                        discovered.append(w)
+            frontier = discovered
+        return paths
+
+    def shortest_paths(self, source: str, target: str) -> Iterator[list[str]]:
+        """Every shortest path, in the order ``networkx.all_shortest_paths`` gives them.
+
+        networkx runs a BFS from ``source`` over the whole component; a bidirectional BFS
+        (expanding the smaller frontier) finds the distance and the nodes on shortest paths
+        instead, and the predecessor lists are replayed over those nodes only. A node's
+        predecessors are all on shortest paths too, and within a BFS level the nodes on
+        shortest paths keep their relative order, so the lists (hence the paths and their
+        order) are the ones networkx would build."""
+        if source == target:
+            yield [source]
+            return
+        dist_s, dist_t = {source: 0}, {target: 0}
+        pred_s: dict[str, list[str]] = {source: []}
+        pred_t: dict[str, list[str]] = {target: []}
+        front_s, front_t = [source], [target]
+        level_s = level_t = 0
+        meet: list[str] = []
+        while front_s and front_t and not meet:
+            forward = len(front_s) <= len(front_t)
+            frontier, dist, pred, other = (
+                (front_s, dist_s, pred_s, dist_t) if forward else (front_t, dist_t, pred_t, dist_s)
+            )
+            level = (level_s if forward else level_t) + 1
+            discovered: list[str] = []
+            for v in frontier:
+                for w in self.neighbours(v):
+                    seen = dist.get(w)
+                    if seen is None:
+                        dist[w] = level
+                        pred[w] = [v]
+                        discovered.append(w)
+                    elif seen == level:
+                        pred[w].append(v)
+            meet = [w for w in discovered if w in other]
+            if forward:
+                front_s, level_s = discovered, level
+            else:
+                front_t, level_t = discovered, level
+        if not meet:
+            return
+        length = level_s + level_t
+        # nodes on some shortest path, with their distance from the source
+        on_path: dict[str, int] = {}
+        todo = list(meet)
+        while todo:
+            node = todo.pop()
+            if node not in on_path and node in dist_s and dist_s[node] <= level_s:
+                on_path[node] = dist_s[node]
+                todo.extend(pred_s[node])
+        todo = [p for w in meet for p in pred_t[w]]
+        while todo:
+            node = todo.pop()
+            if node not in on_path:
+                on_path[node] = length - dist_t[node]
+                todo.extend(pred_t[node])
+        # networkx's predecessor lists, replayed level by level over those nodes only
+        pred: dict[str, list[str]] = {source: []}
+        frontier = [source]
+        for level in range(1, length + 1):
+            discovered = []
+            for v in frontier:
+                for w in self.adj[v]:
+                    if on_path.get(w) != level or not self.linked(v, w):
+                        continue
+                    if w in pred:
+                        pred[w].append(v)
+                    else:
+                        pred[w] = [v]
+                        discovered.append(w)
+            frontier = discovered
+        yield from _paths_from_predecessors(source, target, pred)
+
+
+def _paths_from_predecessors(
+    source: str, target: str, pred: dict[str, list[str]]
+) -> Iterator[list[str]]:
+    """Simple paths from ``source`` to ``target`` along predecessor lists, depth first from the
+    target, each list in order (the walk ``networkx.all_shortest_paths`` makes)."""
+    if target not in pred:
+        return
+    seen = {target}
+    stack: list[list[Any]] = [[target, 0]]
+    top = 0
+    while top >= 0:
+        node, i = stack[top]
+        if node == source:
+            yield [p for p, _ in reversed(stack[: top + 1])]
+        if len(pred[node]) > i:
+            stack[top][1] = i + 1
+            nxt = pred[node][i]
+            if nxt in seen:
+                continue
+            seen.add(nxt)
+            top += 1
+            if top == len(stack):
+                stack.append([nxt, 0])
+            else:
+                stack[top][:] = [nxt, 0]
+        else:
+            seen.discard(node)
+            top -= 1
+
+
+_ROLE_FROM = {
+    ("assists", True): "assists",
+    ("assists", False): "assisted",
+    ("transfers-to", True): "transfers-to",
+    ("transfers-to", False): "receives-from",
+}
+
+
 def explain(edge: dict[str, Any], place: str) -> dict[str, Any]:
     """An edge as a relation entry from ``place``'s point of view."""
     role = edge["role"]
     if role != "mutual":
-        outgoing = edge["source"] == place
-        role = {
-            ("assists", True): "assists",
-            ("assists", False): "assisted",
-            ("transfers-to", True): "transfers-to",
-            ("transfers-to", False): "receives-from",
-        }[(role, outgoing)]
+        role = _ROLE_FROM[(role, edge["source"] == place)]
     return {
         "id": edge["relation"],
         "kind": edge["kind"],
@@ -144,15 +335,96 @@ def explain(edge: dict[str, Any], place: str) -> dict[str, Any]:
     }
 
 
+def _relation_key(rel: dict[str, Any]) -> tuple[str, str]:
+    return rel["kind"], rel["id"]
+
+
+#: How many explained relations each snapshot keeps (whole places, least recently used dropped).
+EXPLAINED_CACHE_RELATIONS = 100_000
+
+_Explained = dict[str, list[tuple[dict[str, Any], dict[str, Any]]]]
+
+
+class _ExplainedCache:
+    """Per snapshot: a place's relations to each neighbour, explained and sorted, once.
+
+    Every partners answer for a place is a filtered selection of the same explained entries;
+    building them (one dict per edge, a sort per neighbour) and JSON-encoding them again was
+    most of a request. The entries are shared between answers and must not be modified."""
+
+    def __init__(self, graph: nx.MultiGraph) -> None:
+        self._adj = graph._adj
+        self._entries: OrderedDict[str, tuple[_Explained, int]] = OrderedDict()
+        self._size = 0
+        # id(entry) -> (entry, its JSON or None): identity-checked, so a reused id never matches
+        self._text: dict[int, tuple[dict[str, Any], str | None]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, place: str) -> _Explained:
+        """neighbour -> [(edge, explained relation)] sorted by (kind, id); shared, read-only."""
+        with self._lock:
+            found = self._entries.get(place)
+            if found is not None:
+                self._entries.move_to_end(place)
+                return found[0]
+        built: _Explained = {}
+        size = 0
+        for other, keyed in self._adj[place].items():
+            pairs = [(edge, explain(edge, place)) for edge in keyed.values()]
+            pairs.sort(key=lambda pair: _relation_key(pair[1]))
+            built[other] = pairs
+            size += len(pairs)
+        with self._lock:
+            if place in self._entries:  # another thread built it meanwhile: keep one copy
+                return self._entries[place][0]
+            self._entries[place] = (built, size)
+            self._size += size
+            for pairs in built.values():
+                for _, rel in pairs:
+                    self._text[id(rel)] = (rel, None)
+            while self._size > EXPLAINED_CACHE_RELATIONS and len(self._entries) > 1:
+                _, (dropped, dropped_size) = self._entries.popitem(last=False)
+                self._size -= dropped_size
+                for pairs in dropped.values():
+                    for _, rel in pairs:
+                        self._text.pop(id(rel), None)
+        return built
+
+    def json(self, rel: dict[str, Any]) -> str:
+        """``rel`` as JSON, encoded once if it is one of the cached entries."""
+        known = self._text.get(id(rel))
+        if known is None or known[0] is not rel:
+            return _dumps(rel)
+        if known[1] is None:
+            known = (rel, _dumps(rel))
+            self._text[id(rel)] = known
+        return known[1]
+
+
+def _explained(snap: Snapshot) -> _ExplainedCache:
+    graph = undirected(snap)  # outside: ``cached`` holds the snapshot's (non-reentrant) lock
+    return snap.cached("traversal-explained", lambda: _ExplainedCache(graph))
+
+
+def _place_refs(snap: Snapshot) -> dict[str, dict[str, Any]]:
+    """Per snapshot: ``place_ref`` of each place asked about so far (filled lazily)."""
+    return snap.cached("traversal-place-refs", dict)
+
+
 def place_ref(snap: Snapshot, iri: str) -> dict[str, Any]:
-    data = snap.graph.nodes[iri] if iri in snap.graph else {}
-    return {
-        "id": iri,
-        "label_zh": snap.label(iri),
-        "label_en": data.get("label_en"),
-        "type": data.get("type"),
-        "province": data.get("province_label"),
-    }
+    """A place as every answer names it: id, labels, type, province (a fresh dict)."""
+    refs = _place_refs(snap)
+    ref = refs.get(iri)
+    if ref is None:
+        data = snap.graph.nodes[iri] if iri in snap.graph else {}
+        ref = refs[iri] = {
+            "id": iri,
+            "label_zh": snap.label(iri),
+            "label_en": data.get("label_en"),
+            "type": data.get("type"),
+            "province": data.get("province_label"),
+        }
+    return dict(ref)
 
 
 def partners(
@@ -164,68 +436,115 @@ def partners(
     depth: int = 1,
 ) -> dict[str, Any]:
     """Every partner of ``place``: one entry per partner with all relations connecting them."""
-    view = filtered_view(snap, filters)
+    walk = _Walk(snap, filters)
+    explained = _explained(snap)
     origins = [place]
     subunits: set[str] = set()
     if include_subunits:
         subunits = set(snap.descendants(place))
         origins += sorted(subunits) + snap.ancestors(place)
+    origin_set = set(origins)
+    accepts = None if walk.edges_free else filters.accepts
     entries: dict[str, dict[str, Any]] = {}
+    merged: set[str] = set()  # entries holding relations from more than one origin
     for origin in origins:
-        if origin not in view:
+        if origin not in walk:
             continue
-        for neighbour in view.neighbors(origin):
-            if neighbour in origins:
+        through = None
+        if origin != place:
+            through = place_ref(snap, origin)
+            through["relation_to_place"] = "subunit" if origin in subunits else "parent"
+        for neighbour, pairs in explained.of(origin).items():
+            if neighbour in origin_set or neighbour not in walk:
                 continue
-            entry = entries.setdefault(neighbour, {**place_ref(snap, neighbour), "relations": []})
-            for edge in view.get_edge_data(origin, neighbour).values():
-                rel = explain(edge, origin)
-                if origin != place:
-                    rel["through"] = place_ref(snap, origin)
-                    rel["through"]["relation_to_place"] = (
-                        "subunit" if origin in subunits else "parent"
-                    )
-                entry["relations"].append(rel)
+            if accepts is None:
+                rels = [rel for _, rel in pairs]
+            else:
+                rels = [rel for edge, rel in pairs if accepts(edge)]
+            if not rels:
+                continue
+            if through is not None:
+                rels = [{**rel, "through": dict(through)} for rel in rels]
+            entry = entries.get(neighbour)
+            if entry is None:
+                entry = entries[neighbour] = {**place_ref(snap, neighbour), "relations": rels}
+            else:
+                entry["relations"].extend(rels)
+                merged.add(neighbour)
             entry["hops"] = 1
-    if depth > 1 and place in view:
-        paths = nx.single_source_shortest_path(view, place, cutoff=depth)
-        for target, path in paths.items():
+    if depth > 1 and place in walk:
+        for target, path in walk.bfs_levels(place, depth).items():
             hops = len(path) - 1
-            if hops < 2 or target in entries or target in origins:
+            if hops < 2 or target in entries or target in origin_set:
                 continue
-            entry = {**place_ref(snap, target), "hops": hops, "relations": []}
-            entry["path"] = [place_ref(snap, p) for p in path]
             last = path[-2]
-            for edge in view.get_edge_data(last, target).values():
-                entry["relations"].append(explain(edge, last))
-            entries[target] = entry
-    for entry in entries.values():
-        entry["relations"].sort(key=lambda r: (r["kind"], r["id"]))
+            entries[target] = {
+                **place_ref(snap, target),
+                "hops": hops,
+                "relations": sorted(
+                    (explain(e, last) for e in walk.edges(last, target)), key=_relation_key
+                ),
+                "path": [place_ref(snap, p) for p in path],
+            }
+    for neighbour in merged:
+        entries[neighbour]["relations"].sort(key=_relation_key)
     ordered = sorted(
         entries.values(), key=lambda e: (e["hops"], -len(e["relations"]), e["label_zh"], e["id"])
     )
     return {"place": place_ref(snap, place), "count": len(ordered), "partners": ordered}
 
 
+#: The same text as ``json.dumps(x, ensure_ascii=False)``, without building an encoder per call.
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+#: The keys of a direct partner entry, in order (``place_ref``'s, then the two ``partners`` adds).
+_PARTNER_KEYS = ["id", "label_zh", "label_en", "type", "province", "relations", "hops"]
+
+
+def _place_ref_json(snap: Snapshot) -> dict[str, str]:
+    """Per snapshot: ``place_ref`` as JSON without its closing brace, per place (lazily)."""
+    return snap.cached("traversal-place-ref-json", dict)
+
+
+def partners_json(snap: Snapshot, result: dict[str, Any]) -> str:
+    """``json.dumps(result, ensure_ascii=False)`` for a ``partners`` answer, only faster.
+
+    Encoding a few hundred relations with their sources and quotes cost several times the
+    traversal itself; the shared, explained relations are encoded once per snapshot and the
+    answer is assembled around them. Entries of another shape (reached through a subunit or
+    over several hops) are encoded as they are."""
+    explained = _explained(snap)
+    ref_json = _place_ref_json(snap)
+    parts = []
+    for entry in result["partners"]:
+        if list(entry) != _PARTNER_KEYS or entry["hops"] != 1 or type(entry["hops"]) is not int:
+            parts.append(_dumps(entry))
+            continue
+        iri = entry["id"]
+        head = ref_json.get(iri)
+        if head is None:
+            head = ref_json[iri] = _dumps(place_ref(snap, iri))[:-1]
+        relations = ", ".join([explained.json(rel) for rel in entry["relations"]])
+        parts.append(f'{head}, "relations": [{relations}], "hops": 1}}')
+    if len(result) < 2 or list(result)[-1] != "partners":  # keep the document's key order
+        return _dumps(result)
+    head = _dumps({k: v for k, v in result.items() if k != "partners"})[:-1]
+    return f'{head}, "partners": [{", ".join(parts)}]}}'
+
+
 def shortest_paths(
     snap: Snapshot, source: str, target: str, filters: Filters = Filters(), *, limit: int = 5
 ) -> dict[str, Any]:
     """All shortest paths (up to ``limit``), each hop explained with its relations."""
-    view = filtered_view(snap, filters)
+    walk = _Walk(snap, filters)
     result: dict[str, Any] = {
         "from": place_ref(snap, source),
         "to": place_ref(snap, target),
         "paths": [],
     }
-    if source not in view or target not in view:
+    if source not in walk or target not in walk:
         return result
-    try:
-        found = []
-        for path in nx.all_shortest_paths(view, source, target):
-            found.append(path)
-            if len(found) >= limit:
-                break
-    except nx.NetworkXNoPath:
+    found = list(itertools.islice(walk.shortest_paths(source, target), limit))
+    if not found:
         return result
     for path in found:
         hops = []
@@ -235,25 +554,65 @@ def shortest_paths(
                     "from": place_ref(snap, a),
                     "to": place_ref(snap, b),
                     "relations": sorted(
-                        (explain(e, a) for e in view.get_edge_data(a, b).values()),
-                        key=lambda r: (r["kind"], r["id"]),
+                        (explain(e, a) for e in walk.edges(a, b)), key=_relation_key
                     ),
                 }
             )
         result["paths"].append({"length": len(path) - 1, "hops": hops})
-    result["length"] = len(found[0]) - 1 if found else None
+    result["length"] = len(found[0]) - 1
     return result
+
+
+def neighbourhood_nodes(snap: Snapshot, place: str, depth: int, filters: Filters) -> set[str]:
+    """The places within ``depth`` hops of ``place`` over the filtered network."""
+    walk = _Walk(snap, filters)
+    if place not in walk:
+        return set()
+    return set(walk.bfs_levels(place, depth))
 
 
 def neighbourhood(
     snap: Snapshot, place: str, depth: int = 1, filters: Filters = Filters()
 ) -> nx.MultiDiGraph:
     """The k-hop subgraph around ``place`` (directed, as in the projection)."""
-    view = filtered_view(snap, filters)
-    if place not in view:
+    nodes = neighbourhood_nodes(snap, place, depth, filters)
+    if not nodes:
         return nx.MultiDiGraph()
-    nodes = nx.single_source_shortest_path_length(view, place, cutoff=depth)
-    return subgraph_of(snap, filters, set(nodes))
+    return subgraph_of(snap, filters, nodes)
+
+
+def neighbourhood_node_link(
+    snap: Snapshot, place: str, depth: int = 1, filters: Filters = Filters()
+) -> dict[str, Any]:
+    """``node_link(neighbourhood(...))`` without building the intermediate graph.
+
+    The answer is the same nodes and edges in the same order; copying every edge's attributes
+    into a new MultiDiGraph only to read them out again was most of the request."""
+    graph = snap.graph
+    keep = neighbourhood_nodes(snap, place, depth, filters)
+    province = filters.province
+    node_data = graph._node
+    nodes = [
+        n
+        for n in keep
+        if n in node_data and (not province or node_data[n].get("province") == province)
+    ]
+    kept = set(nodes)
+    edges_free = filters.edges_unfiltered
+    accepts = filters.accepts
+    edges = []
+    succ = graph._succ
+    for u in nodes:
+        for v, keyed in succ[u].items():
+            if v not in kept:
+                continue
+            for key, data in keyed.items():
+                if edges_free or accepts(data):
+                    edges.append({"source": u, "target": v, "key": key, **data})
+    return {
+        "nodes": [{"id": n, **node_data[n]} for n in nodes],
+        "edges": edges,
+    }
 
 
 def subgraph_of(snap: Snapshot, filters: Filters, nodes: set[str] | None = None) -> nx.MultiDiGraph:

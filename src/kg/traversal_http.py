@@ -7,11 +7,12 @@ projection, so hostile strings can only fail to match.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from . import resolver, traversal
+from . import formats, resolver, traversal
 from .formats import ROWS, Rows
 from .http_common import ApiError, current_snapshot, render_result
 from .projection import Snapshot
@@ -85,6 +86,29 @@ def _answer(document: Any, columns: list[str], rows: list[dict[str, Any]], name:
     )
 
 
+def _answer_json_fast(
+    json_text: Callable[[], str],
+    tabular: Callable[[], tuple[list[str], list[dict[str, Any]]]],
+    document: Any,
+    name: str,
+) -> Response:
+    """Like ``_answer``, but a JSON answer is ``json_text()`` (pre-encoded parts) and the flat
+    rows are only built when a tabular format is asked for."""
+    format_param = request.args.get("format")
+    try:
+        fmt = formats.negotiate(ROWS, request.headers.get("Accept"), format_param)
+    except formats.NotAcceptable as err:
+        raise ApiError(406, str(err)) from None
+    if fmt.name != "json":
+        columns, rows = tabular()
+        return _answer(document, columns, rows, name)
+    response = Response(json_text().encode(), content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    if format_param:
+        response.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt.extension}"'
+    return response
+
+
 @blueprint.route("/resolve")
 def resolve() -> Response:
     snap = current_snapshot()
@@ -110,9 +134,17 @@ def partners(name: str) -> Response:
         include_subunits=_bool_arg("include_subunits"),
         depth=int_arg("depth", 1, 1, MAX_DEPTH) or 1,
     )
-    rows = traversal.partner_rows(result)
-    columns = list(rows[0]) if rows else ["partner", "kind", "role", "relation"]
-    return _answer(result, columns, rows, f"partners-{place.rsplit('/', 1)[-1]}")
+
+    def tabular() -> tuple[list[str], list[dict[str, Any]]]:
+        rows = traversal.partner_rows(result)
+        return (list(rows[0]) if rows else ["partner", "kind", "role", "relation"]), rows
+
+    return _answer_json_fast(
+        lambda: traversal.partners_json(snap, result),
+        tabular,
+        result,
+        f"partners-{place.rsplit('/', 1)[-1]}",
+    )
 
 
 @blueprint.route("/places/<path:name>/neighbourhood")
@@ -120,11 +152,11 @@ def neighbourhood(name: str) -> Response:
     snap = current_snapshot()
     place = resolve_place(snap, name)
     depth = int_arg("depth", 1, 1, MAX_DEPTH) or 1
-    graph = traversal.neighbourhood(snap, place, depth, filters_from_request(snap))
+    filters = filters_from_request(snap)
     body = {
         "place": traversal.place_ref(snap, place),
         "depth": depth,
-        **traversal.node_link(graph),
+        **traversal.neighbourhood_node_link(snap, place, depth, filters),
     }
     return jsonify(body)
 
