@@ -200,8 +200,13 @@ def node_link(graph: nx.MultiDiGraph, ctx: RenderContext | None = None) -> dict[
     }
 
 
+#: One encoder each (``json.dumps`` with options builds a new encoder on every call).
+_JSON_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _JSON_COMPACT(value)
 
 
 def _json_array(items: Iterator[Any]) -> Iterator[str]:
@@ -303,7 +308,7 @@ def _xml_text(value: str) -> str:
         return value
     if _XML_INVALID.search(value):
         value = _XML_INVALID.sub("\ufffd", value)
-    return escape(value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _xml_attr(value: str) -> str:
@@ -312,7 +317,10 @@ def _xml_attr(value: str) -> str:
         return f'"{value}"'
     if _XML_INVALID.search(value):
         value = _XML_INVALID.sub("\ufffd", value)
-    return '"' + escape(value, _ATTR_ENTITIES) + '"'
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for char, reference in _ATTR_ENTITIES.items():
+        value = value.replace(char, reference)
+    return f'"{value}"'
 
 
 def _xml_float(value: Any) -> str:
@@ -378,7 +386,7 @@ def flat_edge(
         if value is None:
             continue
         if isinstance(value, list | dict):
-            value = json.dumps(value, ensure_ascii=False) if encode else ""
+            value = _JSON_TEXT(value) if encode else ""
         attrs[name] = value
     if encode:
         attrs["via_label"] = (rec["via"] or {}).get("label_zh") or ""
@@ -394,14 +402,27 @@ def flat_edge(
     return rec, attrs
 
 
+def _edge_shapes(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, Any, dict[str, Any]]]:
+    """The first edge of each shape: the type and truthiness of each of its fields.
+
+    ``flat_edge`` only branches on those (``None``, empty, list or dict), so its attribute
+    names and value types are the same for every edge of a shape; there are a few dozen.
+    """
+    seen: set[tuple[tuple[type, bool], ...]] = set()
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        shape = tuple([(type(x), not x) for x in map(d.get, EDGE_FIELDS)])
+        if shape not in seen:
+            seen.add(shape)
+            yield u, v, k, d
+
+
 def _declarations(
     graph: nx.MultiDiGraph, *, gexf: bool
 ) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
     """(node, edge) attribute name -> (id, XML type)."""
     node_types = _attribute_types(flat_node(graph, n)[1] for n in graph)
     edge_types = _attribute_types(
-        flat_edge(u, v, k, d, gexf=gexf, encode=False)[1]
-        for u, v, k, d in graph.edges(keys=True, data=True)
+        flat_edge(u, v, k, d, gexf=gexf, encode=False)[1] for u, v, k, d in _edge_shapes(graph)
     )
     prefix = "" if gexf else "d"
     nodes = {name: (f"{prefix}{i}", t) for i, (name, t) in enumerate(node_types.items())}
@@ -429,25 +450,28 @@ def _graphml_parts(graph: nx.MultiDiGraph) -> Iterator[str]:
     yield f'  <key id="{graph_key}" for="graph" attr.name="name" attr.type="string"/>\n'
     yield f'  <graph edgedefault="directed">\n    <data key="{graph_key}">{GRAPH_NAME}</data>\n'
 
-    def data(keys: dict[str, tuple[str, str]], attrs: dict[str, Any]) -> str:
+    def tags(keys: dict[str, tuple[str, str]]) -> dict[str, tuple[str, Any]]:
+        return {n: (f'      <data key="{i}">', _XML_FORMAT[t]) for n, (i, t) in keys.items()}
+
+    node_tags, edge_tags = tags(node_keys), tags(edge_keys)
+
+    def data(opening: dict[str, tuple[str, Any]], attrs: dict[str, Any]) -> str:
         out = []
         for name, value in attrs.items():
-            key_id, xml_type = keys[name]
-            out.append(
-                f'      <data key="{key_id}">{_xml_text(_XML_FORMAT[xml_type](value))}</data>\n'
-            )
+            tag, text = opening[name]
+            out.append(f"{tag}{_xml_text(text(value))}</data>\n")
         return "".join(out)
 
     quoted = {n: _xml_attr(str(n)) for n in graph}  # each id is written once per edge end
     for n in graph:
         _, attrs = flat_node(graph, n)
-        yield f"    <node id={quoted[n]}>\n{data(node_keys, attrs)}    </node>\n"
+        yield f"    <node id={quoted[n]}>\n{data(node_tags, attrs)}    </node>\n"
     ids = edge_ids(graph)
     for u, v, k, d in graph.edges(keys=True, data=True):
         _, attrs = flat_edge(u, v, k, d)
         yield (
             f"    <edge source={quoted[u]} target={quoted[v]} "
-            f"id={_xml_attr(ids[(u, v, k)])}>\n{data(edge_keys, attrs)}    </edge>\n"
+            f"id={_xml_attr(ids[(u, v, k)])}>\n{data(edge_tags, attrs)}    </edge>\n"
         )
     yield "  </graph>\n</graphml>\n"
 
@@ -476,14 +500,19 @@ def _gexf_parts(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[str]:
             yield (f'      <attribute id="{attr_id}" title={_xml_attr(name)} type="{xml_type}"/>\n')
         yield "    </attributes>\n"
 
-    def attvalues(declared: dict[str, tuple[str, str]], attrs: dict[str, Any]) -> str:
+    def tags(declared: dict[str, tuple[str, str]]) -> dict[str, tuple[str, Any]]:
+        return {
+            n: (f'          <attvalue for="{i}" value=', _XML_FORMAT[t])
+            for n, (i, t) in declared.items()
+        }
+
+    node_tags, edge_tags = tags(node_attrs), tags(edge_attrs)
+
+    def attvalues(opening: dict[str, tuple[str, Any]], attrs: dict[str, Any]) -> str:
         out = ["        <attvalues>\n"]
         for name, value in attrs.items():
-            attr_id, xml_type = declared[name]
-            out.append(
-                f'          <attvalue for="{attr_id}" '
-                f"value={_xml_attr(_XML_FORMAT[xml_type](value))}/>\n"
-            )
+            tag, text = opening[name]
+            out.append(f"{tag}{_xml_attr(text(value))}/>\n")
         out.append("        </attvalues>\n")
         return "".join(out)
 
@@ -500,7 +529,7 @@ def _gexf_parts(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[str]:
             )
         yield (
             f"      <node id={quoted[n]} label={_xml_attr(str(rec['label_zh']))}>\n"
-            f"{attvalues(node_attrs, attrs)}{viz}      </node>\n"
+            f"{attvalues(node_tags, attrs)}{viz}      </node>\n"
         )
     yield "    </nodes>\n    <edges>\n"
     ids = edge_ids(graph)
@@ -514,7 +543,7 @@ def _gexf_parts(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[str]:
         yield (
             f"      <edge id={_xml_attr(ids[(u, v, k)])} source={quoted[u]} "
             f"target={quoted[v]} label={_xml_attr(str(rec['label_zh'] or rec['kind']))}>\n"
-            f"{attvalues(edge_attrs, attrs)}"
+            f"{attvalues(edge_tags, attrs)}"
             f'        <viz:color r="{r}" g="{g}" b="{b}" a="1.0"/>\n      </edge>\n'
         )
     yield "    </edges>\n  </graph>\n</gexf>\n"
