@@ -85,20 +85,26 @@ def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
         fmt = formats.negotiate(kind, task.accept, task.format_param)
     except formats.NotAcceptable as err:
         raise ExecutionError(406, str(err)) from None
-    ctx = formats.RenderContext(prefixes=store.config.prefixes(), title=task.title)
-    body = bytearray()
+    ctx = formats.RenderContext(
+        prefixes=store.config.prefixes(), title=task.title, max_bytes=task.max_bytes
+    )
+    chunks: list[bytes] = []
+    size = 0
     try:
         for chunk in fmt.render(result, ctx):
-            body += chunk
-            if len(body) > task.max_bytes:
-                raise ExecutionError(
-                    413,
-                    f"the result is larger than the limit of {task.max_bytes} bytes "
-                    "(KG_MAX_RESULT_BYTES); narrow the query or add LIMIT/OFFSET",
-                )
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > task.max_bytes:
+                raise formats.ResultTooLarge(task.max_bytes)
+    except formats.ResultTooLarge:
+        raise ExecutionError(
+            413,
+            f"the result is larger than the limit of {task.max_bytes} bytes "
+            "(KG_MAX_RESULT_BYTES); narrow the query or add LIMIT/OFFSET",
+        ) from None
     except (ValueError, SyntaxError) as err:  # evaluation errors surface while iterating
         raise ExecutionError(400, f"query evaluation failed: {err}", query_error=True) from None
-    return QueryOutput(bytes(body), fmt.content_type, fmt.extension, kind)
+    return QueryOutput(b"".join(chunks), fmt.content_type, fmt.extension, kind)
 
 
 # -- worker side ------------------------------------------------------------------------------
@@ -404,8 +410,12 @@ def answer(
     filename: str = "result",
     format_param: str | None = None,
     query_error: tuple[int, str] = (400, "malformed query: "),
+    timeout: float | None = None,
 ) -> Any:
-    """Guard, run and render a query for the current request; errors become ``ApiError``."""
+    """Guard, run and render a query for the current request; errors become ``ApiError``.
+
+    ``timeout``: the request's limit when the caller has already read it (``request_timeout``).
+    """
     from flask import Response, request
 
     from . import guard
@@ -428,7 +438,9 @@ def answer(
         max_bytes=svc.config.max_result_bytes,
     )
     try:
-        output = executor_for(svc).run(task, request_timeout(svc.config))
+        if timeout is None:
+            timeout = request_timeout(svc.config)
+        output = executor_for(svc).run(task, timeout)
     except ExecutionError as err:
         if err.query_error:
             raise ApiError(query_error[0], query_error[1] + err.message) from None

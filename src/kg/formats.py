@@ -9,20 +9,18 @@ negotiation.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 SOLUTIONS, BOOLEAN, GRAPH, NETWORK = "solutions", "boolean", "graph", "network"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _BATCH = 500
 
 Renderer = Callable[[Any, "RenderContext"], Iterable[bytes]]
@@ -30,10 +28,23 @@ Renderer = Callable[[Any, "RenderContext"], Iterable[bytes]]
 
 @dataclass(frozen=True)
 class RenderContext:
-    """What a renderer may need besides the result (prefixes for Turtle, a title for pages)."""
+    """What a renderer may need besides the result (prefixes for Turtle, a title for pages).
+
+    ``max_bytes``: renderers that build their output natively (outside this generator protocol)
+    stop there with ``ResultTooLarge`` instead of materialising an unbounded result first.
+    """
 
     prefixes: dict[str, str] | None = None
     title: str = "result"
+    max_bytes: int | None = None
+
+
+class ResultTooLarge(Exception):
+    """The rendered result passed ``RenderContext.max_bytes``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the result is larger than {limit} bytes")
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,7 @@ def register(
         _REGISTRY.append(
             Format(name, media_type, extension, frozenset(kinds), render, aliases, charset)
         )
+        _negotiate.cache_clear()  # a new format can change what an Accept header picks
         return render
 
     return wrap
@@ -93,15 +105,31 @@ def by_name(kind: str, name: str) -> Format | None:
 
 
 def negotiate(kind: str, accept: str | None, format_param: str | None = None) -> Format:
-    """``format=`` wins over ``Accept``; Accept is matched with q-values; none acceptable: 406."""
+    """``format=`` wins over ``Accept``; Accept is matched with q-values; none acceptable: 406.
+
+    Clients send the same few Accept headers over and over, and parsing one with q-values is a
+    noticeable share of a small query's cost: answers are cached (bounded in entries, and
+    headers of unusual length are not cached).
+    """
+    if len(accept or "") + len(format_param or "") > _CACHED_ACCEPT_CHARS:
+        fmt = _negotiate.__wrapped__(kind, accept, format_param)
+    else:
+        fmt = _negotiate(kind, accept, format_param)
+    if fmt is None:
+        raise NotAcceptable(kind, formats_for(kind), format_param or accept or "")
+    return fmt
+
+
+_CACHED_ACCEPT_CHARS = 512
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiate(kind: str, accept: str | None, format_param: str | None) -> Format | None:
     offered = formats_for(kind)
     if format_param:
-        fmt = by_name(kind, format_param)
-        if fmt is None:
-            raise NotAcceptable(kind, offered, format_param)
-        return fmt
+        return by_name(kind, format_param)
     if not accept or not accept.strip():
-        return offered[0]
+        return offered[0] if offered else None
     parsed = parse_accept_header(accept, MIMEAccept)
     best_q, best = 0.0, None
     for fmt in offered:
@@ -109,8 +137,6 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None) ->
             q = parsed.quality(media)
             if q > best_q:
                 best_q, best = q, fmt
-    if best is None:
-        raise NotAcceptable(kind, offered, accept)
     return best
 
 
@@ -123,30 +149,6 @@ def result_kind(result: Any) -> str:
 
 
 # -- SPARQL results ------------------------------------------------------------------------
-def term_to_json(term: Any) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": term_to_json(term.subject),
-                "predicate": term_to_json(term.predicate),
-                "object": term_to_json(term.object),
-            },
-        }
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
 def _rows(result: ox.QuerySolutions) -> Iterator[tuple[list[str], list[Any]]]:
     names = [v.value for v in result.variables]
     for solution in result:
@@ -157,80 +159,55 @@ def _variables(result: ox.QuerySolutions) -> list[str]:
     return [v.value for v in result.variables]
 
 
-@register(
+class _Sink:
+    """Where pyoxigraph's serialiser writes (in ~8 KB pieces): keeps them, and stops the
+    serialisation by raising once the output passes the limit, so an oversized result is never
+    built in full."""
+
+    __slots__ = ("chunks", "size", "limit")
+
+    def __init__(self, limit: int | None) -> None:
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.limit = limit
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.limit is not None and self.size > self.limit:
+            raise ResultTooLarge(self.limit)
+        self.chunks.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        """Part of the file protocol pyoxigraph writes to; nothing is buffered here."""
+
+
+def _native_results(fmt: ox.QueryResultsFormat) -> Renderer:
+    """Solutions and booleans serialised by pyoxigraph itself (Rust): no Python object per
+    value, which made rendering cost as much as the query on large results."""
+
+    def render(result: Any, ctx: RenderContext) -> Iterator[bytes]:
+        sink = _Sink(ctx.max_bytes)
+        result.serialize(sink, format=fmt)  # evaluation errors surface here, while iterating
+        yield b"".join(sink.chunks)
+
+    return render
+
+
+register(
     "json",
     "application/sparql-results+json",
     "srj",
     [SOLUTIONS, BOOLEAN],
     aliases=("application/json", "srj", "sparql-results+json"),
-)
-def render_json(result: Any, _ctx: RenderContext) -> Iterator[bytes]:
-    if isinstance(result, ox.QueryBoolean):
-        yield json.dumps({"head": {}, "boolean": bool(result)}).encode()
-        return
-    names = _variables(result)
-    yield ('{"head":{"vars":' + json.dumps(names) + '},"results":{"bindings":[').encode()
-    chunk: list[str] = []
-    first = True
-    for _, values in _rows(result):
-        binding = {n: term_to_json(v) for n, v in zip(names, values, strict=True) if v is not None}
-        text = json.dumps(binding, ensure_ascii=False)
-        chunk.append(text if first else "," + text)
-        first = False
-        if len(chunk) >= _BATCH:
-            yield "".join(chunk).encode()
-            chunk.clear()
-    chunk.append("]}}")
-    yield "".join(chunk).encode()
-
-
-def _xml_term(term: Any) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != XSD_STRING:
-            dt = quoteattr(term.datatype.value)
-            return f"<literal datatype={dt}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
-    return (
-        f"<triple><subject>{_xml_term(term.subject)}</subject>"
-        f"<predicate>{_xml_term(term.predicate)}</predicate>"
-        f"<object>{_xml_term(term.object)}</object></triple>"
-    )
-
-
-@register(
+)(_native_results(ox.QueryResultsFormat.JSON))
+register(
     "xml",
     "application/sparql-results+xml",
     "srx",
     [SOLUTIONS, BOOLEAN],
     aliases=("srx", "sparql-results+xml"),
-)
-def render_xml(result: Any, _ctx: RenderContext) -> Iterator[bytes]:
-    head = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-    if isinstance(result, ox.QueryBoolean):
-        yield f"{head}<head/><boolean>{'true' if result else 'false'}</boolean></sparql>".encode()
-        return
-    names = _variables(result)
-    variables = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
-    yield f"{head}<head>{variables}</head><results>".encode()
-    chunk: list[str] = []
-    for _, values in _rows(result):
-        cells = "".join(
-            f"<binding name={quoteattr(n)}>{_xml_term(v)}</binding>"
-            for n, v in zip(names, values, strict=True)
-            if v is not None
-        )
-        chunk.append(f"<result>{cells}</result>")
-        if len(chunk) >= _BATCH:
-            yield "".join(chunk).encode()
-            chunk.clear()
-    chunk.append("</results></sparql>")
-    yield "".join(chunk).encode()
+)(_native_results(ox.QueryResultsFormat.XML))
 
 
 def _delimited(result: Any, cell: Callable[[Any], str], header: Callable[[str], str], dialect: str):

@@ -51,7 +51,7 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
 def sparql() -> Response:
     query, default_graphs, named_graphs = _read_request()
     svc = services()
-    executor.request_timeout(svc.config)  # a bad timeout= is a 400 even without a query
+    timeout = executor.request_timeout(svc.config)  # a bad timeout= is a 400 even without a query
     if query is None:
         if request.method == "POST":
             raise ApiError(400, "missing 'query' parameter")
@@ -70,6 +70,7 @@ def sparql() -> Response:
         default_graphs=default_graphs if dataset_given else None,
         named_graphs=named_graphs if dataset_given else None,
         format_param=request.values.get("format"),
+        timeout=timeout,
     )
 
 
