@@ -284,14 +284,21 @@ class OxigraphStore(GraphStore):
         """A crash during a bulk load can leave a staging graph; it was never visible data.
 
         A loading marker left by a crash names a new graph that was half loaded in place: it is
-        dropped too, so the store is as if that load never started."""
+        dropped too, and the inferred graph recomputed (a big load writes its inferences as it
+        goes), so the store is as if that load never started."""
         mark = ox.NamedNode(LOADING_MARK)
+        half_loaded = False
         for graph in self._store.named_graphs():
             if isinstance(graph, ox.NamedNode) and graph.value.startswith(STAGING_PREFIX):
                 for quad in self._store.quads_for_pattern(None, mark, None, graph):
                     if isinstance(quad.object, ox.NamedNode):
                         self._store.remove_graph(quad.object)
+                        half_loaded = True
                 self._store.remove_graph(graph)
+        if half_loaded:  # its inferences may have been written while it loaded: recompute them
+            from . import inference
+
+            inference.materialise(self, inference.rule_files(self.config.data_dirs))
 
     # -- reads -----------------------------------------------------------------------------
     def query(
