@@ -531,7 +531,7 @@ class _Closure:
         facts, derived = self.facts, []
         delta = facts
         while True:
-            found: set[Fact] = set()
+            found: list[Fact] = []  # with repeats: facts.add() is the one membership test
             self._round(delta, found)
             delta = Facts()
             for triple in found:
@@ -541,7 +541,7 @@ class _Closure:
             if not delta.total:
                 return derived
 
-    def _round(self, delta: Facts, out: set[Fact]) -> None:
+    def _round(self, delta: Facts, out: list[Fact]) -> None:
         kinds = self.kinds
         if "subclass" in kinds:
             self._subclass(delta, out)
@@ -556,25 +556,25 @@ class _Closure:
         if "paired" in kinds or "assists" in kinds:
             self._pairing(delta, out)
 
-    def _subclass(self, delta: Facts, out: set[Fact]) -> None:
+    def _subclass(self, delta: Facts, out: list[Fact]) -> None:
         # ?x a ?c . ?c rdfs:subClassOf ?super  FILTER(isIRI(?x) && isIRI(?super) && ?c != ?super)
         facts, a, sc = self.facts, self.c["type"], self.c["subClassOf"]
         supers_of = facts.by_s.get(sc, {})
         for c, xs in delta.by_o(a).items():
             sups = [s for s in supers_of.get(c, ()) if _is_iri(s) and s != c]
             for sup in sups:
-                out.update((x, a, sup) for x in xs if _is_iri(x))
+                out.extend((x, a, sup) for x in xs if _is_iri(x))
         typed = facts.by_o(a)
         for c, sups in delta.by_s.get(sc, {}).items():
             xs = [x for x in typed.get(c, ()) if _is_iri(x)]
             for sup in sups:
                 if _is_iri(sup) and sup != c:
-                    out.update((x, a, sup) for x in xs)
+                    out.extend((x, a, sup) for x in xs)
 
     def _pairs(self, index: Facts, p: Any) -> Iterator[tuple[Any, set[Any]]]:
         return iter(index.by_s.get(p, {}).items())
 
-    def _subproperty(self, delta: Facts, out: set[Fact]) -> None:
+    def _subproperty(self, delta: Facts, out: list[Fact]) -> None:
         # ?p rdfs:subPropertyOf ?q . ?s ?p ?o  FILTER(isIRI(?p), isIRI(?q), ?p != ?q,
         # isIRI(?s), !isBlank(?o))
         facts, sp = self.facts, self.c["subPropertyOf"]
@@ -587,14 +587,14 @@ class _Closure:
             if _is_iri(p):
                 self._copy(facts, p, [q for q in qs if _is_iri(q) and q != p], out)
 
-    def _copy(self, source: Facts, p: Any, qs: list[Any], out: set[Fact]) -> None:
+    def _copy(self, source: Facts, p: Any, qs: list[Any], out: list[Fact]) -> None:
         for s, objects in list(source.by_s.get(p, {}).items()):
             if _is_iri(s):
                 kept = [o for o in objects if type(o) is not ox.BlankNode]
                 for q in qs:
-                    out.update((s, q, o) for o in kept)
+                    out.extend((s, q, o) for o in kept)
 
-    def _inverse(self, delta: Facts, out: set[Fact]) -> None:
+    def _inverse(self, delta: Facts, out: list[Fact]) -> None:
         # { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } . ?s ?p ?o => ?o ?q ?s (IRIs)
         facts, inv = self.facts, self.c["inverseOf"]
         fwd, back = facts.by_s.get(inv, {}), facts.by_o(inv)
@@ -611,13 +611,13 @@ class _Closure:
                         self._flip(facts, p, {q}, out)
                         self._flip(facts, q, {p}, out)
 
-    def _flip(self, source: Facts, p: Any, qs: set[Any], out: set[Fact]) -> None:
+    def _flip(self, source: Facts, p: Any, qs: set[Any], out: list[Fact]) -> None:
         for s, objects in list(source.by_s.get(p, {}).items()):
             if _is_iri(s):
                 for q in qs:
-                    out.update((o, q, s) for o in objects if _is_iri(o))
+                    out.extend((o, q, s) for o in objects if _is_iri(o))
 
-    def _symmetric(self, delta: Facts, out: set[Fact]) -> None:
+    def _symmetric(self, delta: Facts, out: list[Fact]) -> None:
         # ?p a owl:SymmetricProperty . ?s ?p ?o => ?o ?p ?s (IRIs)
         facts, a, sym = self.facts, self.c["type"], self.c["SymmetricProperty"]
         symmetric = facts.by_o(a).get(sym, set())
@@ -627,7 +627,7 @@ class _Closure:
         for p in list(delta.by_o(a).get(sym, ())):
             self._flip(facts, p, {p}, out)
 
-    def _transitive(self, delta: Facts, out: set[Fact]) -> None:
+    def _transitive(self, delta: Facts, out: list[Fact]) -> None:
         # ?p a owl:TransitiveProperty . ?a ?p ?b . ?b ?p ?c => ?a ?p ?c (IRIs, ?a != ?c)
         facts, a, tr = self.facts, self.c["type"], self.c["TransitiveProperty"]
         transitive = facts.by_o(a).get(tr, set())
@@ -638,17 +638,17 @@ class _Closure:
             for x, ys in list(delta.by_s[p].items()):
                 for y in ys:
                     if _is_iri(x):  # delta is the first step
-                        out.update((x, p, z) for z in after.get(y, ()) if _is_iri(z) and z != x)
+                        out.extend((x, p, z) for z in after.get(y, ()) if _is_iri(z) and z != x)
                     if _is_iri(y):  # delta is the second step
-                        out.update((w, p, y) for w in before.get(x, ()) if _is_iri(w) and w != y)
+                        out.extend((w, p, y) for w in before.get(x, ()) if _is_iri(w) and w != y)
         for p in list(delta.by_o(a).get(tr, ())):
             steps = facts.by_s.get(p, {})
             for x, ys in list(steps.items()):
                 if _is_iri(x):
                     for y in ys:
-                        out.update((x, p, z) for z in steps.get(y, ()) if _is_iri(z) and z != x)
+                        out.extend((x, p, z) for z in steps.get(y, ()) if _is_iri(z) and z != x)
 
-    def _pairing(self, delta: Facts, out: set[Fact]) -> None:
+    def _pairing(self, delta: Facts, out: list[Fact]) -> None:
         # ?pairing a yrd:Pairing ; yrd:party ?a , ?b => ?a yrd:pairedWith ?b (IRIs, ?a != ?b)
         # ?pairing a yrd:Pairing ; yrd:assistingParty ?a ; yrd:assistedParty ?b => ?a yrd:assists ?b
         facts, c, kinds = self.facts, self.c, self.kinds
@@ -667,12 +667,12 @@ class _Closure:
         for x in touched:
             if "paired" in kinds:
                 parties = [y for y in party.get(x, ()) if _is_iri(y)]
-                out.update((y, paired, z) for y in parties for z in parties if y != z)
+                out.extend((y, paired, z) for y in parties for z in parties if y != z)
             if "assists" in kinds:
                 bs = [z for z in helped.get(x, ()) if _is_iri(z)]
                 for y in helping.get(x, ()):
                     if _is_iri(y):
-                        out.update((y, assists, z) for z in bs)
+                        out.extend((y, assists, z) for z in bs)
 
 
 def closure(rules: list[Rule], base: Facts) -> list[Fact]:
@@ -819,7 +819,7 @@ class Speculation(ParsedFacts):
         if not relevant_predicates(self.rules, base.match) <= keep:
             return
         self.wrote = True
-        _write_inferred(self.store, self.inferred, set(derived))
+        _write_inferred(self.store, self.inferred, derived)
         self.size = len(derived)
 
 
@@ -851,7 +851,7 @@ def _materialise_native(
         if wanted <= predicates:
             break
         wanted |= predicates  # derived schema triples name more properties: start again
-    _write_inferred(store, inferred, set(derived))
+    _write_inferred(store, inferred, derived)
     return len(derived)
 
 
@@ -885,13 +885,19 @@ def _collect(
     return base, predicates
 
 
-def _write_inferred(store: OxigraphStore, inferred: str, new: set[Fact]) -> None:
+def _write_inferred(store: OxigraphStore, inferred: str, derived: list[Fact]) -> None:
+    """Writes the difference between ``derived`` (no repeats) and the inferred graph."""
     raw = store._store  # noqa: SLF001 - our own backend
     target = ox.NamedNode(inferred)
     old = {
         (q.subject, q.predicate, q.object) for q in raw.quads_for_pattern(None, None, None, target)
     }
-    added, removed = new - old, old - new
+    new = derived
+    if old:
+        added = [t for t in derived if t not in old]
+        removed = old - set(derived)
+    else:
+        added, removed = derived, set()
     if not new:  # no inferences: no inferred graph, as after the SPARQL path's swap
         if raw.contains_named_graph(target):
             raw.remove_graph(target)
