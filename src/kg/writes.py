@@ -11,6 +11,12 @@ goes through the same steps, one write at a time:
    workers (``kg.executor``) and a crash-restart see the write. Each store update bumps the
    store version, so the traversal projection and VoID counts follow.
 
+Observers (the traversal projection) hear when a write starts and when it ends, with a
+``Change``: the store versions before and after, and the triples the write may have added or
+removed (``None`` when that cannot be told cheaply: a ``LOAD``, a pattern with a variable
+subject, a replaced graph of more than ``CHANGE_LIMIT`` triples). That is what lets the
+projection patch its previous snapshot instead of re-reading millions of triples.
+
 Functions such as ``NOW()``, ``UUID()`` or ``BNODE()`` are evaluated once on the candidate and
 once on the store, so they may differ between what was validated and what was committed.
 """
@@ -19,8 +25,9 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -32,16 +39,71 @@ from .store import QUAD_FORMATS, GraphStore, LoadError, OxigraphStore, describe_
 Graph = str | None
 
 
+#: A touched triple: subject (IRI or ``_:id``), predicate IRI, object (IRI, ``_:id``, ``?`` for
+#: a variable, None for a literal). The graph does not matter: readers see the union.
+Touched = tuple[str, str, str | None]
+
+#: Above this many triples in a cleared or replaced graph, a write reports "unknown" instead of
+#: listing them (observers then start over, which is cheaper than reading them one by one).
+CHANGE_LIMIT = 100_000
+
+
 class WriteRejected(ValidationFailed):
     """The write would break SHACL shapes; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one committed write did: versions before/after and the triples it may have
+    added or removed (a superset), or None if unknown."""
+
+    before: int
+    after: int
+    triples: tuple[Touched, ...] | None
+
+
+class WriteObserver(Protocol):
+    def write_started(self) -> None: ...
+
+    def write_finished(self, change: Change) -> None: ...
+
+
+class _Unknown(Exception):
+    """The triples a write touches cannot be listed."""
+
+
+def _term(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph,
+) -> str | None:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return None
+
+
+def _touched_by(triples: Iterable[ox.Triple]) -> list[Touched]:
+    out: list[Touched] = []
+    for t in triples:
+        s = _term(t.subject)
+        if s is None:  # an RDF-star quoted triple as subject
+            raise _Unknown
+        out.append((s, t.predicate.value, _term(t.object)))
+    return out
 
 
 class Writer:
     """Serialises writes on one store; validates each against the shapes before committing."""
 
-    def __init__(self, store: GraphStore, on_commit: Callable[[], object] | None = None) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        on_commit: Callable[[], object] | None = None,
+        observers: Iterable[WriteObserver] = (),
+    ) -> None:
         self.store = store
         self.on_commit = on_commit
+        self.observers = list(observers)
         self.config = store.config
         self.lock = threading.Lock()
         self._shapes = validation.shapes_graph(self.config.data_dirs, self.config.base_iri)
@@ -50,13 +112,102 @@ class Writer:
     # -- primitives ---------------------------------------------------------------------------
     def update(self, sparql: str) -> None:
         """Validate then commit one SPARQL update (raises QueryError, WriteRejected)."""
+        self._commit(sparql, None)
+
+    def _commit(self, sparql: str, touched: Callable[[], list[Touched]] | None) -> None:
+        """``touched`` lists what the update touches (read before it runs); None: parse it."""
         with self.lock:
             if len(self._shapes):
                 candidate = self._candidate()
                 candidate.update(sparql)
                 self._validate(candidate)
-            self.store.update(sparql)
-            self._after_commit()
+            found: tuple[Touched, ...] | None = None
+            if self.observers:
+                try:
+                    found = tuple(touched() if touched else self._touched_by_update(sparql))
+                except _Unknown:
+                    found = None
+            before = self.store.version
+            for observer in self.observers:
+                observer.write_started()
+            done = False
+            try:
+                self.store.update(sparql)
+                self._after_commit()
+                done = True
+            finally:
+                change = Change(before, self.store.version, found if done else None)
+                for observer in self.observers:
+                    observer.write_finished(change)
+
+    # -- what a write touches ------------------------------------------------------------------
+    def _graph_triples(self, graph: Graph | str) -> list[Touched]:
+        """The triples of a graph about to be cleared, replaced or copied (``DEFAULT``: the
+        default graph); _Unknown if there are more than ``CHANGE_LIMIT``."""
+        target = None if graph == "DEFAULT" else graph
+        raw = getattr(self.store, "_store", None)
+        if raw is not None:
+            name = ox.DefaultGraph() if target is None else ox.NamedNode(target)
+            quads = raw.quads_for_pattern(None, None, None, name)
+            triples = [q.triple for _, q in zip(range(CHANGE_LIMIT + 1), quads, strict=False)]
+        else:
+            where = "{ ?s ?p ?o }" if target is None else f"{{ GRAPH <{target}> {{ ?s ?p ?o }} }}"
+            result = self.store.query(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {where} LIMIT {CHANGE_LIMIT + 1}"
+            )
+            triples = list(result)  # type: ignore[arg-type]
+        if len(triples) > CHANGE_LIMIT:
+            raise _Unknown
+        return _touched_by(triples)
+
+    def _subject_triples(self, subject: str) -> list[Touched]:
+        """Every triple about ``subject`` now: what a delete template with a variable predicate
+        can remove."""
+        node = ox.BlankNode(subject[2:]) if subject.startswith("_:") else ox.NamedNode(subject)
+        raw = getattr(self.store, "_store", None)
+        if raw is not None:
+            triples = [q.triple for q in raw.quads_for_pattern(node, None, None, None)]
+        else:
+            result = self.store.query(f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ {node} ?p ?o }}")
+            triples = list(result)  # type: ignore[arg-type]
+        return _touched_by(triples)
+
+    def _touched_by_update(self, sparql: str) -> list[Touched]:
+        """The triples a SPARQL update may add or remove, from its parse (rdflib's algebra):
+        data blocks and templates whose subjects and predicates are fixed, and the contents of
+        graphs it clears, drops or overwrites. Anything else: _Unknown."""
+        if len(sparql) > 1_000_000:
+            raise _Unknown  # parsing a huge update in Python would cost more than a rebuild
+        from rdflib.plugins.sparql.algebra import translateUpdate
+        from rdflib.plugins.sparql.parser import parseUpdate
+
+        try:
+            parsed = translateUpdate(
+                parseUpdate(sparql), base=self.config.base_iri, initNs=self.config.prefixes()
+            )
+        except Exception:  # noqa: BLE001 - rdflib's grammar is not ours; the store decides
+            raise _Unknown from None
+        out: list[Touched] = []
+        for op in parsed.algebra:
+            name = op.name
+            if name in ("InsertData", "DeleteData"):
+                out.extend(_template_triples(op, None))
+            elif name == "DeleteWhere":
+                out.extend(_template_triples(op, self._subject_triples))
+            elif name == "Modify":
+                delete, insert = op.delete, op.insert  # None when absent (CompValue)
+                if delete:
+                    out.extend(_template_triples(delete, self._subject_triples))
+                if insert:
+                    out.extend(_template_triples(insert, None))
+            elif name in ("Clear", "Drop"):
+                out.extend(self._graph_triples(_graph_name(op.graphiri)))
+            elif name in ("Add", "Move", "Copy"):
+                for graph in op.graph:
+                    out.extend(self._graph_triples(_graph_name(graph)))
+            elif name != "Create":
+                raise _Unknown  # LOAD, or something newer than this code
+        return out
 
     def _candidate(self) -> OxigraphStore:
         candidate = OxigraphStore(replace(self.config, store=":memory:"))
@@ -102,11 +253,14 @@ class Writer:
 
     def parse_body(self, data: bytes, fmt: ox.RdfFormat, graph: Graph) -> str:
         """The body as the triples block of an INSERT DATA (raises LoadError)."""
+        return self._body(self._parse_triples(data, fmt, graph))
+
+    def _parse_triples(self, data: bytes, fmt: ox.RdfFormat, graph: Graph) -> list[ox.Triple]:
         if fmt in QUAD_FORMATS:
             raise LoadError("a graph body must be a triples format (Turtle, N-Triples, …)")
         base = graph or self.config.base_iri
         try:
-            triples = [
+            return [
                 ox.Triple(q.subject, q.predicate, q.object)
                 for q in ox.parse(data, format=fmt, base_iri=base)
             ]
@@ -114,6 +268,9 @@ class Writer:
             raise LoadError(describe_syntax_error("request body", err)) from None
         except ValueError as err:
             raise LoadError(f"request body: {err}") from None
+
+    @staticmethod
+    def _body(triples: list[ox.Triple]) -> str:
         return "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
 
     @staticmethod
@@ -129,23 +286,74 @@ class Writer:
 
     def put(self, graph: Graph, data: bytes, fmt: ox.RdfFormat) -> bool:
         """Replace the graph; True if it did not exist before."""
-        body = self.parse_body(data, fmt, graph)
+        triples = self._parse_triples(data, fmt, graph)
+        body = self._body(triples)
         created = not self.graph_exists(graph)
         ops = [f"CLEAR SILENT {self._graph_ref(graph)}", self._insert(graph, body)]
-        self.update(" ;\n".join(op for op in ops if op))
+        self._commit(
+            " ;\n".join(op for op in ops if op),
+            lambda: self._graph_triples(graph or "DEFAULT") + _touched_by(triples),
+        )
         return created
 
     def post(self, graph: Graph, data: bytes, fmt: ox.RdfFormat) -> bool:
         """Merge into the graph; True if it did not exist before."""
-        body = self.parse_body(data, fmt, graph)
+        triples = self._parse_triples(data, fmt, graph)
+        body = self._body(triples)
         created = not self.graph_exists(graph)
         if body:
-            self.update(self._insert(graph, body))
+            self._commit(self._insert(graph, body), lambda: _touched_by(triples))
         return created
 
     def delete(self, graph: Graph) -> None:
-        self.update(
+        self._commit(
             f"CLEAR SILENT {self._graph_ref(graph)}"
             if graph is None
-            else f"DROP SILENT GRAPH <{graph}>"
+            else f"DROP SILENT GRAPH <{graph}>",
+            lambda: self._graph_triples(graph or "DEFAULT"),
         )
+
+
+def _graph_name(ref: Any) -> str:
+    """rdflib's graph reference in CLEAR/DROP/ADD/MOVE/COPY: an IRI or ``DEFAULT``."""
+    if isinstance(ref, str) and ref == "DEFAULT":
+        return "DEFAULT"
+    from rdflib import URIRef
+
+    if isinstance(ref, URIRef):
+        return str(ref)
+    raise _Unknown  # NAMED, ALL: every graph
+
+
+def _template_triples(
+    clause: Any, existing: Callable[[str], list[Touched]] | None
+) -> list[Touched]:
+    """Triples of a data block or template (rdflib terms). A variable subject could be
+    anything: _Unknown. So could a variable predicate, except in a delete template
+    (``existing`` given): that removes some of the subject's current triples, listed instead."""
+    from rdflib import BNode, URIRef, Variable
+
+    def term(t: Any) -> str | None:
+        if isinstance(t, URIRef):
+            return str(t)
+        if isinstance(t, BNode):
+            return "_:" + str(t)
+        if isinstance(t, Variable):
+            return "?"
+        return None  # a literal
+
+    triples = list(clause.triples or [])  # CompValue attributes: None when absent
+    for block in (clause.quads or {}).values():
+        triples.extend(block)
+    out: list[Touched] = []
+    for s, p, o in triples:
+        subject = term(s)
+        if subject in (None, "?"):
+            raise _Unknown
+        if isinstance(p, URIRef):
+            out.append((subject, str(p), term(o)))  # type: ignore[arg-type]
+        elif existing is not None and not subject.startswith("_:"):  # type: ignore[union-attr]
+            out.extend(existing(subject))  # type: ignore[arg-type]
+        else:
+            raise _Unknown
+    return out

@@ -38,7 +38,11 @@ def writer() -> Writer:
     found = svc.extras.get("writer")
     if found is None:
         publish = executor_for(svc).publish
-        found = svc.extras.setdefault("writer", Writer(svc.store, on_commit=publish))
+        projection = svc.extras.get("projection")  # patched after each write, not rebuilt
+        observers = [projection] if projection is not None else []
+        found = svc.extras.setdefault(
+            "writer", Writer(svc.store, on_commit=publish, observers=observers)
+        )
     return found
 
 
