@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+
+import networkx as nx
 import pytest
 
 from kg import resolver, traversal
@@ -136,6 +140,36 @@ def test_shortest_path_between_yancheng_and_shanghai_is_explained(snap):
     assert result["paths"], "盐城 and 上海 should be connected"
     for hop in result["paths"][0]["hops"]:
         assert hop["relations"] and all(r["sources"] for r in hop["relations"])
+
+
+def test_shortest_paths_are_the_ones_networkx_finds_in_the_same_order(snap):
+    """The bidirectional search must give networkx's paths, order included, filters applied."""
+    connected = sorted(n for n in snap.graph if snap.graph.degree(n) > 0)
+    pairs = list(zip(connected[::7], connected[3::5], strict=False))[:25]
+    assert pairs
+    kinds = sorted({r["kind"] for r in snap.relations.values()})
+    compared = 0
+    for filters in (traversal.Filters(), traversal.Filters(kinds=frozenset(kinds[:2]))):
+        view = traversal.filtered_view(snap, filters)
+        for a, b in pairs:
+            got = traversal.shortest_paths(snap, a, b, filters, limit=50)
+            paths = [[hop["from"]["id"] for hop in p["hops"]] + [b] for p in got["paths"]]
+            if a not in view or b not in view or not nx.has_path(view, a, b):
+                assert paths == [], (a, b)
+                continue
+            expected = list(itertools.islice(nx.all_shortest_paths(view, a, b), 50))
+            assert paths == expected, (a, b, filters)
+            compared += len(expected) > 1
+    assert compared  # some pairs have several shortest paths, so their order is checked
+
+
+def test_partners_json_is_the_plain_json_encoding_of_the_answer(snap):
+    place = resolver.resolve(snap, "盐城")
+    for kw in ({}, {"include_subunits": True}, {"depth": 2}):
+        for _ in range(2):  # the second time from the cached encodings
+            result = traversal.partners(snap, place, **kw)
+            expected = json.dumps(result, ensure_ascii=False).encode()
+            assert traversal.partners_json(snap, result) == expected
 
 
 def test_metrics_rank_connected_places(snap):

@@ -357,7 +357,7 @@ class _ExplainedCache:
         self._entries: OrderedDict[str, tuple[_Explained, int]] = OrderedDict()
         self._size = 0
         # id(entry) -> (entry, its JSON or None): identity-checked, so a reused id never matches
-        self._text: dict[int, tuple[dict[str, Any], str | None]] = {}
+        self._text: dict[int, tuple[dict[str, Any], bytes | None]] = {}
         self._lock = threading.Lock()
 
     def of(self, place: str) -> _Explained:
@@ -390,13 +390,13 @@ class _ExplainedCache:
                         self._text.pop(id(rel), None)
         return built
 
-    def json(self, rel: dict[str, Any]) -> str:
-        """``rel`` as JSON, encoded once if it is one of the cached entries."""
+    def json(self, rel: dict[str, Any]) -> bytes:
+        """``rel`` as UTF-8 JSON, encoded once if it is one of the cached entries."""
         known = self._text.get(id(rel))
         if known is None or known[0] is not rel:
-            return _dumps(rel)
+            return _dumps(rel).encode()
         if known[1] is None:
-            known = (rel, _dumps(rel))
+            known = (rel, _dumps(rel).encode())
             self._text[id(rel)] = known
         return known[1]
 
@@ -500,35 +500,36 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 _PARTNER_KEYS = ["id", "label_zh", "label_en", "type", "province", "relations", "hops"]
 
 
-def _place_ref_json(snap: Snapshot) -> dict[str, str]:
-    """Per snapshot: ``place_ref`` as JSON without its closing brace, per place (lazily)."""
+def _place_ref_json(snap: Snapshot) -> dict[str, bytes]:
+    """Per snapshot: ``place_ref`` as UTF-8 JSON without its closing brace, per place (lazily)."""
     return snap.cached("traversal-place-ref-json", dict)
 
 
-def partners_json(snap: Snapshot, result: dict[str, Any]) -> str:
-    """``json.dumps(result, ensure_ascii=False)`` for a ``partners`` answer, only faster.
+def partners_json(snap: Snapshot, result: dict[str, Any]) -> bytes:
+    """``json.dumps(result, ensure_ascii=False).encode()`` for a ``partners`` answer, faster.
 
     Encoding a few hundred relations with their sources and quotes cost several times the
-    traversal itself; the shared, explained relations are encoded once per snapshot and the
-    answer is assembled around them. Entries of another shape (reached through a subunit or
-    over several hops) are encoded as they are."""
+    traversal itself; the shared, explained relations are encoded once per snapshot (as UTF-8,
+    so the answer is joined as bytes, never re-encoded) and the answer is assembled around
+    them. Entries of another shape (reached through a subunit or over several hops) are
+    encoded as they are."""
+    if len(result) < 2 or list(result)[-1] != "partners":  # keep the document's key order
+        return _dumps(result).encode()
     explained = _explained(snap)
     ref_json = _place_ref_json(snap)
     parts = []
     for entry in result["partners"]:
         if list(entry) != _PARTNER_KEYS or entry["hops"] != 1 or type(entry["hops"]) is not int:
-            parts.append(_dumps(entry))
+            parts.append(_dumps(entry).encode())
             continue
         iri = entry["id"]
         head = ref_json.get(iri)
         if head is None:
-            head = ref_json[iri] = _dumps(place_ref(snap, iri))[:-1]
-        relations = ", ".join([explained.json(rel) for rel in entry["relations"]])
-        parts.append(f'{head}, "relations": [{relations}], "hops": 1}}')
-    if len(result) < 2 or list(result)[-1] != "partners":  # keep the document's key order
-        return _dumps(result)
-    head = _dumps({k: v for k, v in result.items() if k != "partners"})[:-1]
-    return f'{head}, "partners": [{", ".join(parts)}]}}'
+            head = ref_json[iri] = _dumps(place_ref(snap, iri)).encode()[:-1]
+        relations = b", ".join([explained.json(rel) for rel in entry["relations"]])
+        parts.append(b"".join((head, b', "relations": [', relations, b'], "hops": 1}')))
+    head = _dumps({k: v for k, v in result.items() if k != "partners"}).encode()[:-1]
+    return b"".join((head, b', "partners": [', b", ".join(parts), b"]}"))
 
 
 def shortest_paths(

@@ -87,12 +87,12 @@ def _answer(document: Any, columns: list[str], rows: list[dict[str, Any]], name:
 
 
 def _answer_json_fast(
-    json_text: Callable[[], str],
+    json_body: Callable[[], bytes],
     tabular: Callable[[], tuple[list[str], list[dict[str, Any]]]],
     document: Any,
     name: str,
 ) -> Response:
-    """Like ``_answer``, but a JSON answer is ``json_text()`` (pre-encoded parts) and the flat
+    """Like ``_answer``, but a JSON answer is ``json_body()`` (pre-encoded parts) and the flat
     rows are only built when a tabular format is asked for."""
     format_param = request.args.get("format")
     try:
@@ -102,7 +102,7 @@ def _answer_json_fast(
     if fmt.name != "json":
         columns, rows = tabular()
         return _answer(document, columns, rows, name)
-    response = Response(json_text().encode(), content_type=fmt.content_type)
+    response = Response(json_body(), content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     if format_param:
         response.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt.extension}"'
