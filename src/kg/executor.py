@@ -233,7 +233,9 @@ class QueryExecutor:
             or store.path is None
             or store.read_only
         )
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # Last in, first out: a lone client keeps reusing the same worker, whose caches (RocksDB
+        # blocks, parsed pages, CPU caches) stay warm; the others only take overflow.
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._all: set[_Worker] = set()
         self._busy: dict[_Worker, str] = {}
         self._lock = threading.Lock()
