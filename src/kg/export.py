@@ -1010,21 +1010,33 @@ NARROWING = (
 class TooLarge(ValueError):
     """The network is too big for this format: the caller answers 413 (HTTP) or an error."""
 
-    def __init__(self, fmt: str, message: str) -> None:
+    def __init__(self, fmt: str, message: str, places: int, relations: int) -> None:
         super().__init__(f"{fmt}: {message}; {NARROWING}")
-        self.format = fmt
+        self.format, self.places, self.relations = fmt, places, relations
 
 
-def check_drawable(fmt: str, graph: nx.MultiDiGraph) -> None:
-    """Raise :class:`TooLarge` when ``graph`` is past what ``fmt`` draws (see DRAW_LIMITS)."""
+def check_counts(fmt: str, places: int, relations: int) -> None:
+    """Raise :class:`TooLarge` when a network of this size is past what ``fmt`` draws.
+
+    A no-op for formats without limits. The HTTP export calls it with the snapshot's own
+    counts before copying an unfiltered network, so a refusal costs no copy."""
+    if fmt not in DRAW_LIMITS:
+        return
     max_places, max_relations = DRAW_LIMITS[fmt]
-    places, relations = graph.number_of_nodes(), graph.number_of_edges()
     if places > max_places or relations > max_relations:
         raise TooLarge(
             fmt,
             f"the network has {places:,} places and {relations:,} relations, and this format "
             f"draws at most {max_places:,} places and {max_relations:,} relations",
+            places,
+            relations,
         )
+
+
+def check_drawable(fmt: str, graph: nx.MultiDiGraph) -> None:
+    """Raise :class:`TooLarge` when ``graph`` is past what ``fmt`` draws (see DRAW_LIMITS)."""
+    places = graph.number_of_nodes()
+    check_counts(fmt, places, graph.number_of_edges())
     if fmt != "html" and places > FORCE_LAYOUT_LIMIT:
         located = sum(1 for _, d in graph.nodes(data=True) if d.get("lat") is not None)
         # What ``layout`` does: geographic when most places, or all with help, are placed.
@@ -1033,6 +1045,8 @@ def check_drawable(fmt: str, graph: nx.MultiDiGraph) -> None:
                 fmt,
                 f"{places - located:,} of its {places:,} places have no coordinates, and a "
                 f"force layout is drawn for at most {FORCE_LAYOUT_LIMIT:,} places",
+                places,
+                graph.number_of_edges(),
             )
 
 
@@ -1124,6 +1138,7 @@ __all__ = [
     "DRAW_LIMITS",
     "KIND_COLOURS",
     "TooLarge",
+    "check_counts",
     "check_drawable",
     "communities",
     "edge_record",

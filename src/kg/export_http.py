@@ -30,8 +30,11 @@ STANDALONE_CSP = (
 )
 
 
-def select(snap: Snapshot) -> tuple[nx.MultiDiGraph, list[tuple[str, str]]]:
-    """The filtered network for this request, and (name, ASCII name) words for the file name."""
+def select(snap: Snapshot, fmt: str | None = None) -> tuple[nx.MultiDiGraph, list[tuple[str, str]]]:
+    """The filtered network for this request, and (name, ASCII name) words for the file name.
+
+    Raises :class:`export.TooLarge` for a drawing ``fmt`` of the whole, unfiltered network
+    past its limits before copying it (seconds and hundreds of MB at 100x)."""
     from .traversal_http import MAX_DEPTH, filters_from_request, int_arg, resolve_place
 
     place = request.args.get("place")
@@ -48,6 +51,9 @@ def select(snap: Snapshot) -> tuple[nx.MultiDiGraph, list[tuple[str, str]]]:
             words.append((f"d{depth}", f"d{depth}"))
     for name in ("kind", "domain", "province", "since", "until"):
         words.extend((v, v) for v in request.args.getlist(name) if v)
+    if fmt and not iri and filters == traversal.Filters():
+        linked = sum(1 for _, degree in snap.graph.degree() if degree)
+        export.check_counts(fmt, linked, snap.graph.number_of_edges())
     graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
     return export.with_hosts(graph, snap.relations), words
 
@@ -77,16 +83,16 @@ def export_network() -> Response:
         )
     except formats.NotAcceptable as err:
         raise ApiError(406, str(err)) from None
-    graph, words = select(current_snapshot())
-    title = " ".join(w for w, _ in words) or "network"
     try:
+        graph, words = select(current_snapshot(), fmt.name)
+        title = " ".join(w for w, _ in words) or "network"
         body = fmt.render(graph, formats.RenderContext(title=title))
     except export.TooLarge as err:
         raise ApiError(
             413,
             str(err),
-            places=graph.number_of_nodes(),
-            relations=graph.number_of_edges(),
+            places=err.places,
+            relations=err.relations,
             limits=dict(zip(("places", "relations"), export.DRAW_LIMITS[err.format], strict=True)),
         ) from None
     response = Response(stream_with_context(body), content_type=fmt.content_type)
