@@ -221,6 +221,25 @@ def test_readers_keep_the_previous_snapshot_while_a_write_runs(world) -> None:
     assert Probe.seen == [before]
     check(store, projection)
 
+    # ... but never one older than the last finished write (a resource the running write also
+    # touches may already show it: it is re-read when that write finishes)
+    writer.update(
+        f"{PREFIXES} INSERT DATA {{ GRAPH <{TEST_GRAPH}> "
+        '{ place:wuxi rdfs:label "A1 Wuxi"@en } }'
+    )
+    finished = store.version
+    writer._after_commit = after_commit  # type: ignore[method-assign] # noqa: SLF001
+    try:
+        writer.update(
+            f"{PREFIXES} INSERT DATA {{ GRAPH <{TEST_GRAPH}> "
+            '{ place:suzhou rdfs:label "A0 Suzhou"@en } }'
+        )
+    finally:
+        del writer._after_commit  # noqa: SLF001
+    assert Probe.seen[-1].version == finished
+    assert Probe.seen[-1].graph.nodes[B + "id/place/wuxi"]["label_en"] == "A1 Wuxi"
+    check(store, projection, patched=True)
+
 
 def test_unknown_writes_fall_back_to_a_rebuild(world) -> None:
     store, writer, projection = world

@@ -271,12 +271,17 @@ class Projection:
         self._snapshot: Snapshot | None = None
         self._changes: list[tuple[int, int, tuple[ChangedTriple, ...] | None]] = []
         self._writing = 0
+        self._stable = 0  # the version readers get while a write is in progress
         self.builds = 0
         self.patches = 0
 
     # -- writes announce themselves (kg.writes.Writer observers) -------------------------------
     def write_started(self) -> None:
+        """Called just before a write touches the store: readers stay at this version (all
+        earlier writes included) until the write has finished."""
         with self._log_lock:
+            if not self._writing:
+                self._stable = self._store.version
             self._writing += 1
 
     def write_finished(self, change: Any) -> None:
@@ -302,14 +307,19 @@ class Projection:
         return out
 
     # -- readers -------------------------------------------------------------------------------
+    def _target(self) -> int:
+        """The version to serve: the store's, or while a write runs, the one before it."""
+        with self._log_lock:
+            return self._stable if self._writing else self._store.version
+
     def snapshot(self) -> Snapshot:
         current = self._snapshot
-        if current is not None and (current.version == self._store.version or self._writing):
+        if current is not None and current.version == self._target():
             return current
         with self._lock:
-            version = self._store.version
+            version = self._target()
             previous = self._snapshot
-            if previous is not None and (previous.version == version or self._writing):
+            if previous is not None and previous.version == version:
                 return previous
             snap = None
             if previous is not None:
