@@ -172,6 +172,19 @@ def test_partners_json_is_the_plain_json_encoding_of_the_answer(snap):
             assert traversal.partners_json(snap, result) == expected
 
 
+def test_neighbourhood_json_is_the_node_link_of_the_neighbourhood_graph(snap):
+    place = resolver.resolve(snap, "盐城")
+    kinds = frozenset(sorted({r["kind"] for r in snap.relations.values()})[:1])
+    for depth, filters in ((1, traversal.Filters()), (2, traversal.Filters(kinds=kinds))):
+        graph = traversal.neighbourhood(snap, place, depth, filters)
+        expected = {"place": traversal.place_ref(snap, place), "depth": depth}
+        expected.update(traversal.node_link(graph))
+        for _ in range(2):  # the second time from the cached encodings
+            body = traversal.neighbourhood_json(snap, place, depth, filters)
+            assert json.loads(body) == expected
+        assert expected["edges"]
+
+
 def test_metrics_rank_connected_places(snap):
     rows = traversal.metrics(snap)
     assert len(rows) >= 10

@@ -616,6 +616,65 @@ def neighbourhood_node_link(
     }
 
 
+#: How many edges' JSON each snapshot keeps for neighbourhood answers (oldest dropped first).
+EDGE_JSON_CACHE_EDGES = 100_000
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class _EdgeJsonCache:
+    """Per snapshot: a directed edge as a node-link entry in compact UTF-8 JSON, encoded once.
+
+    A neighbourhood answer is mostly its edges (each with its sources and quotes); encoding
+    them again for every request cost several times finding them."""
+
+    def __init__(self) -> None:
+        self._text: dict[tuple[str, str, str], bytes] = {}
+        self._lock = threading.Lock()
+
+    def of(self, u: str, v: str, key: str, data: dict[str, Any]) -> bytes:
+        found = self._text.get((u, v, key))
+        if found is None:
+            found = _compact({"source": u, "target": v, "key": key, **data}).encode()
+            with self._lock:
+                self._text[(u, v, key)] = found
+                while len(self._text) > EDGE_JSON_CACHE_EDGES:
+                    del self._text[next(iter(self._text))]
+        return found
+
+
+def neighbourhood_json(
+    snap: Snapshot, place: str, depth: int = 1, filters: Filters = Filters()
+) -> bytes:
+    """The neighbourhood endpoint's body: ``{"place", "depth", "nodes", "edges"}`` as compact
+    UTF-8 JSON (what ``flask.jsonify`` writes, newline included), nodes and edges as
+    ``neighbourhood_node_link`` orders them; each edge's JSON is encoded once per snapshot."""
+    graph = snap.graph
+    keep = neighbourhood_nodes(snap, place, depth, filters)
+    province = filters.province
+    node_data = graph._node
+    nodes = [
+        n
+        for n in keep
+        if n in node_data and (not province or node_data[n].get("province") == province)
+    ]
+    kept = set(nodes)
+    edges_free = filters.edges_unfiltered
+    accepts = filters.accepts
+    cache: _EdgeJsonCache = snap.cached("traversal-edge-json", _EdgeJsonCache)
+    edges = []
+    succ = graph._succ
+    for u in nodes:
+        for v, keyed in succ[u].items():
+            if v not in kept:
+                continue
+            for key, data in keyed.items():
+                if edges_free or accepts(data):
+                    edges.append(cache.of(u, v, key, data))
+    head = _compact({"place": place_ref(snap, place), "depth": depth}).encode()[:-1]
+    node_json = _compact([{"id": n, **node_data[n]} for n in nodes]).encode()
+    return b"".join((head, b',"nodes":', node_json, b',"edges":[', b",".join(edges), b"]}\n"))
+
+
 def subgraph_of(snap: Snapshot, filters: Filters, nodes: set[str] | None = None) -> nx.MultiDiGraph:
     """A filtered copy: of the whole network, or of ``nodes`` (reading only their own edges)."""
     graph = snap.graph

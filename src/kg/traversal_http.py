@@ -152,13 +152,8 @@ def neighbourhood(name: str) -> Response:
     snap = current_snapshot()
     place = resolve_place(snap, name)
     depth = int_arg("depth", 1, 1, MAX_DEPTH) or 1
-    filters = filters_from_request(snap)
-    body = {
-        "place": traversal.place_ref(snap, place),
-        "depth": depth,
-        **traversal.neighbourhood_node_link(snap, place, depth, filters),
-    }
-    return jsonify(body)
+    body = traversal.neighbourhood_json(snap, place, depth, filters_from_request(snap))
+    return Response(body, mimetype="application/json")
 
 
 @blueprint.route("/places/<path:name>")
