@@ -879,7 +879,9 @@ def print_table(results: dict[str, Any], markdown: bool = False) -> None:
             rows.append(
                 (
                     tag,
-                    "HTTP floor: ASK {} p50/p99 ms (lean client | requests.Session)",
+                    "HTTP floor: ASK {} p50/p99 ms (lean client | requests.Session)"
+                    if rq
+                    else "HTTP floor: ASK {} p50/p99 ms",  # older results: requests only
                     f"{fl['p50_ms']:.2f}/{fl['p99_ms']:.2f}",
                     f"{rq['p50_ms']:.2f}/{rq['p99_ms']:.2f}" if rq else "-",
                     "",
