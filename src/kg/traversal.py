@@ -625,20 +625,20 @@ class _EdgeJsonCache:
     """Per snapshot: a directed edge as a node-link entry in compact UTF-8 JSON, encoded once.
 
     A neighbourhood answer is mostly its edges (each with its sources and quotes); encoding
-    them again for every request cost several times finding them."""
+    them again for every request cost several times finding them. Keyed by the identity of
+    the edge's attribute dict (one per edge of the snapshot's graph, alive as long as it)."""
 
     def __init__(self) -> None:
-        self._text: dict[tuple[str, str, str], bytes] = {}
+        self.text: dict[int, tuple[dict[str, Any], bytes]] = {}
         self._lock = threading.Lock()
 
-    def of(self, u: str, v: str, key: str, data: dict[str, Any]) -> bytes:
-        found = self._text.get((u, v, key))
-        if found is None:
-            found = _compact({"source": u, "target": v, "key": key, **data}).encode()
-            with self._lock:
-                self._text[(u, v, key)] = found
-                while len(self._text) > EDGE_JSON_CACHE_EDGES:
-                    del self._text[next(iter(self._text))]
+    def encode(self, u: str, v: str, key: str, data: dict[str, Any]) -> bytes:
+        """Encode an edge and remember it (dropping the oldest beyond the cache's size)."""
+        found = _compact({"source": u, "target": v, "key": key, **data}).encode()
+        with self._lock:
+            self.text[id(data)] = (data, found)
+            while len(self.text) > EDGE_JSON_CACHE_EDGES:
+                del self.text[next(iter(self.text))]
         return found
 
 
@@ -663,13 +663,18 @@ def neighbourhood_json(
     cache: _EdgeJsonCache = snap.cached("traversal-edge-json", _EdgeJsonCache)
     edges = []
     succ = graph._succ
+    known = cache.text.get
     for u in nodes:
         for v, keyed in succ[u].items():
             if v not in kept:
                 continue
             for key, data in keyed.items():
                 if edges_free or accepts(data):
-                    edges.append(cache.of(u, v, key, data))
+                    found = known(id(data))
+                    if found is not None and found[0] is data:
+                        edges.append(found[1])
+                    else:
+                        edges.append(cache.encode(u, v, key, data))
     head = _compact({"place": place_ref(snap, place), "depth": depth}).encode()[:-1]
     node_json = _compact([{"id": n, **node_data[n]} for n in nodes]).encode()
     return b"".join((head, b',"nodes":', node_json, b',"edges":[', b",".join(edges), b"]}\n"))
