@@ -110,17 +110,30 @@ def describe(snap: Snapshot, iri: str) -> dict[str, Any]:
     }
 
 
+def _by_id_tail(snap: Snapshot) -> dict[str, str]:
+    """Per snapshot: what follows any ``/id/`` in a place IRI -> the last such place (node
+    order), so a relative or foreign-host IRI is found without scanning every place."""
+
+    def compute() -> dict[str, str]:
+        tails: dict[str, str] = {}
+        for iri in snap.graph.nodes:
+            start = iri.find("/id/")
+            while start != -1:
+                tails[iri[start + 4 :]] = iri
+                start = iri.find("/id/", start + 1)
+        return tails
+
+    return snap.cached("resolver-id-tails", compute)
+
+
 def matches(snap: Snapshot, query: str) -> list[dict[str, Any]]:
     """Every place the query could mean (empty when none), best first."""
     text = _check(query)
     if text in snap.graph:
         return [describe(snap, text)]
     if "/id/" in text or text.startswith("id/"):
-        candidate = snap.graph.has_node(text) and text
         tail = text.split("id/", 1)[1]
-        for iri in snap.graph.nodes:
-            if iri.endswith("/id/" + tail):
-                candidate = iri
+        candidate = _by_id_tail(snap).get(tail) or (snap.graph.has_node(text) and text)
         return [describe(snap, candidate)] if candidate else []
     index: Index = snap.cached("resolver-index", lambda: build_index(snap))
     key = normalise(text)

@@ -83,21 +83,41 @@ class UnknownDomain(LookupError):
 
 
 def domain_concepts(snap: Snapshot) -> list[str]:
-    used = {d["id"] for r in snap.relations.values() for d in r["domains"]}
-    return sorted(used | set(snap.broader) | {b for bs in snap.broader.values() for b in bs})
+    """Every domain concept in use or in the hierarchy, sorted (computed once per snapshot: it
+    reads every relation)."""
+
+    def compute() -> list[str]:
+        used = {d["id"] for r in snap.relations.values() for d in r["domains"]}
+        return sorted(used | set(snap.broader) | {b for bs in snap.broader.values() for b in bs})
+
+    return list(snap.cached("traversal-domain-concepts", compute))
+
+
+def _domain_names(snap: Snapshot) -> dict[str, str]:
+    """Per snapshot: lower-cased IRI, slug and labels -> the first concept (sorted) so named."""
+
+    concepts = domain_concepts(snap)  # outside: ``cached`` holds the snapshot's lock
+
+    def compute() -> dict[str, str]:
+        names: dict[str, str] = {}
+        for concept in concepts:
+            lab = snap.labels.get(concept)
+            own = {concept.lower(), concept.rsplit("/", 1)[-1].lower()}
+            if lab:
+                own |= {n.lower() for n in (lab.zh, lab.en, lab.hant, *lab.alt) if n}
+            for name in own:
+                names.setdefault(name, concept)
+        return names
+
+    return snap.cached("traversal-domain-names", compute)
 
 
 def resolve_domain(snap: Snapshot, text: str) -> str:
     """A domain by IRI, slug, or zh/en label (case-insensitive)."""
-    wanted = text.strip().lower()
-    for concept in domain_concepts(snap):
-        lab = snap.labels.get(concept)
-        names = {concept.lower(), concept.rsplit("/", 1)[-1].lower()}
-        if lab:
-            names |= {n.lower() for n in (lab.zh, lab.en, lab.hant, *lab.alt) if n}
-        if wanted in names:
-            return concept
-    raise UnknownDomain(text, [snap.label(c) for c in domain_concepts(snap)])
+    concept = _domain_names(snap).get(text.strip().lower())
+    if concept is None:
+        raise UnknownDomain(text, [snap.label(c) for c in domain_concepts(snap)])
+    return concept
 
 
 def undirected(snap: Snapshot) -> nx.MultiGraph:
