@@ -279,14 +279,24 @@ class _Walk:
                 on_path[node] = length - dist_t[node]
                 todo.extend(pred_t[node])
         # networkx's predecessor lists, replayed level by level over those nodes only
+        by_level: dict[int, list[str]] = {}
+        for node, level in on_path.items():
+            by_level.setdefault(level, []).append(node)
         pred: dict[str, list[str]] = {source: []}
         frontier = [source]
         for level in range(1, length + 1):
             discovered = []
+            candidates = by_level.get(level, [])
             for v in frontier:
-                for w in self.adj[v]:
-                    if on_path.get(w) != level or not self.linked(v, w):
-                        continue
+                around = self.adj[v]
+                if len(candidates) < len(around):  # a hub: test the few candidates instead
+                    hits = [w for w in candidates if w in around and self.linked(v, w)]
+                    if len(hits) > 1:  # several: put them in the adjacency order
+                        wanted = set(hits)
+                        hits = [w for w in around if w in wanted]
+                else:
+                    hits = [w for w in around if on_path.get(w) == level and self.linked(v, w)]
+                for w in hits:
                     if w in pred:
                         pred[w].append(v)
                     else:
