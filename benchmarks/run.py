@@ -16,7 +16,7 @@ same data and the same queries:
   checked): ``requests.Session`` spends 1–3 ms of client-side Python per call here (proxy
   look-ups in the environment, cookie jar, hooks, urllib3), more than the whole 1 ms allowance of
   the target, and none of it is the service's. The floor is also timed with ``requests`` so the
-  difference stays visible (``http_floor_requests``); traversal calls still use ``requests``;
+  difference stays visible (``http_floor_requests``); traversal calls use the lean client too;
 * the projection build (cold, in-process) — what happens after every write;
 * export of the whole network to GEXF and GeoJSON (``/api/export`` when the server has it, else
   networkx ``write_gexf`` on the projection);
@@ -45,7 +45,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 import requests
@@ -556,15 +556,15 @@ def measure_scale(scale: float, args: argparse.Namespace, with_rdflib: bool) -> 
         partners_query = PARTNERS_SPARQL % (city, city)
         calls: dict[str, dict[str, Callable[[], Any]]] = {
             "partners": {
-                "http": lambda: server.get(f"/api/places/{city}/partners").content,
+                "http": lambda: server.fetch(f"/api/places/{quote(city, safe=':/')}/partners"),
                 "raw": lambda: raw_select(partners_query),
             },
             "path": {
-                "http": lambda: server.get("/api/path", params={"from": far, "to": city}).content,
+                "http": lambda: server.fetch("/api/path", params={"from": far, "to": city}),
                 "raw": lambda: raw_path(lambda t: raw_select(t), far, city),
             },
             "neighbourhood": {
-                "http": lambda: server.get(f"/api/places/{city}/neighbourhood").content,
+                "http": lambda: server.fetch(f"/api/places/{quote(city, safe=':/')}/neighbourhood"),
                 "raw": lambda: raw_select(NEIGHBOURS_SPARQL % f"<{city}>"),
             },
         }
@@ -592,7 +592,7 @@ def measure_scale(scale: float, args: argparse.Namespace, with_rdflib: bool) -> 
         }
         traversal["partners_hub"] = {
             "http": timeit(
-                lambda: server.get(f"/api/places/{hub}/partners").content,
+                lambda: server.fetch(f"/api/places/{quote(hub, safe=':/')}/partners"),
                 max(5, reps // 5),
                 1,
             )
