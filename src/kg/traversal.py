@@ -612,38 +612,34 @@ def neighbourhood(
     return subgraph_of(snap, filters, nodes)
 
 
-def neighbourhood_node_link(
-    snap: Snapshot, place: str, depth: int = 1, filters: Filters = Filters()
-) -> dict[str, Any]:
-    """``node_link(neighbourhood(...))`` without building the intermediate graph.
-
-    The answer is the same nodes and edges in the same order; copying every edge's attributes
-    into a new MultiDiGraph only to read them out again was most of the request."""
+def _neighbourhood_selection(
+    snap: Snapshot, place: str, depth: int, filters: Filters
+) -> tuple[list[str], Iterator[tuple[str, str, str, dict[str, Any]]]]:
+    """The neighbourhood's nodes (in ``neighbourhood``'s order) and its directed edges, read
+    straight from the snapshot: copying every edge into a new MultiDiGraph only to read it out
+    again was most of the request."""
     graph = snap.graph
-    keep = neighbourhood_nodes(snap, place, depth, filters)
-    province = filters.province
     node_data = graph._node
+    province = filters.province
     nodes = [
         n
-        for n in keep
+        for n in neighbourhood_nodes(snap, place, depth, filters)
         if n in node_data and (not province or node_data[n].get("province") == province)
     ]
     kept = set(nodes)
     edges_free = filters.edges_unfiltered
     accepts = filters.accepts
-    edges = []
     succ = graph._succ
-    for u in nodes:
-        for v, keyed in succ[u].items():
-            if v not in kept:
-                continue
-            for key, data in keyed.items():
-                if edges_free or accepts(data):
-                    edges.append({"source": u, "target": v, "key": key, **data})
-    return {
-        "nodes": [{"id": n, **node_data[n]} for n in nodes],
-        "edges": edges,
-    }
+
+    def edges() -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        for u in nodes:
+            for v, keyed in succ[u].items():
+                if v in kept:
+                    for key, data in keyed.items():
+                        if edges_free or accepts(data):
+                            yield u, v, key, data
+
+    return nodes, edges()
 
 
 #: How many edges' JSON each snapshot keeps for neighbourhood answers (oldest dropped first).
@@ -676,35 +672,19 @@ def neighbourhood_json(
     snap: Snapshot, place: str, depth: int = 1, filters: Filters = Filters()
 ) -> bytes:
     """The neighbourhood endpoint's body: ``{"place", "depth", "nodes", "edges"}`` as compact
-    UTF-8 JSON (what ``flask.jsonify`` writes, newline included), nodes and edges as
-    ``neighbourhood_node_link`` orders them; each edge's JSON is encoded once per snapshot."""
-    graph = snap.graph
-    keep = neighbourhood_nodes(snap, place, depth, filters)
-    province = filters.province
-    node_data = graph._node
-    nodes = [
-        n
-        for n in keep
-        if n in node_data and (not province or node_data[n].get("province") == province)
-    ]
-    kept = set(nodes)
-    edges_free = filters.edges_unfiltered
-    accepts = filters.accepts
+    UTF-8 JSON (what ``flask.jsonify`` writes for ``node_link(neighbourhood(...))``, newline
+    included); each edge's JSON is encoded once per snapshot."""
+    nodes, selected = _neighbourhood_selection(snap, place, depth, filters)
     cache: _EdgeJsonCache = snap.cached("traversal-edge-json", _EdgeJsonCache)
-    edges = []
-    succ = graph._succ
     known = cache.text.get
-    for u in nodes:
-        for v, keyed in succ[u].items():
-            if v not in kept:
-                continue
-            for key, data in keyed.items():
-                if edges_free or accepts(data):
-                    found = known(id(data))
-                    if found is not None and found[0] is data:
-                        edges.append(found[1])
-                    else:
-                        edges.append(cache.encode(u, v, key, data))
+    edges = []
+    for u, v, key, data in selected:
+        found = known(id(data))
+        if found is not None and found[0] is data:
+            edges.append(found[1])
+        else:
+            edges.append(cache.encode(u, v, key, data))
+    node_data = snap.graph._node
     head = _compact({"place": place_ref(snap, place), "depth": depth}).encode()[:-1]
     node_json = _compact([{"id": n, **node_data[n]} for n in nodes]).encode()
     return b"".join((head, b',"nodes":', node_json, b',"edges":[', b",".join(edges), b"]}\n"))
