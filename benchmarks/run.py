@@ -222,17 +222,27 @@ class Server:
     ) -> bytes:
         """GET on one lean keep-alive connection (stdlib): what the named-query timings use, so
         they measure the service rather than the client library (see the module docstring)."""
-        if self.lean is None:
-            self.lean = http.client.HTTPConnection("127.0.0.1", self.port, timeout=3600)
         target = path + ("?" + urlencode(params) if params else "")
-        try:
-            self.lean.request("GET", target, headers=headers or {})
-            response = self.lean.getresponse()
-            body = response.read()
-        except (OSError, http.client.HTTPException):
-            self.lean.close()  # a broken connection is reopened on the next call
-            self.lean = None
-            raise
+        for attempt in (1, 2):
+            reused = self.lean is not None
+            if self.lean is None:
+                self.lean = http.client.HTTPConnection("127.0.0.1", self.port, timeout=3600)
+            try:
+                self.lean.request("GET", target, headers=headers or {})
+                response = self.lean.getresponse()
+                body = response.read()
+                break
+            except (OSError, http.client.HTTPException) as err:
+                self.lean.close()  # a broken connection is reopened
+                self.lean = None
+                # the server closes a keep-alive connection idle for longer than its channel
+                # timeout (waitress: 120 s, e.g. while a slow raw query ran): reconnect once,
+                # as requests/urllib3 do
+                stale = isinstance(
+                    err, (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
+                )
+                if not (reused and stale and attempt == 1):
+                    raise
         if response.status >= 400:
             raise requests.HTTPError(f"{response.status} for {target}: {body[:300]!r}")
         return body
