@@ -441,9 +441,15 @@ def _place_refs(snap: Snapshot) -> dict[str, dict[str, Any]]:
     return snap.cached("traversal-place-refs", dict)
 
 
-def place_ref(snap: Snapshot, iri: str) -> dict[str, Any]:
-    """A place as every answer names it: id, labels, type, province (a fresh dict)."""
-    refs = _place_refs(snap)
+def place_ref(
+    snap: Snapshot, iri: str, refs: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A place as every answer names it: id, labels, type, province (a fresh dict).
+
+    ``refs`` is the snapshot's ``_place_refs``, for callers naming hundreds of places per
+    request (fetching it once each time takes the snapshot's cache lock)."""
+    if refs is None:
+        refs = _place_refs(snap)
     ref = refs.get(iri)
     if ref is None:
         data = snap.graph.nodes[iri] if iri in snap.graph else {}
@@ -475,6 +481,9 @@ def partners(
         origins += sorted(subunits) + snap.ancestors(place)
     origin_set = set(origins)
     accepts = None if walk.edges_free else filters.accepts
+    refs = _place_refs(snap)
+    # every neighbour in the adjacency is a node: only a province filter can leave one out
+    check_nodes = walk.province is not None
     entries: dict[str, dict[str, Any]] = {}
     merged: set[str] = set()  # entries holding relations from more than one origin
     for origin in origins:
@@ -485,7 +494,7 @@ def partners(
             through = place_ref(snap, origin)
             through["relation_to_place"] = "subunit" if origin in subunits else "parent"
         for neighbour, pairs in explained.of(origin).items():
-            if neighbour in origin_set or neighbour not in walk:
+            if neighbour in origin_set or (check_nodes and neighbour not in walk):
                 continue
             if accepts is None:
                 rels = [rel for _, rel in pairs]
@@ -497,7 +506,8 @@ def partners(
                 rels = [{**rel, "through": dict(through)} for rel in rels]
             entry = entries.get(neighbour)
             if entry is None:
-                entry = entries[neighbour] = {**place_ref(snap, neighbour), "relations": rels}
+                entry = entries[neighbour] = place_ref(snap, neighbour, refs)
+                entry["relations"] = rels
             else:
                 entry["relations"].extend(rels)
                 merged.add(neighbour)
