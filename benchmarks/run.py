@@ -171,14 +171,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def python(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """This Python in a fresh process, in the repository: measurements that must not share the
+    benchmark's own process (its memory, its open stores)."""
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli", *args],
+        [sys.executable, *args],
         capture_output=True,
         text=True,
         cwd=REPO,
         env={**os.environ, **(env or {})},
     )
+
+
+def kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return python("-m", "kg.cli", *args, env=env)
 
 
 # -- the service -------------------------------------------------------------------------------
@@ -321,12 +327,8 @@ def measure_load(
     log(f"  raw bulk_load {data.name} …")
     raw_dir = workdir / "raw-store"
     shutil.rmtree(raw_dir, ignore_errors=True)
-    raw = subprocess.run(
-        [sys.executable, "-c", RAW_LOAD, str(raw_dir), str(data), base],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    raw = python("-c", RAW_LOAD, str(raw_dir), str(data), base)
+    raw.check_returncode()
     raw_seconds, raw_triples = raw.stdout.split()
     shutil.rmtree(raw_dir, ignore_errors=True)
     raw_rate = int(raw_triples) / float(raw_seconds)
@@ -651,12 +653,7 @@ print(json.dumps(times))
 def measure_projection(store: Path, args: argparse.Namespace) -> dict[str, Any]:
     """``build_snapshot`` timed in a fresh process (read-only handle on the served store)."""
     reps = 1 if args.quick or args.big else 3
-    done = subprocess.run(
-        [sys.executable, "-c", PROJECTION_BUILD, str(store), str(reps)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-    )
+    done = python("-c", PROJECTION_BUILD, str(store), str(reps))
     if done.returncode != 0:
         return {"build_error": done.stderr[-400:]}
     times = json.loads(done.stdout)
@@ -710,12 +707,7 @@ def measure_projection_after_write(store: Path) -> dict[str, Any]:
     """A small write through ``kg.writes.Writer`` (GSP PUT of a one-relation graph, then its
     DELETE), timed: the write itself (with inference; SHACL skipped) and the next snapshot,
     which the projection patches instead of rebuilding. In a fresh process on the store."""
-    done = subprocess.run(
-        [sys.executable, "-c", PROJECTION_AFTER_WRITE, str(store)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-    )
+    done = python("-c", PROJECTION_AFTER_WRITE, str(store))
     if done.returncode != 0:
         return {"after_write_error": done.stderr[-400:]}
     result = json.loads(done.stdout)
