@@ -210,14 +210,15 @@ def test_readers_keep_the_previous_snapshot_while_a_write_runs(world) -> None:
         Probe.seen.append(projection.snapshot())
         original()
 
-    writer._after_commit = after_commit  # type: ignore[method-assign] # noqa: SLF001
-    try:
-        writer.update(
-            f"{PREFIXES} INSERT DATA {{ GRAPH <{TEST_GRAPH}> "
-            '{ place:suzhou rdfs:label "x"@de } }'
-        )
-    finally:
-        del writer._after_commit  # noqa: SLF001
+    def update_reading_midway(triple: str) -> None:
+        """A write during which a reader takes a snapshot (after the commit, before inference)."""
+        writer._after_commit = after_commit  # type: ignore[method-assign] # noqa: SLF001
+        try:
+            writer.update(f"{PREFIXES} INSERT DATA {{ GRAPH <{TEST_GRAPH}> {{ {triple} }} }}")
+        finally:
+            del writer._after_commit  # noqa: SLF001
+
+    update_reading_midway('place:suzhou rdfs:label "x"@de')
     assert Probe.seen == [before]
     check(store, projection)
 
@@ -228,14 +229,7 @@ def test_readers_keep_the_previous_snapshot_while_a_write_runs(world) -> None:
         '{ place:wuxi rdfs:label "A1 Wuxi"@en } }'
     )
     finished = store.version
-    writer._after_commit = after_commit  # type: ignore[method-assign] # noqa: SLF001
-    try:
-        writer.update(
-            f"{PREFIXES} INSERT DATA {{ GRAPH <{TEST_GRAPH}> "
-            '{ place:suzhou rdfs:label "A0 Suzhou"@en } }'
-        )
-    finally:
-        del writer._after_commit  # noqa: SLF001
+    update_reading_midway('place:suzhou rdfs:label "A0 Suzhou"@en')
     assert Probe.seen[-1].version == finished
     assert Probe.seen[-1].graph.nodes[B + "id/place/wuxi"]["label_en"] == "A1 Wuxi"
     check(store, projection, patched=True)
