@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
-from .formats import NETWORK, RenderContext, register
+from .formats import NETWORK, RenderContext, json_compact, json_text, register
 
 #: Edge colour per relation kind (shared with the JS views through the JSON exports).
 KIND_COLOURS: dict[str, str] = {
@@ -200,13 +200,8 @@ def node_link(graph: nx.MultiDiGraph, ctx: RenderContext | None = None) -> dict[
     }
 
 
-#: One encoder each (``json.dumps`` with options builds a new encoder on every call).
-_JSON_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode
-
-
 def _json_text(value: Any) -> str:
-    return _JSON_COMPACT(value)
+    return json_compact(value)
 
 
 def _json_array(items: Iterator[Any]) -> Iterator[str]:
@@ -386,7 +381,7 @@ def flat_edge(
         if value is None:
             continue
         if isinstance(value, list | dict):
-            value = _JSON_TEXT(value) if encode else ""
+            value = json_text(value) if encode else ""
         attrs[name] = value
     if encode:
         attrs["via_label"] = (rec["via"] or {}).get("label_zh") or ""

@@ -23,6 +23,12 @@ from werkzeug.http import parse_accept_header
 SOLUTIONS, BOOLEAN, GRAPH, NETWORK = "solutions", "boolean", "graph", "network"
 _BATCH = 500
 
+#: ``json.dumps(x, ensure_ascii=False)`` and its compact form (what ``flask.jsonify`` writes),
+#: one encoder each: ``json.dumps`` with options builds a new encoder on every call, which shows
+#: when traversal answers and exports encode thousands of small objects.
+json_text = json.JSONEncoder(ensure_ascii=False).encode
+json_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 Renderer = Callable[[Any, "RenderContext"], Iterable[bytes]]
 
 

@@ -6,7 +6,6 @@ HTTP and CLI call these and only format the answers; nothing here knows about re
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -15,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 
+from .formats import json_compact, json_text
 from .projection import Snapshot
 
 
@@ -424,9 +424,9 @@ class _ExplainedCache:
         """``rel`` as UTF-8 JSON, encoded once if it is one of the cached entries."""
         known = self._text.get(id(rel))
         if known is None or known[0] is not rel:
-            return _dumps(rel).encode()
+            return json_text(rel).encode()
         if known[1] is None:
-            known = (rel, _dumps(rel).encode())
+            known = (rel, json_text(rel).encode())
             self._text[id(rel)] = known
         return known[1]
 
@@ -534,8 +534,6 @@ def partners(
     return {"place": place_ref(snap, place), "count": len(ordered), "partners": ordered}
 
 
-#: The same text as ``json.dumps(x, ensure_ascii=False)``, without building an encoder per call.
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
 #: The keys of a direct partner entry, in order (``place_ref``'s, then the two ``partners`` adds).
 _PARTNER_KEYS = ["id", "label_zh", "label_en", "type", "province", "relations", "hops"]
 
@@ -554,21 +552,21 @@ def partners_json(snap: Snapshot, result: dict[str, Any]) -> bytes:
     them. Entries of another shape (reached through a subunit or over several hops) are
     encoded as they are."""
     if len(result) < 2 or list(result)[-1] != "partners":  # keep the document's key order
-        return _dumps(result).encode()
+        return json_text(result).encode()
     explained = _explained(snap)
     ref_json = _place_ref_json(snap)
     parts = []
     for entry in result["partners"]:
         if list(entry) != _PARTNER_KEYS or entry["hops"] != 1 or type(entry["hops"]) is not int:
-            parts.append(_dumps(entry).encode())
+            parts.append(json_text(entry).encode())
             continue
         iri = entry["id"]
         head = ref_json.get(iri)
         if head is None:
-            head = ref_json[iri] = _dumps(place_ref(snap, iri)).encode()[:-1]
+            head = ref_json[iri] = json_text(place_ref(snap, iri)).encode()[:-1]
         relations = b", ".join([explained.json(rel) for rel in entry["relations"]])
         parts.append(b"".join((head, b', "relations": [', relations, b'], "hops": 1}')))
-    head = _dumps({k: v for k, v in result.items() if k != "partners"}).encode()[:-1]
+    head = json_text({k: v for k, v in result.items() if k != "partners"}).encode()[:-1]
     return b"".join((head, b', "partners": [', b", ".join(parts), b"]}"))
 
 
@@ -654,7 +652,6 @@ def _neighbourhood_selection(
 
 #: How many edges' JSON each snapshot keeps for neighbourhood answers (oldest dropped first).
 EDGE_JSON_CACHE_EDGES = 100_000
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class _EdgeJsonCache:
@@ -670,7 +667,7 @@ class _EdgeJsonCache:
 
     def encode(self, u: str, v: str, key: str, data: dict[str, Any]) -> bytes:
         """Encode an edge and remember it (dropping the oldest beyond the cache's size)."""
-        found = _compact({"source": u, "target": v, "key": key, **data}).encode()
+        found = json_compact({"source": u, "target": v, "key": key, **data}).encode()
         with self._lock:
             self.text[id(data)] = (data, found)
             while len(self.text) > EDGE_JSON_CACHE_EDGES:
@@ -695,8 +692,8 @@ def neighbourhood_json(
         else:
             edges.append(cache.encode(u, v, key, data))
     node_data = snap.graph._node
-    head = _compact({"place": place_ref(snap, place), "depth": depth}).encode()[:-1]
-    node_json = _compact([{"id": n, **node_data[n]} for n in nodes]).encode()
+    head = json_compact({"place": place_ref(snap, place), "depth": depth}).encode()[:-1]
+    node_json = json_compact([{"id": n, **node_data[n]} for n in nodes]).encode()
     return b"".join((head, b',"nodes":', node_json, b',"edges":[', b",".join(edges), b"]}\n"))
 
 
