@@ -426,7 +426,6 @@ class Facts:
     def __init__(self) -> None:
         self.by_s: dict[Any, dict[Any, set[Any]]] = {}
         self._by_o: dict[Any, dict[Any, set[Any]]] = {}
-        self.count: dict[Any, int] = {}
         self.total = 0
 
     def add(self, s: Any, p: Any, o: Any) -> bool:
@@ -434,7 +433,6 @@ class Facts:
         subjects = self.by_s.get(p)
         if subjects is None:
             subjects = self.by_s[p] = {}
-            self.count[p] = 0
         objects = subjects.get(s)
         if objects is None:
             subjects[s] = {o}
@@ -449,7 +447,6 @@ class Facts:
                 by_o[o] = {s}
             else:
                 found.add(s)
-        self.count[p] += 1
         self.total += 1
         return True
 
@@ -471,25 +468,6 @@ class Facts:
         s, p, o = triple
         objects = self.by_s.get(p, {}).get(s)
         return objects is not None and o in objects
-
-    def __len__(self) -> int:
-        return self.total
-
-    def triples(self) -> Iterator[Fact]:
-        for p, subjects in self.by_s.items():
-            for s, objects in subjects.items():
-                for o in objects:
-                    yield s, p, o
-
-    def estimate(self, s: Any, p: Any, o: Any) -> int:
-        """How many triples match (None = unbound): the join picks the cheapest atom next."""
-        if p is None:
-            return self.total + 1
-        if s is not None:
-            return len(self.by_s.get(p, {}).get(s, ()))
-        if o is not None:
-            return len(self.by_o(p).get(o, ()))
-        return self.count.get(p, 0)
 
     def match(self, s: Any, p: Any, o: Any) -> Iterator[Fact]:
         predicates = list(self.by_s) if p is None else [p]

@@ -251,10 +251,6 @@ class Writer:
         where = "{ ?s ?p ?o }" if graph is None else f"{{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         return list(self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {where}"))
 
-    def parse_body(self, data: bytes, fmt: ox.RdfFormat, graph: Graph) -> str:
-        """The body as the triples block of an INSERT DATA (raises LoadError)."""
-        return self._body(self._parse_triples(data, fmt, graph))
-
     def _parse_triples(self, data: bytes, fmt: ox.RdfFormat, graph: Graph) -> list[ox.Triple]:
         if fmt in QUAD_FORMATS:
             raise LoadError("a graph body must be a triples format (Turtle, N-Triples, …)")
