@@ -107,7 +107,15 @@ def load(
 @base_option
 @click.option("--host", envvar="KG_HOST", default=None, help="Interface (default 127.0.0.1).")
 @click.option("--port", envvar="KG_PORT", type=int, default=None, help="Port (default 8000).")
-@click.option("--threads", type=int, default=None, help="Worker threads (default 8).")
+@click.option(
+    "--threads", type=int, default=None, help="Threads for everything but queries (default 8)."
+)
+@click.option(
+    "--connection-limit",
+    type=int,
+    default=None,
+    help="Open connections accepted (env KG_CONNECTION_LIMIT; default from the open-file limit).",
+)
 @click.option(
     "--workers",
     type=int,
@@ -133,6 +141,7 @@ def serve(
     host: str | None,
     port: int | None,
     threads: int | None,
+    connection_limit: int | None,
     workers: int | None,
     query_timeout: float | None,
     write_token: str | None,
@@ -143,10 +152,9 @@ def serve(
     queries run in --workers processes that read the store read-only and are killed when a
     query passes the time limit.
     """
-    import waitress
-
     from .app import create_app
     from .loading import ensure_loaded
+    from .server import describe_limits, make_server
 
     config = _config(
         store_path,
@@ -154,6 +162,7 @@ def serve(
         host=host,
         port=port,
         threads=threads,
+        connection_limit=connection_limit,
         query_workers=workers,
         query_timeout_s=query_timeout,
         write_token=write_token,
@@ -166,10 +175,13 @@ def serve(
     if report:
         click.echo(f"loaded the bundled graph: {report.triples:,} triples", err=True)
     app = create_app(config, store)
+    server = make_server(app, config)
     click.echo(f"serving on http://{config.host}:{config.port}/ (store: {config.store})", err=True)
+    click.echo(f"limits: {describe_limits(config)}", err=True)
     try:
-        waitress.serve(app, host=config.host, port=config.port, threads=config.threads, ident="kg")
+        server.run()
     finally:
+        server.close()
         store.close()
 
 

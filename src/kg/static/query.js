@@ -32,7 +32,8 @@
   function cell(term) {
     const td = document.createElement("td");
     if (!term) return td;
-    if (term.type === "uri") {
+    if (term.type === "uri" && /^(https?:|mailto:)/i.test(term.value)) {
+      // only http(s)/mailto IRIs become links: a stored javascript: IRI stays text
       const a = document.createElement("a");
       a.href = term.value;
       a.textContent = term.value;
