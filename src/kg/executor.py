@@ -245,6 +245,9 @@ class QueryExecutor:
         # Last in, first out: a lone client keeps reusing the same worker, whose caches (RocksDB
         # blocks, parsed pages, CPU caches) stay warm; the others only take overflow.
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        # One spare, started and ready: a worker killed at its time limit is replaced at once
+        # instead of leaving the pool short for the seconds a new process takes to start.
+        self._standby: queue.Queue[_Worker] = queue.Queue(maxsize=1)
         self._all: set[_Worker] = set()
         self._busy: dict[_Worker, str] = {}
         self._lock = threading.Lock()
@@ -270,7 +273,8 @@ class QueryExecutor:
                 self._idle.put(worker)
             else:
                 self._discard(worker)
-                self._respawn()
+                self._respawn(self._idle)
+        self._respawn(self._standby)
         _EXECUTORS.add(self)
 
     def _spawn(self) -> _Worker:
@@ -279,19 +283,32 @@ class QueryExecutor:
             self._all.add(worker)
         return worker
 
-    def _respawn(self) -> None:
-        """Replace a killed worker in the background; it joins the pool once ready."""
+    def _respawn(self, into: queue.Queue[_Worker]) -> None:
+        """Start a worker in the background; once ready it joins ``into`` (pool or spare)."""
 
         def start() -> None:
             while not self._closed:
                 worker = self._spawn()
-                if worker.wait_ready():
-                    self._idle.put(worker)
+                if worker.wait_ready() and not self._closed:
+                    try:
+                        into.put_nowait(worker)
+                    except queue.Full:  # a spare is already there
+                        self._discard(worker)
                     return
                 self._discard(worker)
                 time.sleep(1)
 
         threading.Thread(target=start, name="kg-respawn", daemon=True).start()
+
+    def _replace(self) -> None:
+        """A worker was killed: the spare takes its place now, and a new spare starts."""
+        try:
+            spare = self._standby.get_nowait()
+        except queue.Empty:  # two kills within one start-up time: the pool waits for this one
+            self._respawn(self._idle)
+        else:
+            self._idle.put(spare)
+        self._respawn(self._standby)
 
     def _discard(self, worker: _Worker) -> None:
         with self._lock:
@@ -376,7 +393,7 @@ class QueryExecutor:
                 ticket.release()
             else:
                 self._discard(worker)
-                self._respawn()
+                self._replace()
                 # The slot is free again: a capped client's next query takes whichever worker
                 # is idle (the killed one's replacement joins when ready).
                 ticket.release()
@@ -487,7 +504,12 @@ def answer(
     try:
         if timeout is None:
             timeout = request_timeout(svc.config)
-        output = executor_for(svc).run(task, timeout, client=request.remote_addr or "")
+        runner = executor_for(svc)
+        if not runner.inline:
+            guard.check_syntax(query, svc.config, substitutions)
+        output = runner.run(task, timeout, client=request.remote_addr or "")
+    except guard.Malformed as err:
+        raise ApiError(query_error[0], query_error[1] + str(err)) from None
     except ExecutionError as err:
         if err.query_error:
             raise ApiError(query_error[0], query_error[1] + err.message) from None
