@@ -136,7 +136,11 @@ def _negotiate(kind: str, accept: str | None, format_param: str | None) -> Forma
         return by_name(kind, format_param)
     if not accept or not accept.strip():
         return offered[0] if offered else None
-    parsed = parse_accept_header(accept, MIMEAccept)
+    # Media-type parameters (``text/turtle; charset=utf-8``) would make werkzeug match nothing;
+    # every text format here is UTF-8, so only the type and the q-value decide.
+    parsed = MIMEAccept(
+        [(value.split(";", 1)[0].strip(), q) for value, q in parse_accept_header(accept)]
+    )
     best_q, best = 0.0, None
     for fmt in offered:
         for media in (fmt.media_type, *(a for a in fmt.aliases if "/" in a)):
