@@ -302,7 +302,15 @@ register("turtle", "text/turtle", "ttl", [GRAPH], aliases=("ttl", "application/x
 register("ntriples", "application/n-triples", "nt", [GRAPH], aliases=("nt", "n-triples"))(
     _rdf(ox.RdfFormat.N_TRIPLES)
 )
-register("jsonld", "application/ld+json", "jsonld", [GRAPH], aliases=("json-ld", "json"))(
+# ``application/json`` too: a JSON client asking for an entity or a CONSTRUCT gets JSON-LD
+# (which is JSON) rather than a 406.
+register(
+    "jsonld",
+    "application/ld+json",
+    "jsonld",
+    [GRAPH],
+    aliases=("json-ld", "json", "application/json"),
+)(
     _rdf(ox.RdfFormat.JSON_LD)
 )
 register("rdfxml", "application/rdf+xml", "rdf", [GRAPH], aliases=("rdf", "xml", "rdf/xml"))(
