@@ -310,9 +310,7 @@ register(
     "jsonld",
     [GRAPH],
     aliases=("json-ld", "json", "application/json"),
-)(
-    _rdf(ox.RdfFormat.JSON_LD)
-)
+)(_rdf(ox.RdfFormat.JSON_LD))
 register("rdfxml", "application/rdf+xml", "rdf", [GRAPH], aliases=("rdf", "xml", "rdf/xml"))(
     _rdf(ox.RdfFormat.RDF_XML)
 )
