@@ -77,6 +77,8 @@ class Tally:
 
     def add(self, cls: str, seconds: float, status: int | str, note: str = "") -> None:
         with self.lock:
+            if self.phase == "done":
+                return  # a hostile request cut short by the server's own shutdown
             self.rows[(cls, self.phase)].append((seconds, status))
             if note and cls in NORMAL and not _ok(cls, status) and cls not in self.examples:
                 self.examples[cls] = f"{status}: {note[:300]}"
@@ -485,6 +487,7 @@ def run(minutes: float, workdir: Path) -> dict[str, object]:
         sampling.set()
         stop_hostile.set()
         stop_normal.set()
+        tally.phase = "done"
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
