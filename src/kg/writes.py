@@ -38,7 +38,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from . import inference, shacl_scope, validation, write_plan
+from . import inference, shacl_core, shacl_scope, validation, write_plan
 from .delta import Delta, PendingDelta, Unsupported, canonical, fresh_blank_nodes
 from .delta_update import update_delta
 from .loading import ValidationFailed
@@ -126,10 +126,12 @@ class Writer:
         self._rules = inference.rule_files(self.config.data_dirs)
         self._native: list[inference.Rule] | None = None
         self._scope: shacl_scope.ShapeScope | None = None
+        self._compiled: shacl_core.Compiled | None = None
         if isinstance(store, OxigraphStore):
             texts = [(rule, rule.read_text(encoding="utf-8")) for rule in self._rules]
             self._native = inference.compile_rules(texts, store) if texts else []
             self._scope = shacl_scope.scope_of(self._shapes)
+            self._compiled = shacl_core.compile_shapes(self._shapes)
         #: writes committed through the delta path / through a copy (for tests and benchmarks)
         self.delta_writes = 0
         self.copy_writes = 0
@@ -163,6 +165,7 @@ class Writer:
                         self.config.inferred_graph,
                         self._shapes,
                         self._scope,
+                        self._compiled,
                     )
                 except Unsupported:
                     _check_syntax(sparql, self.config.base_iri, self.config.prefixes())
