@@ -82,7 +82,7 @@ def export_network() -> Response:
             formats.NETWORK, request.headers.get("Accept"), request.args.get("format")
         )
     except formats.NotAcceptable as err:
-        raise ApiError(406, str(err)) from None
+        raise ApiError(err.status, str(err)) from None
     try:
         graph, words = select(current_snapshot(), fmt.name)
         title = " ".join(w for w, _ in words) or "network"
