@@ -104,6 +104,18 @@ def export_network() -> Response:
     return response
 
 
+@blueprint.after_request
+def _name_error_files(response: Response) -> Response:
+    """``curl -OJ`` saves whatever comes back: an error must not land in a file named after
+    the URL (``export``) that looks like a result. It is named as the error it is instead
+    (``yrd-network-error-400.json``); ``curl -fOJ`` saves nothing and exits non-zero."""
+    if request.endpoint == "export.export_network" and response.status_code >= 400:
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="yrd-network-error-{response.status_code}.json"'
+        )
+    return response
+
+
 def _url(endpoint: str, **values: Any) -> str | None:
     """A URL when another module's endpoint exists in this app, else ``None``."""
     if endpoint not in current_app.view_functions:
