@@ -37,9 +37,7 @@ def raw_get(server, target: str) -> tuple[int, bytes]:
     """GET with the request target's UTF-8 bytes as typed (what curl sends), not encoded."""
     host, port = server.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=30) as sock:
-        sock.sendall(
-            b"GET " + target.encode("utf-8") + b" HTTP/1.0\r\nHost: x\r\n\r\n"
-        )
+        sock.sendall(b"GET " + target.encode("utf-8") + b" HTTP/1.0\r\nHost: x\r\n\r\n")
         data = b""
         while chunk := sock.recv(65536):
             data += chunk

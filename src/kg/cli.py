@@ -23,7 +23,7 @@ from .cli_common import (
 )
 from .loading import VALIDATE_AUTO_LIMIT_BYTES, FileLoad, load_bundled, load_files
 from .named_queries import ParameterError, load_named_queries
-from .store import GraphStore, StoreError
+from .store import GraphStore, QueryError, StoreError
 from .void import Describer
 
 _config = make_config
@@ -246,7 +246,7 @@ def query(
         store.close()
 
 
-def _named_query(store: GraphStore, named: str, param: tuple[str, ...]) -> tuple[str, dict]:
+def _named_query(store: GraphStore, named: str, param: tuple[str, ...]) -> tuple[str, dict | None]:
     """The named query's text and bindings; place parameters take names (盐城) like the
     traversal commands, through the same resolver."""
     from . import resolver
@@ -269,8 +269,8 @@ def _named_query(store: GraphStore, named: str, param: tuple[str, ...]) -> tuple
         snap = Projection(store).snapshot()
         place_resolver = lambda name: resolver.resolve(snap, name)  # noqa: E731
     try:
-        return chosen.text, chosen.bindings(given, store.config.base_iri, place_resolver)
-    except (ParameterError, resolver.ResolveError) as err:
+        return chosen.prepare(chosen.bindings(given, store.config.base_iri, place_resolver))
+    except (ParameterError, QueryError, resolver.ResolveError) as err:
         raise click.ClickException(str(err)) from None
 
 
@@ -504,9 +504,10 @@ def export_network(
         store.close()
 
 
+from .cli_build import COMMANDS as _BUILD_COMMANDS  # noqa: E402
 from .cli_traversal import COMMANDS as _TRAVERSAL_COMMANDS  # noqa: E402
 
-for _command in _TRAVERSAL_COMMANDS:
+for _command in (*_TRAVERSAL_COMMANDS, *_BUILD_COMMANDS):
     cli.add_command(_command)
 
 
