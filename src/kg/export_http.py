@@ -85,7 +85,7 @@ def export_network() -> Response:
             formats.NETWORK, request.headers.get("Accept"), request.args.get("format")
         )
     except formats.NotAcceptable as err:
-        raise ApiError(406, str(err)) from None
+        raise ApiError(err.status, str(err)) from None
     try:
         graph, words, focus = select(current_snapshot(), fmt.name)
         title = " ".join(w for w, _ in words) or "network"
@@ -104,6 +104,18 @@ def export_network() -> Response:
     if fmt.name == "html":
         # The self-contained page runs its inlined script and fetches nothing at all.
         response.headers["Content-Security-Policy"] = STANDALONE_CSP
+    return response
+
+
+@blueprint.after_request
+def _name_error_files(response: Response) -> Response:
+    """``curl -OJ`` saves whatever comes back: an error must not land in a file named after
+    the URL (``export``) that looks like a result. It is named as the error it is instead
+    (``yrd-network-error-400.json``); ``curl -fOJ`` saves nothing and exits non-zero."""
+    if request.endpoint == "export.export_network" and response.status_code >= 400:
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="yrd-network-error-{response.status_code}.json"'
+        )
     return response
 
 

@@ -51,6 +51,8 @@ def error_response(status: int, message: str, **details: Any) -> Response:
     else:
         response = Response(message + "\n", mimetype="text/plain")
     response.status_code = status
+    if status == 406:  # the answer depended on Accept: caches must key on it (RFC 9110 §12.5.5)
+        response.headers["Vary"] = "Accept"
     return response
 
 
@@ -66,7 +68,7 @@ def render_result(
     try:
         fmt = formats.negotiate(kind, request.headers.get("Accept"), format_param)
     except formats.NotAcceptable as err:
-        raise ApiError(406, str(err)) from None
+        raise ApiError(err.status, str(err)) from None
     ctx = formats.RenderContext(prefixes=services().config.prefixes(), title=filename)
     body: Iterable[bytes] = fmt.render(result, ctx)
     response = Response(stream_with_context(body), content_type=fmt.content_type)
