@@ -479,7 +479,9 @@ def export_network(
         )
         graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
         export.with_hosts(graph, snap.relations)
-        ctx = formats.RenderContext(title=" ".join(x for x in (place, *kind, domain) if x))
+        ctx = formats.RenderContext(
+            title=" ".join(x for x in (place, *kind, domain) if x), focus=iri
+        )
         body = chosen.render(graph, ctx)  # refuses (TooLarge) before any file is opened
         if output:
             tmp = output.with_name(output.name + ".part")

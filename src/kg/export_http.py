@@ -30,8 +30,11 @@ STANDALONE_CSP = (
 )
 
 
-def select(snap: Snapshot, fmt: str | None = None) -> tuple[nx.MultiDiGraph, list[tuple[str, str]]]:
-    """The filtered network for this request, and (name, ASCII name) words for the file name.
+def select(
+    snap: Snapshot, fmt: str | None = None
+) -> tuple[nx.MultiDiGraph, list[tuple[str, str]], str | None]:
+    """The filtered network for this request, (name, ASCII name) words for the file name, and
+    the place it is drawn around (``None`` for the whole network).
 
     Raises :class:`export.TooLarge` for a drawing ``fmt`` of the whole, unfiltered network
     past its limits before copying it (seconds and hundreds of MB at 100x)."""
@@ -55,7 +58,7 @@ def select(snap: Snapshot, fmt: str | None = None) -> tuple[nx.MultiDiGraph, lis
         linked = sum(1 for _, degree in snap.graph.degree() if degree)
         export.check_counts(fmt, linked, snap.graph.number_of_edges())
     graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
-    return export.with_hosts(graph, snap.relations), words
+    return export.with_hosts(graph, snap.relations), words, iri
 
 
 def _ascii_slug(text: str) -> str:
@@ -84,9 +87,9 @@ def export_network() -> Response:
     except formats.NotAcceptable as err:
         raise ApiError(err.status, str(err)) from None
     try:
-        graph, words = select(current_snapshot(), fmt.name)
+        graph, words, focus = select(current_snapshot(), fmt.name)
         title = " ".join(w for w, _ in words) or "network"
-        body = fmt.render(graph, formats.RenderContext(title=title))
+        body = fmt.render(graph, formats.RenderContext(title=title, focus=focus))
     except export.TooLarge as err:
         raise ApiError(
             413,

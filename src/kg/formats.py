@@ -44,6 +44,8 @@ class RenderContext:
     prefixes: dict[str, str] | None = None
     title: str = "result"
     max_bytes: int | None = None
+    #: The place a filtered network is drawn around (highlighted and centred in pictures).
+    focus: str | None = None
 
 
 class ResultTooLarge(Exception):
