@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from . import executor
+from . import executor, paging
 from .http_common import ApiError, services
-from .named_queries import ParameterError
+from .named_queries import RESERVED, ParameterError
 
 blueprint = Blueprint("queries", __name__)
 
@@ -30,7 +30,7 @@ def run_query(name: str) -> Response:
     query = svc.queries.get(name)
     if query is None:
         raise ApiError(404, f"no named query {name!r}", available=sorted(svc.queries))
-    params = {k: v for k, v in request.args.items() if k not in ("format", "timeout")}
+    params = {k: v for k, v in request.args.items() if k not in RESERVED}
     try:
         text, substitutions = query.prepare(query.bindings(params, svc.config.base_iri))
     except ParameterError as err:
@@ -41,4 +41,5 @@ def run_query(name: str) -> Response:
         format_param=request.args.get("format"),
         filename=name,
         query_error=(500, f"named query {name!r} failed: "),
+        page=paging.page_from_request(),
     )
