@@ -296,6 +296,7 @@ def core_paths() -> dict[str, Any]:
                 "parameters": [FORMAT],
                 "responses": {
                     "200": {"description": "VoID", "content": _media("graph")},
+                    "400": _err("Unknown format= value"),
                     "406": _err("No acceptable format"),
                 },
             }
