@@ -16,7 +16,7 @@ from . import formats, validation
 from .cli_common import base_option, make_config, open_for_cli, store_exists, store_option
 from .loading import VALIDATE_AUTO_LIMIT_BYTES, FileLoad, load_bundled, load_files
 from .named_queries import ParameterError, load_named_queries
-from .store import StoreError
+from .store import QueryError, StoreError
 from .void import Describer
 
 _config = make_config
@@ -214,10 +214,9 @@ def query(
                 raise click.UsageError(f"--param needs NAME=VALUE, got {item!r}")
             given[key] = value
         try:
-            bindings = queries[named].bindings(given, config.base_iri)
-        except ParameterError as err:
+            text, bindings = queries[named].prepare(queries[named].bindings(given, config.base_iri))
+        except (ParameterError, QueryError) as err:
             raise click.ClickException(str(err)) from None
-        text = queries[named].text
     elif file:
         text = file.read_text(encoding="utf-8")
     store = _open(config, read_only=_exists(config))
@@ -469,9 +468,10 @@ def export_network(
         store.close()
 
 
+from .cli_build import COMMANDS as _BUILD_COMMANDS  # noqa: E402
 from .cli_traversal import COMMANDS as _TRAVERSAL_COMMANDS  # noqa: E402
 
-for _command in _TRAVERSAL_COMMANDS:
+for _command in (*_TRAVERSAL_COMMANDS, *_BUILD_COMMANDS):
     cli.add_command(_command)
 
 

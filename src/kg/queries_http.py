@@ -32,12 +32,12 @@ def run_query(name: str) -> Response:
         raise ApiError(404, f"no named query {name!r}", available=sorted(svc.queries))
     params = {k: v for k, v in request.args.items() if k not in ("format", "timeout")}
     try:
-        bindings = query.bindings(params, svc.config.base_iri)
+        text, substitutions = query.prepare(query.bindings(params, svc.config.base_iri))
     except ParameterError as err:
         raise ApiError(400, str(err)) from None
     return executor.answer(
-        query.text,
-        substitutions=dict(bindings) if bindings else None,
+        text,
+        substitutions=substitutions,
         format_param=request.args.get("format"),
         filename=name,
         query_error=(500, f"named query {name!r} failed: "),
