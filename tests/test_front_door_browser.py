@@ -2,7 +2,7 @@
 query's answer, a hand-written SPARQL answer, shared links, accessibility, a 390 px phone.
 
 Skipped with a reason when /usr/bin/chromium or playwright is missing, except in CI (CI=true),
-where they must run. axe-core comes from tools/editor/node_modules (``npm ci`` in .ci/run).
+where they must run. axe-core comes from tests/js/node_modules (``npm ci`` in .ci/run).
 Screenshots go to tests/artifacts/.
 """
 
@@ -17,7 +17,7 @@ from browser_support import ARTIFACTS, IN_CI, PageWatch, require_browser
 
 require_browser()
 
-AXE = Path(__file__).parent.parent / "tools" / "editor" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _sparql_count(server, query: str) -> int:
@@ -218,7 +218,7 @@ def _axe(page) -> list[str]:
 
 
 @pytest.mark.skipif(
-    not AXE.exists() and not IN_CI, reason="axe-core not installed (cd tools/editor && npm ci)"
+    not AXE.exists() and not IN_CI, reason="axe-core not installed (cd tests/js && npm ci)"
 )
 def test_pages_have_no_serious_or_critical_accessibility_problems(watch, server):
     page = watch.page

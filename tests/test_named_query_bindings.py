@@ -49,7 +49,7 @@ def parameter_values(store, query) -> list[dict[str, str]]:
     sets = [{p.name: p.default or "" for p in query.parameters}]
     for p in query.parameters:
         others: list[str] = []
-        if p.type == "iri" and p.default:
+        if p.type in ("iri", "place") and p.default:
             default = ox.NamedNode(base + p.default)
             rows = store.select(f"SELECT DISTINCT ?x WHERE {{ {default} a ?t . ?x a ?t }} LIMIT 4")
             others = [r["x"].value for r in rows if r["x"].value != base + p.default][:2]

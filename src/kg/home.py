@@ -148,7 +148,7 @@ def query_editor() -> Response:
 def _field(param: Any) -> dict[str, Any]:
     """A form field for a named query's typed parameter."""
     default = param.default or ""
-    is_place = param.type == "iri" and ("place" in param.name or "/place/" in default)
+    is_place = param.type == "place" or (param.type == "iri" and "/place/" in default)
     is_source = param.type == "iri" and "/source/" in default
     field = {
         "name": param.name,

@@ -25,7 +25,7 @@ N-Triples form of a validated term. Which strategy a query uses is measured
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -37,7 +37,10 @@ from .sparql_text import analyse, inject_values, inline_plan, inline_terms
 from .store import QueryError, Term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "lang-string")
+PARAM_TYPES = ("iri", "place", "string", "integer", "decimal", "year", "lang-string")
+#: Turns a place name (盐城, Yancheng, 鹽城市, an IRI) into its IRI or raises the resolver's
+#: errors (ambiguous, unknown); given by the HTTP and CLI layers, which own the resolver.
+PlaceResolver = Callable[[str], str]
 BINDINGS = ("substitution", "values", "inline")
 DEFAULT_BINDING = "substitution"
 _HEADER = re.compile(r"^#\s*(title|description|param|binding)\s*:\s*(.*?)\s*$")
@@ -57,11 +60,17 @@ class Parameter:
     type: str
     default: str | None
 
-    def to_term(self, raw: str, base_iri: str) -> Term:
-        """Turn a request value into an RDF term of the declared type, or say why not."""
+    def to_term(self, raw: str, base_iri: str, resolve_place: PlaceResolver | None = None) -> Term:
+        """Turn a request value into an RDF term of the declared type, or say why not.
+
+        A ``place`` parameter takes any name the resolver knows (its errors propagate, so
+        the caller answers 300/404 as the traversal API does); without a resolver it is an IRI.
+        """
         value = raw.strip()
+        if self.type == "place" and resolve_place is not None:
+            return ox.NamedNode(resolve_place(value))
         try:
-            if self.type == "iri":
+            if self.type in ("iri", "place"):
                 iri = value if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) else base_iri + value
                 return ox.NamedNode(iri)
             if self.type == "integer":
@@ -93,7 +102,12 @@ class NamedQuery:
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     binding: str = DEFAULT_BINDING
 
-    def bindings(self, given: Mapping[str, str], base_iri: str) -> dict[str, Term]:
+    def bindings(
+        self,
+        given: Mapping[str, str],
+        base_iri: str,
+        resolve_place: PlaceResolver | None = None,
+    ) -> dict[str, Term]:
         known = {p.name: p for p in self.parameters}
         unknown = sorted(set(given) - set(known))
         if unknown:
@@ -106,7 +120,7 @@ class NamedQuery:
             raw = given.get(p.name, p.default)
             if raw is None or raw == "":
                 raise ParameterError(f"query {self.name!r} needs parameter {p.name!r}")
-            out[p.name] = p.to_term(raw, base_iri)
+            out[p.name] = p.to_term(raw, base_iri, resolve_place)
         return out
 
     def prepare(

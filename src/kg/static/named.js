@@ -50,7 +50,7 @@
 
   function term(param, value) {
     switch (param.type) {
-      case "iri": return "<" + value + ">";
+      case "iri": case "place": return "<" + value + ">";
       case "year": return JSON.stringify(value) + "^^xsd:gYear";
       case "integer": case "decimal": return value;
       case "lang-string": {
