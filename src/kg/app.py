@@ -49,6 +49,11 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
     app.register_blueprint(export_http.blueprint)
     app.jinja_env.globals.setdefault("extra_nav", []).extend(export_http.nav_links())
 
+    from . import ingest_http  # /api/ingest, /api/ingest/accept, the /ingest review page
+
+    app.register_blueprint(ingest_http.blueprint)
+    app.jinja_env.globals["extra_nav"].append(("ingest.page", "导入 Ingest"))
+
     # The front door: home page, SPARQL editor, named-query forms; ontology terms as words.
     from . import home, terms
 
