@@ -453,6 +453,7 @@ def export_network(
     """Export the co-operation network (or a filtered part) as a graph file, map or picture."""
     from . import (
         export,  # importing it registers the network formats
+        fonts,
         resolver,
         traversal,
     )
@@ -499,6 +500,8 @@ def export_network(
                 sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
     except (resolver.ResolveError, filter_values.UnknownValue, export.TooLarge) as err:
+        raise click.ClickException(str(err)) from None
+    except fonts.MissingFont as err:  # no CJK font for a PNG: names the package to install
         raise click.ClickException(str(err)) from None
     except (StoreError, OSError) as err:
         raise click.ClickException(str(err)) from None
