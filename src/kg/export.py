@@ -854,6 +854,9 @@ def _html_page(graph: nx.MultiDiGraph, ctx: RenderContext) -> bytes:
 </main>
 <script>window.KG_CONFIG = {script_json(config)};</script>
 <script>
+{_static("netlayout.js")}
+</script>
+<script>
 {_static("netlabels.js")}
 </script>
 <script>
