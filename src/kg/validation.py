@@ -27,6 +27,10 @@ class Violation:
     path: str | None
     message: str
     severity: str
+    #: the SHACL constraint component (``MinCountConstraintComponent`` …) and the offending
+    #: value, when the report names them
+    component: str | None = None
+    value: str | None = None
 
     def __str__(self) -> str:
         who = f"{self.focus_label} <{self.focus}>" if self.focus_label else f"<{self.focus}>"
@@ -92,6 +96,8 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Violation]:
         path = report.value(result, SH.resultPath)
         message = report.value(result, SH.resultMessage)
         severity = report.value(result, SH.resultSeverity)
+        component = report.value(result, SH.sourceConstraintComponent)
+        value = report.value(result, SH.value)
         label = _label(data, focus)
         violations.append(
             Violation(
@@ -100,6 +106,8 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Violation]:
                 path=_short(path),
                 message=str(message) if message else "shape not satisfied",
                 severity=_short(severity) or "Violation",
+                component=_short(component),
+                value=None if value is None else str(value),
             )
         )
     violations.sort(key=lambda v: (v.focus, v.path or "", v.message))

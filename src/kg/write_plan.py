@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 import rdflib
 
-from . import incremental, shacl_scope, validation
+from . import incremental, shacl_core, shacl_scope, validation
 from .delta import Delta, Unsupported
 from .inference import Rule
 from .overlay import Fact, FactIndex, GraphFilter, TripleView, data_graphs, visible_graphs
@@ -73,6 +73,7 @@ def plan(
     inferred: str,
     shapes: rdflib.Graph,
     scope: shacl_scope.ShapeScope | None,
+    compiled: shacl_core.Compiled | None = None,
 ) -> Plan:
     """Everything the write implies; ``Unsupported`` when the targeted path cannot decide."""
     for quad in (*delta.added, *delta.removed):
@@ -94,7 +95,19 @@ def plan(
         return result
     view = TripleView(raw, visible_graphs, added=FactIndex(seen_in), removed=seen_out)
     subclass = shacl_scope.SUBCLASS
-    if scope.whole or any(f[1] == subclass for f in result.changes):
+    whole = scope.whole or any(f[1] == subclass for f in result.changes)
+    if compiled is not None:  # the compiled checks read the view directly
+        data = shacl_core.Data(view.match)
+        focus_nodes = (
+            compiled.focus_nodes(data)
+            if whole
+            else shacl_scope.affected_nodes(scope, view, result.changes)
+        )
+        result.violations = [
+            v for v in compiled.validate(data, focus_nodes) if v.severity == "Violation"
+        ]
+        return result
+    if whole:
         graph = validation.to_rdflib(view.match(None, None, None))  # the whole store, as after
         focus = None
     else:
