@@ -21,6 +21,7 @@ Headless Chromium here renders WebGL in software (SwiftShader): absolute frame r
 than on a desktop with a GPU, the comparison is what counts. Prints a Markdown table.
 """
 
+# ruff: noqa: E501  (the pages' JavaScript is inline, one statement a line)
 from __future__ import annotations
 
 import argparse
