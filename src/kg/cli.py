@@ -275,13 +275,28 @@ def _named_query(store: GraphStore, named: str, param: tuple[str, ...]) -> tuple
 
 
 @cli.command()
+@click.option(
+    "--sources",
+    "check_sources",
+    is_flag=True,
+    help="Also check that every yrd:quote occurs verbatim in its source article's text.",
+)
 @store_option
 @base_option
-def validate(store_path: str | None, base_iri: str | None) -> None:
+def validate(check_sources: bool, store_path: str | None, base_iri: str | None) -> None:
     """Check the store against the SHACL shapes; exit 1 listing the violations."""
     config = _config(store_path, base_iri)
     store = open_existing(config)
     try:
+        if check_sources:
+            from .source_text import check_quotes
+
+            checked, problems = check_quotes(store, config.data_dirs)
+            for line in problems:
+                click.echo(line)
+            if problems:
+                raise click.ClickException(f"{len(problems)} quote problem(s) in {checked}")
+            click.echo(f"{checked} quotes found verbatim in their sources")
         shapes = validation.shapes_graph(config.data_dirs, config.base_iri)
         if len(shapes) == 0:
             raise click.ClickException("no SHACL shapes found (ontology/*shapes*.ttl)")
@@ -507,9 +522,10 @@ def export_network(
 
 
 from .cli_build import COMMANDS as _BUILD_COMMANDS  # noqa: E402
+from .cli_ingest import COMMANDS as _INGEST_COMMANDS  # noqa: E402
 from .cli_traversal import COMMANDS as _TRAVERSAL_COMMANDS  # noqa: E402
 
-for _command in (*_TRAVERSAL_COMMANDS, *_BUILD_COMMANDS):
+for _command in (*_TRAVERSAL_COMMANDS, *_BUILD_COMMANDS, *_INGEST_COMMANDS):
     cli.add_command(_command)
 
 
