@@ -21,7 +21,7 @@ from .cli_common import (
     store_exists,
     store_option,
 )
-from .loading import VALIDATE_AUTO_LIMIT_BYTES, FileLoad, load_bundled, load_files
+from .loading import FileLoad, load_bundled, load_files
 from .named_queries import ParameterError, load_named_queries
 from .store import GraphStore, QueryError, StoreError
 from .void import Describer
@@ -75,8 +75,8 @@ def cli() -> None:
 @click.option(
     "--validate/--no-validate",
     default=None,
-    help="SHACL-validate before committing (default: yes unless the batch is over "
-    f"{VALIDATE_AUTO_LIMIT_BYTES / 2**20:g} MB; validation runs at ~2,000 triples/s).",
+    help="SHACL-validate the batch (default: yes, at any size; a violation undoes the whole "
+    "batch and exits 1 listing the violations).",
 )
 def load(
     paths: tuple[Path, ...], store_path: str | None, base_iri: str | None, validate: bool | None
