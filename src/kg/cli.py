@@ -150,8 +150,11 @@ def serve(
     queries run in --workers processes that read the store read-only and are killed when a
     query passes the time limit.
     """
+    import signal
+
     import waitress
 
+    from . import projection_store
     from .app import create_app
     from .loading import ensure_loaded
 
@@ -187,10 +190,17 @@ def serve(
         f"IRIs under {config.base_iri})",
         err=True,
     )
+    # SIGTERM stops like Ctrl-C, so the projection is saved for the next start
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         waitress.serve(app, host=config.host, port=config.port, threads=config.threads, ident="kg")
     finally:
-        store.close()
+        try:
+            projection_store.save(app.extensions["kg"].extras["projection"], store)
+        except Exception as err:  # noqa: BLE001 - the next start rebuilds it; stop anyway
+            click.echo(f"warning: the traversal projection was not saved: {err}", err=True)
+        finally:
+            store.close()
 
 
 @cli.command()
