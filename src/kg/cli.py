@@ -21,7 +21,7 @@ from .cli_common import (
     store_exists,
     store_option,
 )
-from .loading import VALIDATE_AUTO_LIMIT_BYTES, FileLoad, load_bundled, load_files
+from .loading import FileLoad, load_bundled, load_files
 from .named_queries import ParameterError, load_named_queries
 from .store import GraphStore, QueryError, StoreError
 from .void import Describer
@@ -75,8 +75,8 @@ def cli() -> None:
 @click.option(
     "--validate/--no-validate",
     default=None,
-    help="SHACL-validate before committing (default: yes unless the batch is over "
-    f"{VALIDATE_AUTO_LIMIT_BYTES / 2**20:g} MB; validation runs at ~2,000 triples/s).",
+    help="SHACL-validate the batch (default: yes, at any size; a violation undoes the whole "
+    "batch and exits 1 listing the violations).",
 )
 def load(
     paths: tuple[Path, ...], store_path: str | None, base_iri: str | None, validate: bool | None
@@ -159,6 +159,9 @@ def serve(
     queries run in --workers processes that read the store read-only and are killed when a
     query passes the time limit.
     """
+    import signal
+
+    from . import projection_store
     from .app import create_app
     from .loading import ensure_loaded
     from .server import describe_limits, make_server
@@ -198,11 +201,21 @@ def serve(
         err=True,
     )
     click.echo(f"limits: {describe_limits(config)}", err=True)
+    # SIGTERM stops like Ctrl-C, so the projection is saved for the next start
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.run()
     finally:
-        server.close()
-        store.close()
+        try:
+            server.close()
+        except OSError:
+            pass
+        try:
+            projection_store.save(app.extensions["kg"].extras["projection"], store)
+        except Exception as err:  # noqa: BLE001 - the next start rebuilds it; stop anyway
+            click.echo(f"warning: the traversal projection was not saved: {err}", err=True)
+        finally:
+            store.close()
 
 
 @cli.command()
@@ -287,13 +300,28 @@ def _named_query(store: GraphStore, named: str, param: tuple[str, ...]) -> tuple
 
 
 @cli.command()
+@click.option(
+    "--sources",
+    "check_sources",
+    is_flag=True,
+    help="Also check that every yrd:quote occurs verbatim in its source article's text.",
+)
 @store_option
 @base_option
-def validate(store_path: str | None, base_iri: str | None) -> None:
+def validate(check_sources: bool, store_path: str | None, base_iri: str | None) -> None:
     """Check the store against the SHACL shapes; exit 1 listing the violations."""
     config = _config(store_path, base_iri)
     store = open_existing(config)
     try:
+        if check_sources:
+            from .source_text import check_quotes
+
+            checked, problems = check_quotes(store, config.data_dirs)
+            for line in problems:
+                click.echo(line)
+            if problems:
+                raise click.ClickException(f"{len(problems)} quote problem(s) in {checked}")
+            click.echo(f"{checked} quotes found verbatim in their sources")
         shapes = validation.shapes_graph(config.data_dirs, config.base_iri)
         if len(shapes) == 0:
             raise click.ClickException("no SHACL shapes found (ontology/*shapes*.ttl)")
@@ -465,6 +493,7 @@ def export_network(
     """Export the co-operation network (or a filtered part) as a graph file, map or picture."""
     from . import (
         export,  # importing it registers the network formats
+        fonts,
         resolver,
         traversal,
     )
@@ -511,6 +540,8 @@ def export_network(
                 sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
     except (resolver.ResolveError, filter_values.UnknownValue, export.TooLarge) as err:
+        raise click.ClickException(str(err)) from None
+    except fonts.MissingFont as err:  # no CJK font for a PNG: names the package to install
         raise click.ClickException(str(err)) from None
     except (StoreError, OSError) as err:
         raise click.ClickException(str(err)) from None
