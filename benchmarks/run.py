@@ -381,7 +381,7 @@ def bench_bindings(query: Any, base: str, places: dict[str, str]) -> dict[str, s
     params: dict[str, str] = {}
     for p in query.parameters:
         value = p.default or ""
-        if p.type == "iri" and "id/place/" in value:
+        if p.type in ("iri", "place") and "id/place/" in value:
             other = "far" if params else "hub"  # a second place parameter gets another place
             if any(v == places["hub"] for v in params.values()):
                 other = "far"
