@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from . import formats, resolver, traversal
+from . import formats, resolver, source_text, traversal
 from .http_common import ApiError, current_snapshot, render_result, services
 from .projection import KINDS, Snapshot
 
@@ -215,11 +215,14 @@ def source_context(snap: Snapshot, iri: str) -> dict[str, Any]:
         for rel in sorted(snap.relations.values(), key=lambda r: (r["kind"], r["id"]))
         if any(s["id"] == iri for s in rel["sources"])
     ]
+    svc = services()
+    text = source_text.article_text(svc.store, svc.config.data_dirs, iri)
     return {
         "iri": iri,
         "label": snap.label(iri),
         "properties": _properties(snap, iri),
         "facts": facts,
+        "article": source_text.segments(text, facts) if text else None,
         "href": local_href,
         "describe_query": f"DESCRIBE <{iri}>",
     }

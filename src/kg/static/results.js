@@ -109,9 +109,9 @@ window.KGResults = (function () {
       td.textContent = shown(term, names);
       if (term["xml:lang"]) {
         td.lang = term["xml:lang"];
-        const tag = document.createElement("small");
-        tag.textContent = " @" + term["xml:lang"];
-        td.appendChild(tag);
+        td.title = "@" + term["xml:lang"];
+      } else if (term.datatype) {
+        td.title = compact(term.datatype);
       }
     }
     return td;
