@@ -282,6 +282,7 @@ def core_paths() -> dict[str, Any]:
                 "parameters": [FORMAT],
                 "responses": {
                     "200": {"description": "VoID", "content": _media("graph")},
+                    "400": _err("format= names no format"),
                     "406": _err("No acceptable format"),
                 },
             }
