@@ -198,3 +198,41 @@ def test_d3_carries_the_shared_palette_and_focus(network):
         if province.endswith("/zhejiang"):
             assert colour == "#009E73"
     assert doc["graph"]["focus"] == ctx.focus
+
+
+def test_png_without_a_cjk_font_is_an_error_naming_the_package(
+    tmp_path, bundled_store, monkeypatch
+):
+    """With fontconfig finding no Chinese font, PNG labels would be boxes: refuse, say why."""
+    import sys
+
+    from kg import fonts
+
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><fontconfig>'
+        f"<dir>{tmp_path / 'no-fonts'}</dir><cachedir>{tmp_path / 'cache'}</cachedir>"
+        "</fontconfig>"
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    run = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "export", "--store", ":memory:", "--format", "png",
+         "-o", str(tmp_path / "x.png")],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert run.stderr.startswith("Error:") and fonts.PACKAGE in run.stderr
+    assert not (tmp_path / "x.png").exists()
+    # Over HTTP: a 503 naming the package; the SVG (drawn by the viewer's fonts) still works.
+    from kg.app import create_app
+    from kg.config import Config
+
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    assert fonts.cjk_fonts() == 0
+    client = create_app(Config(store=":memory:"), bundled_store).test_client()
+    response = client.get("/api/export", query_string={"format": "png", "place": "盐城"})
+    assert response.status_code == 503
+    assert response.get_json()["package"] == fonts.PACKAGE
+    assert fonts.PACKAGE in response.get_json()["error"]
+    svg = client.get("/api/export", query_string={"format": "svg", "place": "盐城"})
+    assert svg.status_code == 200 and "盐城" in svg.get_data(as_text=True)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
+from . import projection_store
 from .config import Config
 from .http_common import ApiError, Services, error_response
 from .named_queries import load_named_queries
@@ -23,12 +22,14 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    projection = Projection(store)
+    projection_store.restore(projection, store)  # the snapshot a clean shutdown saved, if current
     app.extensions["kg"] = Services(
         config=config,
         store=store,
         describer=Describer(store),
         queries=load_named_queries(config.queries_dir),
-        extras={"projection": Projection(store)},
+        extras={"projection": projection},
     )
 
     from . import linked_data, queries_http, sparql_http, traversal_http
@@ -51,15 +52,16 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
     app.register_blueprint(export_http.blueprint)
     app.jinja_env.globals.setdefault("extra_nav", []).extend(export_http.nav_links())
 
-    @app.route("/")
-    def index() -> str:
-        svc: Services = app.extensions["kg"]
-        examples = [q.describe() for q in svc.queries.values()]
-        return render_template(
-            "index.html",
-            examples_json=json.dumps(examples, ensure_ascii=False),
-            initial_query=request.args.get("query"),
-        )
+    from . import ingest_http  # /api/ingest, /api/ingest/accept, the /ingest review page
+
+    app.register_blueprint(ingest_http.blueprint)
+    app.jinja_env.globals["extra_nav"].append(("ingest.page", "导入 Ingest"))
+
+    # The front door: home page, SPARQL editor, named-query forms; ontology terms as words.
+    from . import home, terms
+
+    app.register_blueprint(home.blueprint)
+    terms.install(app)
 
     @app.errorhandler(ApiError)
     def api_error(err: ApiError) -> Response:

@@ -16,7 +16,7 @@ import networkx as nx
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from flask import url_for as flask_url_for
 
-from . import export, formats, traversal
+from . import export, fonts, formats, traversal
 from .http_common import ApiError, current_snapshot
 from .projection import Snapshot
 
@@ -91,6 +91,8 @@ def export_network() -> Response:
         graph, words, focus = select(current_snapshot(), fmt.name)
         title = " ".join(w for w, _ in words) or "network"
         body = fmt.render(graph, formats.RenderContext(title=title, focus=focus))
+    except fonts.MissingFont as err:
+        raise ApiError(503, str(err), package=fonts.PACKAGE) from None
     except export.TooLarge as err:
         raise ApiError(
             413,

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify
 
-from . import formats
+from . import formats, paging
 
 blueprint = Blueprint("openapi", __name__)
 
@@ -54,6 +54,19 @@ def _q(name: str, description: str, *, required: bool = False, **schema: Any) ->
         "description": description,
         "schema": schema or {"type": "string"},
     }
+
+
+#: kg.paging: a page of rows; the response's ``Link: <…>; rel="next"`` names the next one.
+PAGING = [
+    _q(
+        "limit",
+        f"Rows per page (default {paging.DEFAULT_PAGE}); Link rel=next names the next page.",
+        type="integer",
+        minimum=1,
+        maximum=paging.MAX_PAGE,
+    ),
+    _q("offset", "Rows skipped before this page.", type="integer", minimum=0),
+]
 
 
 TIMEOUT = _q(
@@ -178,6 +191,7 @@ def core_paths() -> dict[str, Any]:
             {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}},
             FORMAT,
             TIMEOUT,
+            *PAGING,
         ],
         "responses": {
             **results,
@@ -282,7 +296,7 @@ def core_paths() -> dict[str, Any]:
                 "parameters": [FORMAT],
                 "responses": {
                     "200": {"description": "VoID", "content": _media("graph")},
-                    "400": _err("format= names no format"),
+                    "400": _err("Unknown format= value"),
                     "406": _err("No acceptable format"),
                 },
             }
@@ -338,6 +352,7 @@ API_PATHS: dict[str, Any] = {
             *_FILTERS,
             _q("include_subunits", "Include sub-units.", type="boolean"),
             _q("depth", "Hops.", type="integer", minimum=1, maximum=4),
+            *PAGING,
             FORMAT,
         ],
     ),
@@ -362,6 +377,7 @@ API_PATHS: dict[str, Any] = {
             _q("province", "Province name or IRI."),
             _q("type", "Place type."),
             _q("top", "First N.", type="integer", minimum=1, maximum=100000),
+            *PAGING,
             FORMAT,
         ],
     ),
@@ -385,6 +401,65 @@ API_PATHS: dict[str, Any] = {
             },
         }
     },
+}
+
+_ARTICLE = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {
+        "text": {"type": "string", "description": "The article (simplified or traditional)."},
+        "title": {"type": "string"},
+        "date": {"type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
+        "url": {"type": "string"},
+        "publisher": {"type": "string"},
+        "place": {"type": "string", "description": "The article's own city (我市)."},
+    },
+}
+API_PATHS["/api/ingest"] = {
+    "post": {
+        "summary": "Candidate co-operation facts of an article (writes nothing)",
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _ARTICLE}, **TEXT},
+        },
+        "responses": {
+            "200": {
+                "description": "candidates, places, unresolved names, the article's home place",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            "400": _err("Empty, oversized or malformed article or metadata", ERROR_JSON),
+            "413": _err("Request body too large", ERROR_JSON),
+        },
+    }
+}
+API_PATHS["/api/ingest/accept"] = {
+    "post": {
+        "summary": "Write reviewed candidates into the article's own named graph",
+        "security": [{"bearer": []}],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        **_ARTICLE,
+                        "required": ["text", "candidates"],
+                        "properties": {
+                            **_ARTICLE["properties"],
+                            "candidates": {"type": "array", "items": {"type": "object"}},
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {
+            "200": {"description": "The article's graph was replaced"},
+            "201": {"description": "The article's graph was created"},
+            "400": _err("Malformed candidates", ERROR_JSON),
+            "401": _err("No write token", ERROR_JSON),
+            "403": _err("Wrong token, or writes are off", ERROR_JSON),
+            "422": _err("Facts not valid (problems) or SHACL violations", ERROR_JSON),
+        },
+    }
 }
 
 _SKIP = {"static", "openapi.spec"}
