@@ -81,6 +81,7 @@ def disposition(fmt: formats.Format, words: list[tuple[str, str]]) -> str:
 @blueprint.route("/api/export")
 def export_network() -> Response:
     try:
+        formats.check_format_name(request.args.get("format"), [formats.NETWORK])
         fmt = formats.negotiate(
             formats.NETWORK, request.headers.get("Accept"), request.args.get("format")
         )
