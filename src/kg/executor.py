@@ -503,8 +503,11 @@ def answer(
     try:
         guard.check_nesting(query)
         guard.check(query, svc.config)
+        formats.check_format_name(format_param, [formats.SOLUTIONS, formats.GRAPH])
     except (guard.OutboundRefused, guard.TooComplex) as err:
         raise ApiError(400, str(err)) from None
+    except formats.UnknownFormat as err:
+        raise ApiError(err.status, str(err)) from None
     page_limit = None
     if page is not None:
         paged = sparql_text.with_page(query, page.limit + 1, page.offset)

@@ -107,6 +107,7 @@ def _holding(body: Any, ticket: Ticket) -> Any:
 @blueprint.route("/api/export")
 def export_network() -> Response:
     try:
+        formats.check_format_name(request.args.get("format"), [formats.NETWORK])
         fmt = formats.negotiate(
             formats.NETWORK, request.headers.get("Accept"), request.args.get("format")
         )

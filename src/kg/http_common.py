@@ -68,6 +68,7 @@ def render_result(
     """Negotiate the format for this result's kind and stream it."""
     kind = kind or formats.result_kind(result)
     try:
+        formats.check_format_name(format_param, [kind])
         fmt = formats.negotiate(kind, request.headers.get("Accept"), format_param)
     except formats.NotAcceptable as err:
         raise ApiError(err.status, str(err)) from None

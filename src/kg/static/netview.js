@@ -155,8 +155,10 @@
       const nodeEls = new Map(), labelEls = new Map();
       const labelLayer = svgEl("g", { class: "nv-labels" }, svg);
       for (const n of drawn) {
-        const g = svgEl("g", { class: "node" + (n.id === focusId ? " focus" : ""), "data-id": n.id, tabindex: "0", "aria-label": n.label_zh }, nodeLayer);
-        svgEl("circle", { r: radius(n.id), "data-r": radius(n.id) }, g);
+        // a multilateral group (kg.network_groups) is one node, drawn as a white square
+        const group = n.type === "MultilateralGroup";
+        const g = svgEl("g", { class: "node" + (n.id === focusId ? " focus" : "") + (group ? " group" : ""), "data-id": n.id, tabindex: "0", "aria-label": n.label_zh }, nodeLayer);
+        svgEl(group ? "rect" : "circle", { r: radius(n.id), "data-r": radius(n.id), rx: 2 }, g);
         const text = svgEl("text", { class: "lbl" + (n.id === focusId ? " focus" : ""), "data-id": n.id }, labelLayer);
         text.textContent = n.label_zh;
         labelEls.set(n.id, text);
@@ -255,8 +257,10 @@
       function sizeNodes() {
         const inv = 1 / view.state.k;
         for (const g of nodeEls.values()) {
-          const c = g.firstChild;
-          c.setAttribute("r", (Number(c.dataset.r) * inv).toFixed(3));
+          const c = g.firstChild, r = Number(c.dataset.r) * inv;
+          if (c.tagName === "rect") {
+            for (const [k, v] of [["x", -r], ["y", -r], ["width", 2 * r], ["height", 2 * r], ["rx", 2 * inv]]) c.setAttribute(k, v.toFixed(3));
+          } else c.setAttribute("r", r.toFixed(3));
         }
         if (marginTitle) marginTitle.setAttribute("font-size", (12 * inv).toFixed(3));
       }
@@ -292,6 +296,7 @@
         colourLegend.replaceChildren();
         const used = new Map();
         for (const n of drawn) {
+          if (n.type === "MultilateralGroup") continue;  // a group is not a place: white square
           let colour, key, name;
           if (by === "community") {
             key = n.community || 0; colour = hueColour(key + 3); name = "community " + (key + 1);
@@ -299,7 +304,7 @@
             key = n.province || ""; colour = provinceColour(key); name = provinceName.get(key);
             if (colour.toUpperCase() === "#8C8C8C") { key = "other"; name = "其他省份 other provinces"; }
           }
-          nodeEls.get(n.id).querySelector("circle").setAttribute("fill", colour);
+          nodeEls.get(n.id).firstChild.setAttribute("fill", colour);
           if (!used.has(key)) used.set(key, { colour, name, count: 0 });
           used.get(key).count++;
         }
@@ -308,6 +313,9 @@
           colourLegend.appendChild(h("div", { class: "nv-colour" }, [h("span", { class: "nv-dot", css: { background: e.colour } }), e.name + " (" + e.count + ")"]));
         }
         if (entries.length > 16) colourLegend.appendChild(h("div", { class: "nv-colour", text: "… " + (entries.length - 16) + " more" }));
+        if (drawn.some((n) => n.type === "MultilateralGroup")) {
+          colourLegend.appendChild(h("div", { class: "nv-colour" }, [h("span", { class: "nv-dot nv-group-dot" }), "合作组 group: one square, a line to each member"]));
+        }
       }
       colourBy.addEventListener("change", colourNodes);
       colourNodes();
