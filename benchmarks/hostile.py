@@ -61,17 +61,24 @@ def spawn(workdir: Path, src: Path | None) -> tuple[subprocess.Popen[bytes], int
     raise SystemExit("the server did not come up")
 
 
-def timed(client: Client, path: str, reps: int, pause: float = 0.0) -> dict[str, float]:
-    seconds = []
+def timed(
+    client: Client, path: str, reps: int, pause: float = 0.0, budget_s: float = 120
+) -> dict[str, float]:
+    """p50/p99 of ``reps`` GETs (fewer if ``budget_s`` runs out: a stalled server)."""
+    seconds: list[float] = []
+    failed = 0
+    end = time.monotonic() + budget_s
     for _ in range(reps):
         status, _, took = client.request("GET", path)
-        if status != 200:
-            raise SystemExit(f"{path}: {status}")
         seconds.append(took)
+        failed += status != 200
         if pause:
             time.sleep(pause)
+        if time.monotonic() > end:
+            break
     return {
-        "n": reps,
+        "n": len(seconds),
+        "failed": failed,
         "p50_ms": round(percentile(seconds, 0.5) * 1000, 2),
         "p99_ms": round(percentile(seconds, 0.99) * 1000, 2),
         "max_ms": round(max(seconds) * 1000, 2),
@@ -97,7 +104,7 @@ def under_flood(port: int, sources: list[str], seconds: float) -> dict[str, obje
     time.sleep(2)
     client = Client(port, "127.0.0.1")
     reps = int(seconds / 0.05)
-    figures = timed(client, "/api/graph", reps, pause=0.03)
+    figures = timed(client, "/api/graph", reps, pause=0.03, budget_s=seconds)
     stop.set()
     client.close()
     return {"api_graph": figures, "slow_query_outcomes": outcomes}
@@ -107,14 +114,14 @@ def idle_flood(port: int, count: int = 150) -> dict[str, object]:
     socks = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(count)]
     time.sleep(0.5)
     seconds = []
-    for _ in range(10):
-        client = Client(port, "127.0.0.1", timeout=30)
+    for _ in range(3):
+        client = Client(port, "127.0.0.1", timeout=15)
         status, _, took = client.request("GET", "/api/graph")
         client.close()
-        seconds.append(took if status == 200 else float("inf"))
+        seconds.append(took if status == 200 else float("inf"))  # inf: no answer in 15 s
     for s in socks:
         s.close()
-    return {"idle_sockets": count, "new_request_max_ms": round(max(seconds) * 1000, 1)}
+    return {"idle_sockets": count, "new_request_ms": [round(x * 1000, 1) for x in seconds]}
 
 
 def main() -> int:

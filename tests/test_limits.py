@@ -87,6 +87,11 @@ def test_runaway_query_is_stopped_while_small_queries_stay_fast(srv: Server) -> 
     # the killed worker was replaced: the pool still answers, including two at once
     for _ in range(5):
         small_query(srv)
+    # and the runaway's own client gets its slot back once the replacement is ready
+    deadline = time.monotonic() + 60
+    while requests.get(srv.url + "/sparql", params={"query": SMALL}, timeout=10).status_code != 200:
+        assert time.monotonic() < deadline, "the runaway's client never got a worker back"
+        time.sleep(0.5)
 
 
 def test_timeout_parameter_is_validated(srv: Server) -> None:

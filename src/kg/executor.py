@@ -27,6 +27,7 @@ import signal
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import formats, paging
-from .admission import Gate, Limits, Refused
+from .admission import Gate, Limits, Refused, Ticket
 from .config import Config
 from .store import GraphStore, OxigraphStore, QueryError, Term
 
@@ -294,31 +295,43 @@ class QueryExecutor:
             self._all.add(worker)
         return worker
 
-    def _respawn(self, into: queue.Queue[_Worker]) -> None:
-        """Start a worker in the background; once ready it joins ``into`` (pool or spare)."""
+    def _respawn(self, into: queue.Queue[_Worker], then: Callable[[], None] | None = None) -> None:
+        """Start a worker in the background; once ready it joins ``into`` (pool or spare) and
+        ``then`` runs."""
 
         def start() -> None:
-            while not self._closed:
-                worker = self._spawn()
-                if worker.wait_ready() and not self._closed:
-                    try:
-                        into.put_nowait(worker)
-                    except queue.Full:  # a spare is already there
-                        self._discard(worker)
-                    return
-                self._discard(worker)
-                time.sleep(1)
+            try:
+                self._start_into(into)
+            finally:
+                if then is not None:
+                    then()
 
         threading.Thread(target=start, name="kg-respawn", daemon=True).start()
 
-    def _replace(self) -> None:
-        """A worker was killed: the spare takes its place now, and a new spare starts."""
+    def _start_into(self, into: queue.Queue[_Worker]) -> None:
+        while not self._closed:
+            worker = self._spawn()
+            if worker.wait_ready() and not self._closed:
+                try:
+                    into.put_nowait(worker)
+                except queue.Full:  # a spare is already there
+                    self._discard(worker)
+                return
+            self._discard(worker)
+            time.sleep(1)
+
+    def _replace(self, ticket: Ticket) -> None:
+        """A worker was killed running ``ticket``'s query: the spare takes its place at once and
+        the slot is free again. With no spare ready (two kills within one start-up time) the
+        client keeps the slot until the replacement is ready, so the client that caused the
+        gap — not the others — waits for it."""
         try:
             spare = self._standby.get_nowait()
-        except queue.Empty:  # two kills within one start-up time: the pool waits for this one
-            self._respawn(self._idle)
+        except queue.Empty:
+            self._respawn(self._idle, then=ticket.release)
         else:
             self._idle.put(spare)
+            ticket.release()
         self._respawn(self._standby)
 
     def _discard(self, worker: _Worker) -> None:
@@ -404,10 +417,7 @@ class QueryExecutor:
                 ticket.release()
             else:
                 self._discard(worker)
-                self._replace()
-                # The slot is free again: a capped client's next query takes whichever worker
-                # is idle (the killed one's replacement joins when ready).
-                ticket.release()
+                self._replace(ticket)
         if isinstance(reply, ExecutionError):
             raise reply
         return reply
