@@ -168,6 +168,8 @@ def _meta(graph: nx.MultiDiGraph, ctx: RenderContext) -> dict[str, Any]:
         "name": ctx.title,
         "kind_colours": {k: KIND_COLOURS.get(k, KIND_COLOURS["other"]) for k in kinds},
         "kind_labels": {k: KIND_LABELS.get(k, k) for k in kinds},
+        # relations a period filter left out for having no date (kg.traversal.undated_left_out)
+        **{k: graph.graph[k] for k in ("undated_left_out",) if k in graph.graph},
     }
 
 

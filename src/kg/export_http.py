@@ -55,6 +55,9 @@ def select(snap: Snapshot, fmt: str | None = None) -> tuple[nx.MultiDiGraph, lis
         linked = sum(1 for _, degree in snap.graph.degree() if degree)
         export.check_counts(fmt, linked, snap.graph.number_of_edges())
     graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
+    if filters.period_filtered and not filters.include_undated:
+        nodes = [n for n in graph if not graph.nodes[n].get("group")] if iri else None
+        graph.graph["undated_left_out"] = traversal.undated_left_out(snap, filters, nodes)
     return export.with_hosts(graph, snap.relations), words
 
 
@@ -98,6 +101,8 @@ def export_network() -> Response:
     response = Response(stream_with_context(body), content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     response.headers["Content-Disposition"] = disposition(fmt, words)
+    if "undated_left_out" in graph.graph:
+        response.headers["X-Undated-Left-Out"] = str(graph.graph["undated_left_out"])
     if fmt.name == "html":
         # The self-contained page runs its inlined script and fetches nothing at all.
         response.headers["Content-Security-Policy"] = STANDALONE_CSP

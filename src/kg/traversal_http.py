@@ -72,6 +72,7 @@ def filters_from_request(snap: Snapshot) -> traversal.Filters:
             since=int_arg("since", None, -3000, 3000),
             until=int_arg("until", None, -3000, 3000),
             province=resolve_place(snap, province, "province") if province else None,
+            include_undated=_bool_arg("include_undated"),
         )
     except traversal.UnknownDomain as err:
         raise ApiError(404, str(err), known=err.known) from None
