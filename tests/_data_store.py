@@ -37,10 +37,10 @@ def rule_files() -> list[Path]:
 
 
 def seeds_dir() -> Path | None:
-    """KG_SEEDS_DIR first, then ../shared/seeds relative to the repository root."""
+    """KG_SEEDS_DIR first, then the article texts bundled in graph_data/sources/."""
     env = os.environ.get("KG_SEEDS_DIR")
     candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parents[2] / "shared" / "seeds")
+    candidates.append(REPO / "graph_data" / "sources")
     for c in candidates:
         if c.is_dir() and any(c.glob("*.txt")):
             return c

@@ -1,9 +1,11 @@
 # ruff: noqa: E501  (data tables and SPARQL/quote strings)
-"""Regenerate graph_data/*.ttl from the tables below.
+"""Regenerate graph_data/places.ttl, orgs.ttl, schemes.ttl and sources.ttl from the tables below.
+
+The co-operation facts are NOT here: they are curated per article in graph_data/facts/*.yaml and
+turned into graph_data/seed-*.ttl by `kg build`.
 
 Run from anywhere:  python ontology/tools/build_graph_data.py
-Needs the seed texts (KG_SEEDS_DIR or ../shared/seeds) and opencc-python-reimplemented (only for
-this generator; the service does not depend on it). Every yrd:quote is cut from the seed file by
+Needs the article texts (graph_data/sources/, or KG_SEEDS_DIR) and opencc-python-reimplemented. Every yrd:quote is cut from the seed file by
 (start, end) anchors, so quotes are verbatim by construction; a wrong anchor fails the build.
 """
 
@@ -22,170 +24,6 @@ OUT = REPO / "graph_data"
 
 def Y(y: int | str) -> str:
     return lit(str(y), dt="xsd:gYear")
-
-
-def dec(x) -> str:
-    return lit(str(x), dt="xsd:decimal")
-
-
-def _list(x):
-    if x is None:
-        return []
-    return list(x) if isinstance(x, (list, tuple)) else [x]
-
-
-def rel(
-    doc: Doc,
-    iri: str,
-    cls: str | list[str],
-    zh: str,
-    en: str,
-    *,
-    parties=(),
-    assisting=None,
-    assisted=None,
-    origin=(),
-    dest=(),
-    orgs=(),
-    level=None,
-    scheme=(),
-    domains=(),
-    year=None,
-    start=None,
-    end=None,
-    date=None,
-    period=None,
-    status=None,
-    quotes=(),
-    extra=(),
-    comment=None,
-    alts=(),
-    hant=None,
-):
-    """One co-operation relation resource with explicit yrd:party for every party."""
-    role_props = []
-    every: list[str] = []
-
-    def add(x):
-        if x not in every:
-            every.append(x)
-
-    for p in _list(parties):
-        add(p)
-    if assisting:
-        role_props.append(("yrd:assistingParty", assisting))
-        add(assisting)
-    if assisted:
-        role_props.append(("yrd:assistedParty", assisted))
-        add(assisted)
-    if origin:
-        role_props.append(("yrd:originParty", _list(origin)))
-        for p in _list(origin):
-            add(p)
-    if dest:
-        role_props.append(("yrd:destinationParty", _list(dest)))
-        for p in _list(dest):
-            add(p)
-    for o in _list(orgs):
-        add(o)
-    seeds = []
-    for q in quotes:
-        if q[0] not in seeds:
-            seeds.append(q[0])
-    al = aliases(alts)
-    props = [
-        ("a", [f"yrd:{c}" for c in _list(cls)]),
-        ("rdfs:label", labels(zh, en, hant)),
-        ("skos:altLabel", al),
-        *role_props,
-        ("yrd:party", every),
-        ("yrd:level", f"yrd:{level}" if level else None),
-        ("yrd:scheme", [f"scheme:{s}" for s in _list(scheme)]),
-        ("yrd:domain", [f"domain:{d}" for d in _list(domains)]),
-        ("yrd:startYear", Y(start) if start else None),
-        ("yrd:endYear", Y(end) if end else None),
-        ("yrd:year", Y(year) if year else None),
-        ("yrd:date", lit(date, dt="xsd:date") if date else None),
-        ("yrd:periodText", lit(period, "zh-Hans") if period else None),
-        ("yrd:status", f"yrd:{status}" if status else None),
-        *extra,
-        ("prov:wasDerivedFrom", [f"source:s{s}" for s in seeds]),
-        ("prov:qualifiedDerivation", [derivation(*q) for q in quotes]),
-    ]
-    doc.block(iri, props, comment)
-
-
-def more(doc: Doc, iri: str, quotes, extra=(), comment=None):
-    """Further statements about a resource defined in another file, with this article's provenance."""
-    seeds = []
-    for q in quotes:
-        if q[0] not in seeds:
-            seeds.append(q[0])
-    doc.block(
-        iri,
-        [
-            *extra,
-            ("prov:wasDerivedFrom", [f"source:s{s}" for s in seeds]),
-            ("prov:qualifiedDerivation", [derivation(*q) for q in quotes]),
-        ],
-        comment,
-    )
-
-
-def stat(
-    doc,
-    slug,
-    zh,
-    en,
-    value,
-    unit,
-    code,
-    about,
-    quotes,
-    *,
-    target=False,
-    minimum=False,
-    year=None,
-    start=None,
-    end=None,
-    vmax=None,
-    comment=None,
-    currency=None,
-):
-    props = [
-        ("a", "yrd:Statistic"),
-        ("rdfs:label", labels(zh, en)),
-        ("yrd:about", _list(about)),
-        ("schema:value", dec(value)),
-        ("schema:maxValue", dec(vmax) if vmax is not None else None),
-        ("schema:unitText", lit(unit, "zh-Hans")),
-        ("schema:unitCode", lit(code) if code else None),
-        ("schema:currency", lit(currency) if currency else None),
-        ("yrd:isTarget", lit("true", dt="xsd:boolean") if target else None),
-        ("yrd:isMinimum", lit("true", dt="xsd:boolean") if minimum else None),
-        ("yrd:year", Y(year) if year else None),
-        ("yrd:startYear", Y(start) if start else None),
-        ("yrd:endYear", Y(end) if end else None),
-        ("prov:wasDerivedFrom", sorted({f"source:s{q[0]}" for q in quotes})),
-        ("prov:qualifiedDerivation", [derivation(*q) for q in quotes]),
-    ]
-    doc.block(f"stat:{slug}", props, comment)
-
-
-def lead(*xs):
-    return ("yrd:leadIndustry", [lit(x, "zh-Hans") for x in xs])
-
-
-def opmodel(*xs):
-    return ("yrd:operationModel", [lit(x, "zh-Hans") for x in xs])
-
-
-def host(p):
-    return ("yrd:hostPlace", p)
-
-
-def ptype(*xs):
-    return ("yrd:parkType", [f"yrd:{x}" for x in xs])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -761,18 +599,12 @@ def build_sources() -> None:
     d.write(OUT / "sources.ttl")
 
 
-import seeds  # noqa: E402  (the per-article facts)
-
-
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     n = places.build(OUT / "places.ttl")
     build_orgs()
     build_schemes()
     build_sources()
-    seeds.build(
-        OUT, rel=rel, more=more, stat=stat, lead=lead, opmodel=opmodel, host=host, ptype=ptype, Y=Y
-    )
     print(f"places: {n}; wrote {sorted(p.name for p in OUT.glob('*.ttl'))}")
 
 

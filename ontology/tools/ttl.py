@@ -20,7 +20,7 @@ def seeds_dir() -> Path:
     env = os.environ.get("KG_SEEDS_DIR")
     if env:
         return Path(env)
-    return REPO.parent / "shared" / "seeds"
+    return REPO / "graph_data" / "sources"
 
 
 SEED_FILES = {p.name[:3]: p.name for p in sorted(seeds_dir().glob("*.txt"))}

@@ -136,7 +136,11 @@ def _negotiate(kind: str, accept: str | None, format_param: str | None) -> Forma
         return by_name(kind, format_param)
     if not accept or not accept.strip():
         return offered[0] if offered else None
-    parsed = parse_accept_header(accept, MIMEAccept)
+    # Media-type parameters (``text/turtle; charset=utf-8``) would make werkzeug match nothing;
+    # every text format here is UTF-8, so only the type and the q-value decide.
+    parsed = MIMEAccept(
+        [(value.split(";", 1)[0].strip(), q) for value, q in parse_accept_header(accept)]
+    )
     best_q, best = 0.0, None
     for fmt in offered:
         for media in (fmt.media_type, *(a for a in fmt.aliases if "/" in a)):
@@ -298,9 +302,15 @@ register("turtle", "text/turtle", "ttl", [GRAPH], aliases=("ttl", "application/x
 register("ntriples", "application/n-triples", "nt", [GRAPH], aliases=("nt", "n-triples"))(
     _rdf(ox.RdfFormat.N_TRIPLES)
 )
-register("jsonld", "application/ld+json", "jsonld", [GRAPH], aliases=("json-ld", "json"))(
-    _rdf(ox.RdfFormat.JSON_LD)
-)
+# ``application/json`` too: a JSON client asking for an entity or a CONSTRUCT gets JSON-LD
+# (which is JSON) rather than a 406.
+register(
+    "jsonld",
+    "application/ld+json",
+    "jsonld",
+    [GRAPH],
+    aliases=("json-ld", "json", "application/json"),
+)(_rdf(ox.RdfFormat.JSON_LD))
 register("rdfxml", "application/rdf+xml", "rdf", [GRAPH], aliases=("rdf", "xml", "rdf/xml"))(
     _rdf(ox.RdfFormat.RDF_XML)
 )

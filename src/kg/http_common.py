@@ -51,6 +51,8 @@ def error_response(status: int, message: str, **details: Any) -> Response:
     else:
         response = Response(message + "\n", mimetype="text/plain")
     response.status_code = status
+    if status == 406:  # the answer depended on Accept: caches must key on it (RFC 9110 §12.5.5)
+        response.headers["Vary"] = "Accept"
     return response
 
 

@@ -22,18 +22,36 @@ def _media_type() -> str:
     return (request.mimetype or "").lower()
 
 
+def _single(values: list[str], name: str) -> str | None:
+    """The protocol allows exactly one ``query`` (or ``update``) per request: two is a 400."""
+    if len(values) > 1:
+        raise ApiError(400, f"give exactly one {name!r} parameter, not {len(values)}")
+    return values[0] if values else None
+
+
 def _read_request() -> tuple[str | None, list[str], list[str]]:
     """(query, default-graph-uri list, named-graph-uri list) per the protocol's three forms."""
     if request.method == "GET":
         args = request.args
-        return args.get("query"), args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
+        if "update" in args:
+            raise ApiError(
+                400, "updates are sent with POST to /update (SPARQL 1.1 Protocol §2.2), not GET"
+            )
+        query = _single(args.getlist("query"), "query")
+        return query, args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
     media = _media_type()
     if media == FORM:
         form = request.form
         if "update" in form and "query" not in form:
             raise ApiError(400, "this is the query endpoint; send SPARQL updates to /update")
-        return form.get("query"), form.getlist("default-graph-uri"), form.getlist("named-graph-uri")
+        query = _single(form.getlist("query"), "query")
+        return query, form.getlist("default-graph-uri"), form.getlist("named-graph-uri")
     if media == SPARQL_QUERY:
+        if "query" in request.args:
+            raise ApiError(400, "the query is the request body; do not also give ?query=")
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise ApiError(415, f"a query body must be UTF-8, not {charset!r}")
         try:
             text = request.get_data(cache=False).decode("utf-8")
         except UnicodeDecodeError as err:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import hmac
 import json
+import uuid
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
@@ -20,6 +22,7 @@ from . import guard
 from .executor import executor_for
 from .http_common import ApiError, render_result, services
 from .store import STAGING_PREFIX, LoadError, QueryError, rdf_format_for_media_type
+from .update_dataset import DatasetError, with_protocol_dataset
 from .writes import Graph, Writer, WriteRejected
 
 blueprint = Blueprint("writes", __name__)
@@ -94,14 +97,23 @@ def update() -> Response:
         form = request.form
         if "query" in form and "update" not in form:
             raise ApiError(400, "this is the update endpoint; send queries to /sparql")
-        text = form.get("update")
-        if form.getlist("using-graph-uri") or form.getlist("using-named-graph-uri"):
-            raise ApiError(400, "using-graph-uri/using-named-graph-uri are not supported")
+        updates = form.getlist("update")
+        if len(updates) > 1:
+            raise ApiError(400, f"give exactly one 'update' parameter, not {len(updates)}")
+        text = updates[0] if updates else None
+        using, using_named = form.getlist("using-graph-uri"), form.getlist("using-named-graph-uri")
     elif media == SPARQL_UPDATE:
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise ApiError(415, f"an update body must be UTF-8, not {charset!r}")
+        if "update" in request.args:
+            raise ApiError(400, "the update is the request body; do not also give ?update=")
         try:
             text = request.get_data(cache=False).decode("utf-8")
         except UnicodeDecodeError as err:
             raise ApiError(400, f"the update body is not valid UTF-8: {err}") from None
+        args = request.args
+        using, using_named = args.getlist("using-graph-uri"), args.getlist("using-named-graph-uri")
     else:
         raise ApiError(
             415,
@@ -113,6 +125,10 @@ def update() -> Response:
     if not text.strip():
         raise ApiError(400, "the update is empty")
     try:
+        text = with_protocol_dataset(text, using, using_named)
+    except DatasetError as err:
+        raise ApiError(400, str(err)) from None
+    try:
         guard.check_nesting(text, what="update")
         guard.check(text, services().config, what="update")
     except (guard.OutboundRefused, guard.TooComplex) as err:
@@ -122,16 +138,11 @@ def update() -> Response:
 
 
 # -- Graph Store HTTP Protocol ----------------------------------------------------------------
-def _target() -> Graph:
-    args = request.args
-    has_default = "default" in args
-    if args.get("default"):
-        raise ApiError(400, "?default takes no value (it names the default graph)")
-    iri = args.get("graph")
-    if has_default == (iri is not None):
-        raise ApiError(400, "name the graph: give exactly one of ?graph=<IRI> or ?default")
-    if iri is None:
-        return None
+#: What a direct graph IRI's path may keep unencoded (RFC 3986 pchar and "/").
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+def _checked_graph(iri: str) -> str:
     try:
         node = ox.NamedNode(iri)
     except ValueError as err:
@@ -148,16 +159,34 @@ def _target() -> Graph:
     return node.value
 
 
-def _body_format() -> ox.RdfFormat:
-    media = (request.mimetype or "").lower()
-    fmt = rdf_format_for_media_type(media) if media else None
-    if fmt is None or fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-        raise ApiError(
-            415,
-            f"unsupported body type {media or '(none)'!r}: send text/turtle, "
-            "application/n-triples, application/ld+json or application/rdf+xml",
-        )
-    return fmt
+def _direct_graph(rest: str) -> str:
+    """Direct identification (GSP §4.1): the request's own URL names the graph. The URL is
+    taken under the service's base IRI, so it is the IRI clients see in every answer."""
+    if "graph" in request.args or "default" in request.args:
+        raise ApiError(400, "name the graph once: by the URL /store/… or by ?graph=/?default")
+    return _checked_graph(services().config.base_iri + "store/" + quote(rest, safe=_PATH_SAFE))
+
+
+def _target() -> Graph:
+    """Indirect identification (GSP §4.2): ``?graph=<IRI>`` or ``?default``."""
+    args = request.args
+    has_default = "default" in args
+    if args.get("default"):
+        raise ApiError(400, "?default takes no value (it names the default graph)")
+    iri = args.get("graph")
+    if has_default == (iri is not None):
+        raise ApiError(400, "name the graph: give exactly one of ?graph=<IRI> or ?default")
+    if iri is None:
+        return None
+    return _checked_graph(iri)
+
+
+def _unsupported(media: str) -> ApiError:
+    return ApiError(
+        415,
+        f"unsupported body type {media or '(none)'!r}: send text/turtle, application/n-triples, "
+        "application/ld+json, application/rdf+xml, or multipart/form-data parts of those (POST)",
+    )
 
 
 def _check_json_ld_document(data: bytes) -> None:
@@ -172,10 +201,48 @@ def _check_json_ld_document(data: bytes) -> None:
         )
 
 
-@blueprint.route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
-def graph_store() -> Response:
-    authorise()
-    graph = _target()
+def _rdf_part(data: bytes, media: str) -> ox.RdfFormat:
+    """The triples format of one body (or multipart part), after the parser-safety checks."""
+    media = media.split(";")[0].strip().lower()
+    fmt = rdf_format_for_media_type(media) if media else None
+    if fmt is None or fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        raise _unsupported(media)
+    try:
+        guard.check_rdf_nesting(data, media)
+    except guard.TooComplex as err:
+        raise ApiError(400, str(err)) from None
+    if fmt == ox.RdfFormat.JSON_LD:
+        _check_json_ld_document(data)
+    return fmt
+
+
+def _body(graph: Graph) -> tuple[bytes, ox.RdfFormat]:
+    """The request's RDF. A ``multipart/form-data`` POST (GSP §5.5) carries several RDF
+    documents: each is parsed with its own type (blank nodes kept apart) and they are merged
+    into one N-Triples body, so the write stays one validated transaction."""
+    media = (request.mimetype or "").lower()
+    if media != "multipart/form-data":
+        data = request.get_data(cache=False)
+        return data, _rdf_part(data, media)
+    if request.method != "POST":
+        raise ApiError(415, "multipart/form-data bodies are for POST (merge) only")
+    parts = list(request.files.values())
+    if not parts:
+        raise ApiError(400, "the multipart/form-data body has no file parts")
+    triples: list[ox.Triple] = []
+    base = graph or services().config.base_iri
+    for part in parts:
+        data = part.read()
+        fmt = _rdf_part(data, part.content_type or "")
+        try:
+            for quad in ox.parse(data, format=fmt, base_iri=base, rename_blank_nodes=True):
+                triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+        except (SyntaxError, ValueError) as err:
+            raise ApiError(400, f"unreadable RDF in part {part.name!r}: {err}") from None
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), ox.RdfFormat.N_TRIPLES
+
+
+def _handle(graph: Graph, *, created_location: bool = False) -> Response:
     w = writer()
     if request.method in ("GET", "HEAD"):
         if not w.graph_exists(graph):
@@ -191,14 +258,27 @@ def graph_store() -> Response:
             raise ApiError(404, f"no graph <{graph}> in the store")
         _commit(w.delete, graph)
         return Response(status=204)
-    fmt = _body_format()
-    data = request.get_data(cache=False)
-    try:
-        guard.check_rdf_nesting(data, (request.mimetype or "").lower())
-    except guard.TooComplex as err:
-        raise ApiError(400, str(err)) from None
-    if fmt == ox.RdfFormat.JSON_LD:
-        _check_json_ld_document(data)
+    data, fmt = _body(graph)
     action = w.put if request.method == "PUT" else w.post
     created = _commit(action, graph, data, fmt)
-    return Response(status=201 if created else 204)
+    response = Response(status=201 if created else 204)
+    if created_location:
+        response.headers["Location"] = graph
+    return response
+
+
+@blueprint.route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def graph_store() -> Response:
+    authorise()
+    if request.method == "POST" and not request.args:
+        # GSP §5.5: POST to the graph store itself creates a new graph; its IRI (a direct
+        # identification URL under /store/) is returned in Location with 201 Created.
+        graph = _checked_graph(services().config.base_iri + "store/" + uuid.uuid4().hex)
+        return _handle(graph, created_location=True)
+    return _handle(_target())
+
+
+@blueprint.route("/store/<path:rest>", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def graph_store_direct(rest: str) -> Response:
+    authorise()
+    return _handle(_direct_graph(rest))

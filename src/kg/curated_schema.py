@@ -1,0 +1,118 @@
+"""What a curated fact file may say: every field, the RDF it becomes, and how it is checked.
+
+One table (``FIELDS``) so a curator's vocabulary and the graph's predicates are read in one
+place, and so the relation model (#13) can add a field by adding a row. A field whose predicate
+the ontology does not declare yet is refused with a clear message instead of inventing terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: CURIE prefixes of the bundled data (relative to the service's base IRI, as in graph_data/).
+PREFIXES: dict[str, str] = {
+    "yrd": "ontology#",
+    "place": "id/place/",
+    "park": "id/park/",
+    "pairing": "id/pairing/",
+    "agreement": "id/agreement/",
+    "rel": "id/relation/",
+    "org": "id/org/",
+    "domain": "id/domain/",
+    "scheme": "id/scheme/",
+    "source": "id/source/",
+    "stat": "id/statistic/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "wd": "http://www.wikidata.org/entity/",
+}
+
+#: Prefixes a fact's own ``id`` may use.
+RELATION_ID_PREFIXES = ("pairing", "park", "agreement", "rel")
+STATISTIC_ID_PREFIX = "stat"
+
+#: Party roles: each becomes its sub-property of yrd:party (the party is always stated too).
+ROLES: dict[str, str] = {
+    "assisting": "yrd:assistingParty",
+    "assisted": "yrd:assistedParty",
+    "origin": "yrd:originParty",
+    "destination": "yrd:destinationParty",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a fact.
+
+    ``value`` says what the YAML holds and what the Turtle object is:
+    ``ref`` an existing resource (CURIE), ``vocab`` a yrd: individual named without prefix,
+    ``scheme``/``domain`` a slug of that prefix, ``text`` zh-Hans strings (or ``{lang: text}``),
+    ``gyear`` a year, ``date`` an ISO date, ``int``, ``decimal``, ``bool``, ``plain`` a literal.
+    """
+
+    predicate: str
+    value: str
+    many: bool = False
+    on: tuple[str, ...] = ("relation", "addition")
+
+
+FIELDS: dict[str, Field] = {
+    "level": Field("yrd:level", "vocab"),
+    "scheme": Field("yrd:scheme", "scheme", many=True),
+    "domains": Field("yrd:domain", "domain", many=True),
+    "status": Field("yrd:status", "vocab"),
+    "start": Field("yrd:startYear", "gyear", on=("relation", "addition", "statistic")),
+    "end": Field("yrd:endYear", "gyear", on=("relation", "addition", "statistic")),
+    "year": Field("yrd:year", "gyear", on=("relation", "addition", "statistic")),
+    "date": Field("yrd:date", "date"),
+    "period": Field("yrd:periodText", "text"),
+    "host": Field("yrd:hostPlace", "ref"),
+    "park_type": Field("yrd:parkType", "vocab", many=True),
+    "lead_industry": Field("yrd:leadIndustry", "text", many=True),
+    "operation_model": Field("yrd:operationModel", "text", many=True),
+    "transport_mode": Field("yrd:transportMode", "domain"),
+    "via_place": Field("yrd:viaPlace", "ref", many=True),
+    "via_park": Field("yrd:viaPark", "ref", many=True),
+    "rank": Field("yrd:rank", "int"),
+    "about": Field("schema:about", "ref", many=True, on=("relation", "addition")),
+    "succeeds": Field("yrd:succeeds", "ref", many=True),
+    # --- open for the relation model (#13): usable as soon as ontology/yrd.ttl declares them
+    "shape": Field("yrd:relationShape", "vocab"),
+    "location": Field("yrd:location", "ref", many=True),
+    "platform": Field("yrd:platform", "ref", many=True),
+    "part_of_relation": Field("yrd:partOfRelation", "ref", many=True),
+    "confidence": Field("yrd:confidence", "decimal"),
+    # --- figures
+    "stat_about": Field("yrd:about", "ref", many=True, on=("statistic",)),
+    "value": Field("schema:value", "decimal", on=("statistic",)),
+    "max_value": Field("schema:maxValue", "decimal", on=("statistic",)),
+    "unit": Field("schema:unitText", "text", on=("statistic",)),
+    "unit_code": Field("schema:unitCode", "plain", on=("statistic",)),
+    "currency": Field("schema:currency", "plain", on=("statistic",)),
+    "target": Field("yrd:isTarget", "bool", on=("statistic",)),
+    "minimum": Field("yrd:isMinimum", "bool", on=("statistic",)),
+}
+
+#: Keys handled by the builder itself rather than through FIELDS.
+STRUCTURAL = {"id", "kind", "label", "aliases", "aliases_zh_hant", "parties", "quotes", "comment"}
+
+#: For statistics, ``about`` means yrd:about (what the figure measures).
+STATISTIC_ALIASES = {"about": "stat_about"}
+
+ARTICLE_KEYS = {"source", "file", "script", "title", "date", "publisher", "url"}
+SCRIPTS = ("zh-Hans", "zh-Hant")
+
+MAX_QUOTE_CHARS = 400
+
+
+def expand(curie: str) -> str:
+    """``place:x`` -> ``id/place/x`` (relative, as the bundled Turtle writes it)."""
+    prefix, _, local = curie.partition(":")
+    return PREFIXES[prefix] + local
