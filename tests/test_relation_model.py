@@ -189,7 +189,8 @@ def test_roles_are_read_from_the_asked_place_with_human_labels(kg, snap):
         kg,
         """SELECT ?rel ?a ?b WHERE {
              ?rel a yrd:Pairing ; yrd:assistingParty ?a ; yrd:assistedParty ?b .
-             ?a a yrd:PrefectureLevelCity . ?b a yrd:PrefectureLevelCity }""",
+             ?a a yrd:PrefectureLevelCity . ?b a yrd:PrefectureLevelCity
+             FILTER NOT EXISTS { ?rel yrd:confidence ?c } }""",
     )
     assert pairings
     for row in pairings:
@@ -254,3 +255,68 @@ def test_a_period_filter_says_how_many_undated_relations_it_left_out(kg, snap):
     kept_ids = {r["id"] for p in kept["partners"] for r in p["relations"]}
     assert undated <= kept_ids
     assert traversal.undated_left_out(snap, traversal.Filters(until=2030), [place]) == len(undated)
+
+
+# -- linked relations ----------------------------------------------------------------------------
+def test_linked_relations_are_stated_one_way_and_usable_both_ways(kg, snap):
+    links = rows(
+        kg,
+        """SELECT ?a ?p ?b ?inverse WHERE {
+             VALUES (?p ?inverse) {
+               (yrd:serves yrd:servedBy) (yrd:subRelationOf yrd:hasSubRelation)
+               (yrd:concernsPark yrd:parkConcernedBy) (yrd:formalises yrd:formalisedBy) }
+             ?a ?p ?b }""",
+    )
+    kinds = {r["p"].rsplit("#", 1)[1] for r in links}
+    assert kinds == {"serves", "subRelationOf", "concernsPark", "formalises"}
+    for row in links:
+        assert kg.ask(PREFIXES + f"ASK {{ <{row['b']}> <{row['inverse']}> <{row['a']}> }}"), row
+        linked = {(x["property"], x["id"]) for x in snap.relations[row["a"]]["linked"]}
+        assert (row["p"].rsplit("#", 1)[1], row["b"]) in linked, row
+    susu = {x["id"] for x in snap.relations[BASE + "id/park/susu"]["linked"]}
+    assert BASE + "id/pairing/suzhou-suqian" in susu
+
+
+# -- implied facts -------------------------------------------------------------------------------
+def test_implied_and_ambiguous_facts_stay_out_of_the_default_network(kg, snap):
+    from test_named_queries_data import run
+
+    unsure = rows(
+        kg,
+        """SELECT ?rel ?c WHERE { ?rel yrd:confidence ?c FILTER (?c != yrd:Stated) }""",
+    )
+    assert {r["c"].rsplit("#", 1)[1] for r in unsure} == {"Implied", "Ambiguous"}
+    graph = traversal.undirected(snap)
+    keys = {k for _, _, k in graph.edges(keys=True)}
+    drawn = {k for _, _, k in traversal.subgraph(snap).edges(keys=True)}
+    for row in unsure:
+        assert row["rel"] not in keys and row["rel"] not in drawn, row
+    huaibei = run(kg, "partners-of-place", place="id/place/huaibei")
+    assert "id/pairing/xuzhou-huaibei" not in {r["relation"] for r in huaibei}
+    # still shown, with its confidence, on the place itself
+    details = traversal.place_details(snap, PLACE + "huaibei")
+    implied = [r for r in details["relations"]["pairing"] if r["confidence"] == "Implied"]
+    assert implied and implied[0]["partners"] == []
+    ambiguous = snap.relations[BASE + "id/relation/yancheng-suyan-parks"]
+    assert {c["id"] for c in ambiguous["candidates"]} == {PLACE + "suzhou", PLACE + "jiangsu"}
+
+
+# -- labels ----------------------------------------------------------------------------------------
+def test_simplified_labels_use_mainland_terms_and_english_stays_english(kg):
+    taiwan = rows(
+        kg,
+        """SELECT ?x ?l WHERE { ?x rdfs:label|skos:altLabel|yrd:leadIndustry ?l
+             FILTER (langMatches(lang(?l), "zh-Hans")
+                     && REGEX(?l, "智慧传感|感测|积体电路|奈米|资讯|软体|网路|数位")) }""",
+    )
+    assert not taiwan
+    latin = rows(
+        kg,
+        """SELECT ?x ?l WHERE { ?x rdfs:label|skos:altLabel ?l
+             FILTER (langMatches(lang(?l), "zh-Hans") && REGEX(?l, "^[A-Za-z0-9 .-]+$")) }""",
+    )
+    assert not latin
+    assert kg.ask(PREFIXES + 'ASK { place:suzhougongyeyuanqu skos:altLabel "SIP"@en }')
+    assert kg.ask(
+        PREFIXES + 'ASK { park:ningbobengbuweidianzi yrd:leadIndustry "智能传感器"@zh-Hans }'
+    )

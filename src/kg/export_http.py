@@ -16,7 +16,7 @@ import networkx as nx
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from flask import url_for as flask_url_for
 
-from . import export, formats, traversal
+from . import export, formats, network_groups, traversal
 from .http_common import ApiError, current_snapshot
 from .projection import Snapshot
 
@@ -52,8 +52,7 @@ def select(snap: Snapshot, fmt: str | None = None) -> tuple[nx.MultiDiGraph, lis
     for name in ("kind", "domain", "province", "since", "until"):
         words.extend((v, v) for v in request.args.getlist(name) if v)
     if fmt and not iri and filters == traversal.Filters():
-        linked = sum(1 for _, degree in snap.graph.degree() if degree)
-        export.check_counts(fmt, linked, snap.graph.number_of_edges())
+        export.check_counts(fmt, *network_groups.drawn_counts(snap))
     graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
     if filters.period_filtered and not filters.include_undated:
         nodes = [n for n in graph if not graph.nodes[n].get("group")] if iri else None

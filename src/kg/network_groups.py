@@ -89,3 +89,12 @@ def with_group_nodes(snap: Snapshot) -> nx.Graph:
         for member in group["members"]:
             simple.add_edge(member, rel, weight=1)
     return simple
+
+
+def drawn_counts(snap: Snapshot) -> tuple[int, int]:
+    """How many nodes (places with a relation, and group nodes) and edges a drawing of the whole
+    network has, from the snapshot's counts (no copy): what a size limit is checked against."""
+    linked = {n for n, degree in snap.graph.degree() if degree}
+    members = [m for group in snap.groups.values() for m in group["members"]]
+    linked.update(members)
+    return len(linked) + len(snap.groups), snap.graph.number_of_edges() + len(members)

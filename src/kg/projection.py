@@ -635,6 +635,9 @@ def _record(
         "lead_industries": values("leadIndustry"),
         "shape": _local(shape) if shape else None,
         "hub": min(links["hub"]) if links.get("hub") else None,
+        "hub_label": labels.get(min(links["hub"]), Labels()).best(min(links["hub"]))
+        if links.get("hub")
+        else None,
         "confidence": _local(confidence) if confidence else relation_model.STATED,
         "candidates": refs("candidateParty"),
         "locations": refs("location"),
