@@ -118,7 +118,8 @@ def start_server(
         + (args or []),
         stdout=open(log, "wb"),  # noqa: SIM115 - the child owns it
         stderr=subprocess.STDOUT,
-        env={**os.environ, **(env or {})},
+        # The data's IRIs are checked against the default base, whatever port the test picks.
+        env={**os.environ, "KG_BASE_IRI": BASE, **(env or {})},
         cwd=PROJECT_ROOT,
     )
     server = Server(f"http://127.0.0.1:{port}", process, store_path, log)

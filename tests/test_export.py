@@ -22,6 +22,7 @@ from PIL import Image
 
 from kg import export, formats
 from kg.formats import NETWORK, RenderContext, by_name, formats_for, render_to_bytes
+from kg.placement import place_all
 
 B = "http://127.0.0.1:8000/"
 SVG = "http://www.w3.org/2000/svg"
@@ -162,9 +163,17 @@ def test_gexf_reads_back_with_positions(net):
     assert back.number_of_edges() == net.number_of_edges()
     yc = back.nodes[B + "place/yancheng"]
     assert yc["label"] == "盐城" and yc["label_en"] == "Yancheng"
-    assert yc["viz"]["position"]["x"] == pytest.approx(12016.0)
-    assert yc["viz"]["position"]["y"] == pytest.approx(3335.0)
-    assert "position" not in back.nodes[B + "place/dafeng"].get("viz", {})
+    # x east and y north, in degrees x 100, longitudes shortened by cos(mean latitude).
+    placed = place_all(net, scale=100.0)
+    x, y = placed.positions[B + "place/yancheng"]
+    assert yc["viz"]["position"]["x"] == pytest.approx(x, abs=0.01)
+    assert yc["viz"]["position"]["y"] == pytest.approx(-y, abs=0.01) == pytest.approx(3335.0)
+    # A place without coordinates is in the margin band, below every located one.
+    dafeng = back.nodes[B + "place/dafeng"]["viz"]["position"]
+    assert B + "place/dafeng" in placed.margin
+    assert all(
+        dafeng["y"] < back.nodes[n]["viz"]["position"]["y"] for n in back if n not in placed.margin
+    )
     kinds = Counter(d["kind"] for _, _, d in back.edges(data=True))
     assert kinds == Counter(d["kind"] for _, _, d in net.edges(data=True))
     parks = [d for _, _, d in back.edges(data=True) if d["kind"] == "park"]
@@ -211,7 +220,7 @@ def test_streamed_xml_reads_back_as_the_projection(filtered, name):
             else:
                 assert got[field] == want[field], (node, field)
         if name == "gexf" and want["lat"] is not None:
-            assert got["viz"]["position"]["x"] == pytest.approx(want["lon"] * 100)
+            assert got["viz"]["position"]["y"] == pytest.approx(want["lat"] * 100, abs=0.01)
             assert got["viz"]["size"] == 4.0 + filtered.degree(node)
     back_edges = {_edge_key(u, v, d): d for u, v, d in back.edges(data=True)}
     assert len(back_edges) == back.number_of_edges()  # one edge per (pair, relation)
@@ -507,7 +516,7 @@ def test_http_export_negotiates_and_rejects(server):
     )
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/gexf+xml")
-    assert _export(server, format="mp3").status_code == 406
+    assert _export(server, format="mp3").status_code == 400  # not a format at all
     assert _export(server, format="d3", since="soon").status_code == 400
 
 

@@ -238,10 +238,17 @@ def test_readers_keep_the_previous_snapshot_while_a_write_runs(world) -> None:
 def test_unknown_writes_fall_back_to_a_rebuild(world) -> None:
     store, writer, projection = world
     projection.snapshot()
-    # a variable subject: the touched triples cannot be listed
+    # a variable subject: the write's delta (its WHERE evaluated) lists the triples exactly
     writer.update(
         f"""{PREFIXES} INSERT {{ GRAPH <{TEST_GRAPH}> {{ ?p rdfs:comment "c" }} }}
         WHERE {{ ?p a yrd:County }}"""
+    )
+    check(store, projection, patched=True)
+    # a WHERE that must see an earlier operation of the same update: no delta, so the write
+    # is tried on a copy and the touched triples cannot be listed
+    writer.update(
+        f"""{PREFIXES} INSERT DATA {{ GRAPH <{TEST_GRAPH}> {{ place:suzhou rdfs:comment "d" }} }} ;
+        INSERT {{ GRAPH <{TEST_GRAPH}> {{ ?p rdfs:comment "e" }} }} WHERE {{ ?p a yrd:County }}"""
     )
     check(store, projection, patched=False)
     # a write that bypasses the Writer (no change record) is never patched over

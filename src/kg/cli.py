@@ -12,11 +12,18 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from . import formats, validation
-from .cli_common import base_option, make_config, open_for_cli, store_exists, store_option
+from . import filter_values, formats, serve_setup, validation
+from .cli_common import (
+    base_option,
+    make_config,
+    open_existing,
+    open_for_cli,
+    store_exists,
+    store_option,
+)
 from .loading import VALIDATE_AUTO_LIMIT_BYTES, FileLoad, load_bundled, load_files
 from .named_queries import ParameterError, load_named_queries
-from .store import StoreError
+from .store import GraphStore, QueryError, StoreError
 from .void import Describer
 
 _config = make_config
@@ -158,7 +165,16 @@ def serve(
         query_timeout_s=query_timeout,
         write_token=write_token,
     )
+    try:  # the port first: a busy one is a one-line error, not a traceback after loading
+        serve_setup.check_port(config.host, config.port)
+    except serve_setup.PortBusy as err:
+        raise click.ClickException(str(err)) from None
     store = _open(config)
+    config, warnings = serve_setup.settle_base_iri(config, store, explicit=base_iri is not None)
+    store.config = config
+    for warning in warnings:
+        click.secho(f"WARNING: {warning}", err=True, fg="yellow", bold=True)
+    serve_setup.accept_raw_utf8_targets()
     try:
         report = ensure_loaded(store)
     except StoreError as err:
@@ -166,7 +182,11 @@ def serve(
     if report:
         click.echo(f"loaded the bundled graph: {report.triples:,} triples", err=True)
     app = create_app(config, store)
-    click.echo(f"serving on http://{config.host}:{config.port}/ (store: {config.store})", err=True)
+    click.echo(
+        f"serving on http://{config.host}:{config.port}/ (store: {config.store}; "
+        f"IRIs under {config.base_iri})",
+        err=True,
+    )
     try:
         waitress.serve(app, host=config.host, port=config.port, threads=config.threads, ident="kg")
     finally:
@@ -201,27 +221,12 @@ def query(
         raise click.UsageError("give exactly one of: TEXT, --file, --named")
     config = _config(store_path, base_iri)
     bindings = None
-    if named:
-        queries = load_named_queries(config.queries_dir)
-        if named not in queries:
-            raise click.ClickException(
-                f"no named query {named!r}; available: {', '.join(queries) or 'none'}"
-            )
-        given = {}
-        for item in param:
-            key, sep, value = item.partition("=")
-            if not sep:
-                raise click.UsageError(f"--param needs NAME=VALUE, got {item!r}")
-            given[key] = value
-        try:
-            bindings = queries[named].bindings(given, config.base_iri)
-        except ParameterError as err:
-            raise click.ClickException(str(err)) from None
-        text = queries[named].text
-    elif file:
-        text = file.read_text(encoding="utf-8")
-    store = _open(config, read_only=_exists(config))
+    store = open_existing(config)
     try:
+        if named:
+            text, bindings = _named_query(store, named, param)
+        elif file:
+            text = file.read_text(encoding="utf-8")
         result = store.query(text or "", substitutions=bindings)
         kind = formats.result_kind(result)
         chosen = formats.by_name(kind, fmt)
@@ -241,13 +246,41 @@ def query(
         store.close()
 
 
+def _named_query(store: GraphStore, named: str, param: tuple[str, ...]) -> tuple[str, dict | None]:
+    """The named query's text and bindings; place parameters take names (盐城) like the
+    traversal commands, through the same resolver."""
+    from . import resolver
+    from .projection import Projection
+
+    queries = load_named_queries(store.config.queries_dir)
+    if named not in queries:
+        raise click.ClickException(
+            f"no named query {named!r}; available: {', '.join(queries) or 'none'}"
+        )
+    given = {}
+    for item in param:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--param needs NAME=VALUE, got {item!r}")
+        given[key] = value
+    chosen = queries[named]
+    place_resolver = None
+    if any(p.type == "place" for p in chosen.parameters):
+        snap = Projection(store).snapshot()
+        place_resolver = lambda name: resolver.resolve(snap, name)  # noqa: E731
+    try:
+        return chosen.prepare(chosen.bindings(given, store.config.base_iri, place_resolver))
+    except (ParameterError, QueryError, resolver.ResolveError) as err:
+        raise click.ClickException(str(err)) from None
+
+
 @cli.command()
 @store_option
 @base_option
 def validate(store_path: str | None, base_iri: str | None) -> None:
     """Check the store against the SHACL shapes; exit 1 listing the violations."""
     config = _config(store_path, base_iri)
-    store = _open(config, read_only=_exists(config))
+    store = open_existing(config)
     try:
         shapes = validation.shapes_graph(config.data_dirs, config.base_iri)
         if len(shapes) == 0:
@@ -275,7 +308,7 @@ def validate(store_path: str | None, base_iri: str | None) -> None:
 def dump(output: Path | None, fmt: str, store_path: str | None, base_iri: str | None) -> None:
     """Write every graph (N-Quads or TriG), e.g. for backup or moving to another store."""
     config = _config(store_path, base_iri)
-    store = _open(config, read_only=_exists(config))
+    store = open_existing(config)
     rdf_format = ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG
     try:
         if output:
@@ -367,7 +400,7 @@ def stats(as_json: bool, store_path: str | None, base_iri: str | None) -> None:
     import json
 
     config = _config(store_path, base_iri)
-    store = _open(config, read_only=_exists(config))
+    store = open_existing(config)
     try:
         counts = Describer(store).counts()
     finally:
@@ -395,7 +428,9 @@ def stats(as_json: bool, store_path: str | None, base_iri: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File.")
 @click.option("--place", help="Only the neighbourhood of this place (name or IRI).")
 @click.option("--depth", type=click.IntRange(1, 4), default=None, help="Hops around --place.")
-@click.option("--kind", multiple=True, help="Relation kind (repeatable): pairing, park…")
+@click.option(
+    "--kind", multiple=True, help="Relation kind, repeatable or comma-separated: pairing,park…"
+)
 @click.option("--domain", help="Co-operation domain: IRI, slug or label.")
 @click.option("--province", help="Only places in this province-level unit.")
 @click.option("--since", type=int)
@@ -430,7 +465,7 @@ def export_network(
     if output is None and not chosen.charset and sys.stdout.isatty():
         raise click.ClickException(f"{chosen.name} is binary: give -o FILE or redirect stdout")
     config = _config(store_path, base_iri)
-    store = _open(config, read_only=_exists(config))
+    store = open_existing(config)
     try:
         snap = Projection(store).snapshot()
         iri = resolver.resolve(snap, place) if place else None
@@ -440,11 +475,13 @@ def export_network(
             domain=domain,
             since=since,
             until=until,
-            province=resolver.resolve(snap, province) if province else None,
+            province=filter_values.resolve_province(snap, province) if province else None,
         )
         graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
         export.with_hosts(graph, snap.relations)
-        ctx = formats.RenderContext(title=" ".join(x for x in (place, *kind, domain) if x))
+        ctx = formats.RenderContext(
+            title=" ".join(x for x in (place, *kind, domain) if x), focus=iri
+        )
         body = chosen.render(graph, ctx)  # refuses (TooLarge) before any file is opened
         if output:
             tmp = output.with_name(output.name + ".part")
@@ -461,7 +498,7 @@ def export_network(
             for chunk in body:
                 sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
-    except (resolver.ResolveError, traversal.UnknownDomain, export.TooLarge) as err:
+    except (resolver.ResolveError, filter_values.UnknownValue, export.TooLarge) as err:
         raise click.ClickException(str(err)) from None
     except (StoreError, OSError) as err:
         raise click.ClickException(str(err)) from None

@@ -87,3 +87,21 @@ def store_exists(config: Config) -> bool:
     if config.store.startswith("sparql+"):  # a remote engine: open it as configured
         return False
     return config.store != ":memory:" and Path(config.store).exists()
+
+
+def open_existing(config: Config) -> GraphStore:
+    """Open the store for reading; a missing local store is a one-line error, never created.
+
+    Read commands (query, stats, partners, …) run in the wrong folder used to create an empty
+    ``./var/store`` silently and answer 0 rows; now they say where they looked and how to
+    make one.
+    """
+    if config.store.startswith("sparql+") or config.store == ":memory:":
+        return open_for_cli(config)
+    path = Path(config.store)
+    if not path.exists():
+        raise click.ClickException(
+            f"no store at {path.resolve()}: create it with `kg load` (or `kg serve`, which "
+            "loads the bundled graph on first start), or point --store / KG_STORE at one"
+        )
+    return open_for_cli(config, read_only=True)

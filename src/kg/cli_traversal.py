@@ -11,15 +11,15 @@ from typing import Any
 
 import click
 
-from . import resolver, traversal
-from .cli_common import base_option, make_config, open_for_cli, store_exists, store_option
+from . import cli_table, filter_values, resolver, traversal
+from .cli_common import base_option, make_config, open_existing, store_option
 from .formats import ROWS, Rows, by_name, formats_for
 from .projection import Projection, Snapshot
 
 
 def _snapshot(ctx: click.Context) -> Snapshot:
     config = make_config(ctx.params.get("store_path"), ctx.params.get("base_iri"))
-    store = open_for_cli(config, read_only=store_exists(config))
+    store = open_existing(config)
     ctx.call_on_close(store.close)
     return Projection(store).snapshot()
 
@@ -44,17 +44,60 @@ def _emit(document: Any, columns: list[str], rows: list[dict[str, Any]], fmt: st
 
 
 def _filters(snap: Snapshot, kind: tuple[str, ...], domain: str | None, **kw: Any) -> Any:
+    """Same checks and list syntax as HTTP: ``--kind pairing,park`` (or repeated ``--kind``)."""
     try:
         return traversal.make_filters(snap, kinds=list(kind) or None, domain=domain, **kw)
-    except traversal.UnknownDomain as err:
-        raise click.ClickException(f"{err}; known: {', '.join(err.known)}") from None
+    except filter_values.UnknownValue as err:
+        raise click.ClickException(str(err)) from None
+
+
+wide_option = click.option(
+    "--wide", is_flag=True, help="Table: every column at full width (default: fit 100 columns)."
+)
+PARTNER_COLUMNS = [
+    ("partner_zh", "partner"),
+    ("kind", "kind"),
+    ("relation_label", "relation"),
+    ("period", "period"),
+    ("source", "source"),
+]
+PARTNER_WIDE = [
+    ("partner_zh", "partner"),
+    ("partner_en", "partner (en)"),
+    ("hops", "hops"),
+    ("kind", "kind"),
+    ("role", "role"),
+    ("via", "via"),
+    ("level", "level"),
+    ("domains", "domains"),
+    ("period", "period"),
+    ("relation_label", "relation"),
+    ("sources", "sources"),
+    ("relation", "relation IRI"),
+]
+PATH_COLUMNS = [
+    ("path", "path"),
+    ("step", "step"),
+    ("from", "from"),
+    ("to", "to"),
+    ("kinds", "kinds"),
+    ("relations", "relations"),
+]
+
+
+def _table(columns: list[tuple[str, str]], rows: list[dict[str, Any]], wide: bool) -> None:
+    click.echo(cli_table.render(columns, rows, wide=wide), nl=False)
 
 
 format_option = click.option(
     "--format", "fmt", default="table", show_default=True, help="table, json or csv."
 )
 kind_option = click.option(
-    "--kind", multiple=True, help="Relation kind (repeatable): pairing, park…"
+    "--kind",
+    multiple=True,
+    help="Relation kind, repeatable or comma-separated (pairing,park): "
+    + ", ".join(filter_values.allowed_kinds())
+    + ".",
 )
 domain_option = click.option("--domain", help="Co-operation domain: IRI, slug or label.")
 
@@ -74,6 +117,7 @@ domain_option = click.option("--domain", help="Co-operation domain: IRI, slug or
     "--include-undated", is_flag=True, help="With --since/--until: keep undated relations too."
 )
 @format_option
+@wide_option
 @click.pass_context
 def partners(
     ctx: click.Context,
@@ -89,6 +133,7 @@ def partners(
     include_subunits: bool,
     include_undated: bool,
     fmt: str,
+    wide: bool,
 ) -> None:
     """Every partner of PLACE, with the relations and their sources."""
     snap = _snapshot(ctx)
@@ -110,8 +155,15 @@ def partners(
             err=True,
         )
     rows = traversal.partner_rows(result)
-    columns = ["partner_zh", "partner_en", "hops", "kind", "role", "via", "period", "domains"]
-    _emit(result, columns if fmt == "table" else list(rows[0]) if rows else columns, rows, fmt)
+    if fmt == "table":
+        labels = {r["id"]: r.get("label_zh") for p in result["partners"] for r in p["relations"]}
+        for row in rows:
+            row["relation_label"] = labels.get(row["relation"]) or row["relation"]
+            row["source"] = row["sources"][0] if row["sources"] else ""
+        _table(PARTNER_WIDE if wide else PARTNER_COLUMNS, rows, wide)
+        return
+    columns = list(rows[0]) if rows else [c for c, _ in PARTNER_COLUMNS]
+    _emit(result, columns, rows, fmt)
 
 
 @click.command()
@@ -122,6 +174,7 @@ def partners(
 @kind_option
 @click.option("--max", "limit", type=click.IntRange(1, 50), default=5, show_default=True)
 @format_option
+@wide_option
 @click.pass_context
 def path(
     ctx: click.Context,
@@ -132,8 +185,9 @@ def path(
     kind: tuple[str, ...],
     limit: int,
     fmt: str,
+    wide: bool,
 ) -> None:
-    """Shortest co-operation paths from SOURCE to TARGET."""
+    """Shortest co-operation paths from SOURCE to TARGET, hop by hop with the relations."""
     snap = _snapshot(ctx)
     a, b = _resolve(snap, source), _resolve(snap, target)
     result = traversal.shortest_paths(snap, a, b, _filters(snap, kind, None), limit=limit)
@@ -141,7 +195,26 @@ def path(
         raise click.ClickException(
             f"no co-operation path between {snap.label(a)} and {snap.label(b)}"
         )
+    if fmt == "table":
+        _table(PATH_COLUMNS, _path_hops(result), wide)
+        return
     _emit(result, list(traversal.PATH_COLUMNS), traversal.path_rows(result), fmt)
+
+
+def _path_hops(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per hop: who to whom, and the relations that make the hop, by their labels."""
+    return [
+        {
+            "path": i + 1,
+            "step": j + 1,
+            "from": hop["from"]["label_zh"],
+            "to": hop["to"]["label_zh"],
+            "kinds": sorted({r["kind"] for r in hop["relations"]}),
+            "relations": [r.get("label_zh") or r["id"] for r in hop["relations"]],
+        }
+        for i, p in enumerate(result["paths"])
+        for j, hop in enumerate(p["hops"])
+    ]
 
 
 @click.command()
@@ -165,6 +238,7 @@ def place(
 @click.option("--top", type=click.IntRange(1, 100000), default=None)
 @click.option("--province", help="Only places in this province.")
 @format_option
+@wide_option
 @click.pass_context
 def metrics(
     ctx: click.Context,
@@ -173,14 +247,22 @@ def metrics(
     top: int | None,
     province: str | None,
     fmt: str,
+    wide: bool,
 ) -> None:
     """Degree, betweenness, PageRank and community of every connected place."""
     snap = _snapshot(ctx)
     rows = traversal.metrics(snap)
     if province:
-        wanted = _resolve(snap, province)
+        try:
+            wanted = filter_values.resolve_province(snap, province)
+        except filter_values.UnknownValue as err:
+            raise click.ClickException(str(err)) from None
         rows = [r for r in rows if r["province_id"] == wanted]
     rows = rows[:top] if top else rows
+    if fmt == "table":
+        columns = [(c, c) for c in traversal.METRIC_COLUMNS if wide or c != "id"]
+        _table(columns, rows, wide)
+        return
     _emit({"count": len(rows), "places": rows}, list(traversal.METRIC_COLUMNS), rows, fmt)
 
 

@@ -134,6 +134,8 @@ class Config:
             "domain": b + "id/domain/",
             "scheme": b + "id/scheme/",
             "source": b + "id/source/",
+            "rel": b + "id/relation/",
+            "stat": b + "id/statistic/",
             "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
             "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
             "owl": "http://www.w3.org/2002/07/owl#",

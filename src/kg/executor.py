@@ -84,7 +84,7 @@ def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
     try:
         fmt = formats.negotiate(kind, task.accept, task.format_param)
     except formats.NotAcceptable as err:
-        raise ExecutionError(406, str(err)) from None
+        raise ExecutionError(err.status, str(err)) from None
     ctx = formats.RenderContext(
         prefixes=store.config.prefixes(), title=task.title, max_bytes=task.max_bytes
     )

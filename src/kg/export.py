@@ -12,21 +12,20 @@ Nodes are place IRIs with ``label_zh``, ``label_en``, ``type``, ``province``,
 
 from __future__ import annotations
 
-import colorsys
 import datetime
-import hashlib
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import networkx as nx
 
+from . import palette, picture
 from .formats import NETWORK, RenderContext, json_compact, json_text, register
+from .placement import place_all
 
 #: Edge colour per relation kind (shared with the JS views through the JSON exports).
 KIND_COLOURS: dict[str, str] = {
@@ -62,7 +61,6 @@ POINT_KINDS = frozenset({"park"})
 Positions = dict[str, tuple[float, float]]
 #: Characters per streamed chunk (UTF-8: up to three times as many bytes).
 _CHUNK = 1 << 18
-FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif"
 
 NODE_FIELDS = ("label_zh", "label_en", "type", "province", "province_label", "lat", "lon", "parent")
 EDGE_FIELDS = (
@@ -162,12 +160,21 @@ def domain_labels(edge: dict[str, Any]) -> list[str]:
     return [d.get("label_zh") or d.get("label_en") or _local(d["id"]) for d in edge["domains"]]
 
 
+def province_colours(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """The shared palette (:mod:`kg.palette`) for the places of ``graph``."""
+    return palette.province_colours(
+        (d.get("province"), d.get("province_label")) for _, d in graph.nodes(data=True)
+    )
+
+
 def _meta(graph: nx.MultiDiGraph, ctx: RenderContext) -> dict[str, Any]:
     kinds = sorted({(d.get("kind") or "other") for _, _, d in graph.edges(data=True)})
     return {
         "name": ctx.title,
         "kind_colours": {k: KIND_COLOURS.get(k, KIND_COLOURS["other"]) for k in kinds},
         "kind_labels": {k: KIND_LABELS.get(k, k) for k in kinds},
+        "province_colours": province_colours(graph),
+        "focus": ctx.focus if ctx.focus in graph else None,
         # relations a period filter left out for having no date (kg.traversal.undated_left_out)
         **{k: graph.graph[k] for k in ("undated_left_out",) if k in graph.graph},
     }
@@ -251,16 +258,23 @@ def render_d3(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
 
 @register("cyjs", "application/json", "cyjs", [NETWORK], aliases=("cytoscape", "cytoscape.js"))
 def render_cyjs(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
-    """Cytoscape.js elements JSON (what ``cy.json()`` produces and Cytoscape desktop imports)."""
+    """Cytoscape.js elements JSON (what ``cy.json()`` produces and Cytoscape desktop imports).
+
+    ``parent`` is Cytoscape's compound-node key: the administrative parent travels as
+    ``admin_parent`` instead, or every province would become a box around its cities. Every
+    node has a position (:mod:`kg.placement`; ``placement`` says which rule placed it)."""
 
     def nodes() -> Iterator[dict[str, Any]]:
-        positions = geo_positions(graph, scale=100.0)
+        placed = place_all(graph, scale=100.0)
         for rec in _d3_nodes(graph):
-            element: dict[str, Any] = {"data": {**rec, "name": rec["label_zh"]}, "group": "nodes"}
-            if rec["id"] in positions:
-                x, y = positions[rec["id"]]
-                element["position"] = {"x": round(x, 3), "y": round(y, 3)}
-            yield element
+            rec["admin_parent"] = rec.pop("parent")
+            rec["placement"] = placed.how(rec["id"])
+            x, y = placed.positions[rec["id"]]
+            yield {
+                "data": {**rec, "name": rec["label_zh"]},
+                "group": "nodes",
+                "position": {"x": round(x, 3), "y": round(y, 3)},
+            }
 
     def edges() -> Iterator[dict[str, Any]]:
         for link in _d3_links(graph):
@@ -362,10 +376,17 @@ def _attribute_types(records: Iterator[dict[str, Any]]) -> dict[str, str]:
     return {name: _xml_type(types) for name, types in seen.items()}
 
 
-def flat_node(graph: nx.MultiDiGraph, node: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The node's record and its attributes as scalars (``None`` left out)."""
+def flat_node(
+    graph: nx.MultiDiGraph, node: str, *, label: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The node's record and its attributes as scalars (``None`` left out).
+
+    ``label=True`` adds ``label`` (the Chinese name), the attribute yEd, Cytoscape desktop and
+    igraph show, where GraphML has no label of its own (GEXF has: its ``label`` attribute)."""
     rec = node_record(graph, node)
-    return rec, {k: v for k, v in rec.items() if k != "id" and v is not None}
+    attrs = {"label": rec["label_zh"]} if label else {}
+    attrs.update((k, v) for k, v in rec.items() if k != "id" and v is not None)
+    return rec, attrs
 
 
 def flat_edge(
@@ -417,7 +438,7 @@ def _declarations(
     graph: nx.MultiDiGraph, *, gexf: bool
 ) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
     """(node, edge) attribute name -> (id, XML type)."""
-    node_types = _attribute_types(flat_node(graph, n)[1] for n in graph)
+    node_types = _attribute_types(flat_node(graph, n, label=not gexf)[1] for n in graph)
     edge_types = _attribute_types(
         flat_edge(u, v, k, d, gexf=gexf, encode=False)[1] for u, v, k, d in _edge_shapes(graph)
     )
@@ -461,7 +482,7 @@ def _graphml_parts(graph: nx.MultiDiGraph) -> Iterator[str]:
 
     quoted = {n: _xml_attr(str(n)) for n in graph}  # each id is written once per edge end
     for n in graph:
-        _, attrs = flat_node(graph, n)
+        _, attrs = flat_node(graph, n, label=True)
         yield f"    <node id={quoted[n]}>\n{data(node_tags, attrs)}    </node>\n"
     ids = edge_ids(graph)
     for u, v, k, d in graph.edges(keys=True, data=True):
@@ -481,15 +502,16 @@ def render_graphml(graph: nx.MultiDiGraph, _ctx: RenderContext) -> Iterator[byte
 
 def _gexf_parts(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[str]:
     node_attrs, edge_attrs = _declarations(graph, gexf=True)
+    # No xsi:schemaLocation: the GEXF 1.3 grammar (gexf.rng) allows no attribute it does not
+    # name, and neither a <graph name=…>; the schema test validates against it and the XSD.
     yield (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<gexf xmlns="{GEXF_NS}" xmlns:viz="{GEXF_VIZ_NS}" xmlns:xsi="{XSI_NS}" '
-        f'xsi:schemaLocation="{GEXF_NS} {GEXF_NS}/gexf.xsd" version="1.3">\n'
+        f'<gexf xmlns="{GEXF_NS}" xmlns:viz="{GEXF_VIZ_NS}" version="1.3">\n'
         f'  <meta lastmodifieddate="{datetime.date.today().isoformat()}">\n'
         "    <creator>yrd-kg</creator>\n"
         f"    <description>{_xml_text(ctx.title)}</description>\n"
         "  </meta>\n"
-        f'  <graph defaultedgetype="directed" mode="static" name="{GRAPH_NAME}">\n'
+        f'  <graph defaultedgetype="directed" mode="static">\n'
     )
     for scope, declared in (("node", node_attrs), ("edge", edge_attrs)):
         yield f'    <attributes class="{scope}" mode="static">\n'
@@ -515,25 +537,26 @@ def _gexf_parts(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[str]:
 
     yield "    <nodes>\n"
     quoted = {n: _xml_attr(str(n)) for n in graph}  # each id is written once per edge end
+    placed = place_all(graph, scale=100.0)
+    colours = province_colours(graph)
     for n in graph:
         rec, attrs = flat_node(graph, n)
-        viz = ""
-        if rec["lat"] is not None and rec["lon"] is not None:
-            viz = (
-                f'        <viz:size value="{_xml_float(4.0 + graph.degree(n))}"/>\n'
-                f'        <viz:position x="{_xml_float(rec["lon"] * 100.0)}" '
-                f'y="{_xml_float(rec["lat"] * 100.0)}" z="0.0"/>\n'
-            )
+        x, y = placed.positions[n]
+        r, g, b = _rgb(colours.get(rec["province"] or "", palette.NONE))
+        # Gephi's y grows northwards: the screen's y (southwards) flipped.
+        viz = (
+            f'        <viz:color r="{r}" g="{g}" b="{b}"/>\n'
+            f'        <viz:position x="{_xml_float(round(x, 3))}" '
+            f'y="{_xml_float(round(-y, 3))}" z="0.0"/>\n'
+            f'        <viz:size value="{_xml_float(4.0 + min(graph.degree(n), 30))}"/>\n'
+        )
         yield (
             f"      <node id={quoted[n]} label={_xml_attr(str(rec['label_zh']))}>\n"
             f"{attvalues(node_tags, attrs)}{viz}      </node>\n"
         )
     yield "    </nodes>\n    <edges>\n"
     ids = edge_ids(graph)
-    colours = {
-        kind: tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
-        for kind, colour in KIND_COLOURS.items()
-    }
+    colours = {kind: _rgb(colour) for kind, colour in KIND_COLOURS.items()}
     for u, v, k, d in graph.edges(keys=True, data=True):
         rec, attrs = flat_edge(u, v, k, d, gexf=True)
         r, g, b = colours.get(rec["kind"], colours["other"])
@@ -546,10 +569,15 @@ def _gexf_parts(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[str]:
     yield "    </edges>\n  </graph>\n</gexf>\n"
 
 
+def _rgb(colour: str) -> tuple[int, int, int]:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return r, g, b
+
+
 @register("gexf", "application/gexf+xml", "gexf", [NETWORK], aliases=("gephi",))
 def render_gexf(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
-    """GEXF 1.3, streamed, for Gephi: positions from coordinates (lon/lat x 100), node size
-    from the degree, edges coloured by relation kind."""
+    """GEXF 1.3, streamed, for Gephi: a ``viz:position`` for every node (coordinates x 100,
+    see :mod:`kg.placement`), colour by province, size by degree, edges coloured by kind."""
     return _chunked(_gexf_parts(graph, ctx))
 
 
@@ -564,10 +592,12 @@ def _dot_attrs(attrs: dict[str, Any]) -> str:
 
 @register("dot", "text/vnd.graphviz", "gv", [NETWORK], aliases=("gv", "graphviz"))
 def render_dot(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
-    """A digraph; ``pos`` (inches, pinned) from coordinates for ``neato -n``, colour by kind."""
+    """A digraph with a pinned ``pos`` (points) for every node, for ``neato -n2``: from the
+    coordinates (one inch a degree) or the margin band (:mod:`kg.placement`); colour by kind."""
 
     def parts() -> Iterator[str]:
-        positions = geo_positions(graph, scale=72.0)  # points: one inch per degree
+        placed = place_all(graph, scale=72.0)  # points: one inch per degree
+        positions = placed.positions
         graph_attrs = {"charset": "UTF-8", "overlap": "false", "splines": "true"}
         yield (
             f"digraph {_dot_id(ctx.title)} {{\n"
@@ -587,10 +617,10 @@ def render_dot(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
                 "lat": rec["lat"],
                 "lon": rec["lon"],
                 "tooltip": n,
+                "placement": placed.how(n),
             }
-            if n in positions:
-                x, y = positions[n]
-                attrs["pos"] = f"{x:.3f},{-y:.3f}!"
+            x, y = positions[n]
+            attrs["pos"] = f"{x:.3f},{-y:.3f}!"
             yield f"  {_dot_id(n)} [{_dot_attrs(attrs)}];\n"
         for u, v, k, d in graph.edges(keys=True, data=True):
             rec = edge_record(u, v, k, d)
@@ -692,301 +722,6 @@ def render_geojson(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes
     return _chunked(_geojson_parts(graph, ctx))
 
 
-# -- layout ----------------------------------------------------------------------------------
-def _jitter(text: str) -> tuple[float, float]:
-    h = hashlib.sha1(text.encode()).digest()
-    return (h[0] / 255 - 0.5), (h[1] / 255 - 0.5)
-
-
-def geo_positions(graph: nx.MultiDiGraph, scale: float = 1.0) -> dict[str, tuple[float, float]]:
-    """Equirectangular projection (x east, y *down*), corrected by cos(mean latitude).
-
-    Places without coordinates are put next to their parent, else amid their located
-    neighbours; places with neither are left out.
-    """
-    coords = {}
-    for n, d in graph.nodes(data=True):
-        if d.get("lat") is not None and d.get("lon") is not None:
-            coords[n] = (float(d["lon"]), float(d["lat"]))
-    if not coords:
-        return {}
-    lat0 = sum(lat for _, lat in coords.values()) / len(coords)
-    k = math.cos(math.radians(lat0))
-    pos = {n: (lon * k * scale, -lat * scale) for n, (lon, lat) in coords.items()}
-    fixed = dict(pos)  # anchors are located places only, never placed ones
-    for n, d in graph.nodes(data=True):
-        if n in pos:
-            continue
-        anchors = [fixed[d["parent"]]] if d.get("parent") in fixed else []
-        if not anchors:
-            anchors = [fixed[m] for m in nx.all_neighbors(graph, n) if m in fixed]
-        if anchors:
-            jx, jy = _jitter(n)
-            x = sum(a[0] for a in anchors) / len(anchors) + jx * 0.3 * scale
-            y = sum(a[1] for a in anchors) / len(anchors) + jy * 0.3 * scale
-            pos[n] = (x, y)
-    return pos
-
-
-def force_positions(
-    graph: nx.MultiDiGraph, iterations: int = 200
-) -> dict[str, tuple[float, float]]:
-    """A small Fruchterman–Reingold layout in pure Python, seeded from the node ids."""
-    nodes = list(graph.nodes)
-    if not nodes:
-        return {}
-    pos = {n: list(_jitter(n)) for n in nodes}
-    neighbours = {n: set(nx.all_neighbors(graph, n)) - {n} for n in nodes}
-    k = math.sqrt(1.0 / len(nodes))
-    temperature = 0.1
-    for _ in range(iterations):
-        disp = {n: [0.0, 0.0] for n in nodes}
-        for i, a in enumerate(nodes):
-            for b in nodes[i + 1 :]:
-                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-                dist = max(math.hypot(dx, dy), 1e-4)
-                force = k * k / dist
-                if b in neighbours[a]:
-                    force -= dist * dist / k
-                fx, fy = dx / dist * force, dy / dist * force
-                disp[a][0] += fx
-                disp[a][1] += fy
-                disp[b][0] -= fx
-                disp[b][1] -= fy
-        for n in nodes:
-            dx, dy = disp[n]
-            length = max(math.hypot(dx, dy), 1e-9)
-            step = min(length, temperature)
-            pos[n][0] += dx / length * step
-            pos[n][1] += dy / length * step
-        temperature = max(temperature * 0.97, 0.002)
-    return {n: (p[0], p[1]) for n, p in pos.items()}
-
-
-def compress(pos: Positions) -> Positions:
-    """Pull far-away partners in and spread the crowded core, keeping every bearing.
-
-    Distances from the median point become sqrt(r * r_median): a place at the median distance
-    stays put, one 16 times as far ends 4 times as far, one a quarter as far ends half as far.
-    """
-    if len(pos) < 3:
-        return dict(pos)
-    xs = sorted(p[0] for p in pos.values())
-    ys = sorted(p[1] for p in pos.values())
-    cx, cy = xs[len(xs) // 2], ys[len(ys) // 2]
-    radii = sorted(math.hypot(x - cx, y - cy) for x, y in pos.values())
-    r_med = radii[len(radii) // 2] or (radii[-1] or 1.0)
-    out = {}
-    for n, (x, y) in pos.items():
-        r = math.hypot(x - cx, y - cy)
-        if r == 0:
-            out[n] = (x, y)
-            continue
-        k = math.sqrt(r * r_med) / r
-        out[n] = (cx + (x - cx) * k, cy + (y - cy) * k)
-    return out
-
-
-def separate(points: dict[str, list[float]], min_dist: float, rounds: int = 60) -> None:
-    """Nudge points apart (in place) until no two are closer than ``min_dist``, or give up."""
-    names = list(points)
-    if len(names) > 400:
-        return  # quadratic; big pictures keep their raw positions
-    for _ in range(rounds):
-        moved = False
-        for i, a in enumerate(names):
-            pa = points[a]
-            for b in names[i + 1 :]:
-                pb = points[b]
-                dx, dy = pb[0] - pa[0], pb[1] - pa[1]
-                dist = math.hypot(dx, dy)
-                if dist >= min_dist:
-                    continue
-                if dist < 1e-6:
-                    jx, jy = _jitter(a + b)
-                    dx, dy, dist = jx, jy, max(math.hypot(jx, jy), 1e-6)
-                push = (min_dist - dist) / 2 / dist
-                pa[0] -= dx * push
-                pa[1] -= dy * push
-                pb[0] += dx * push
-                pb[1] += dy * push
-                moved = True
-        if not moved:
-            return
-
-
-def layout(graph: nx.MultiDiGraph) -> tuple[dict[str, tuple[float, float]], str]:
-    """Coordinates (radially compressed) when most places have them, else a force layout."""
-    geo = geo_positions(graph)
-    if graph.number_of_nodes() and len(geo) == graph.number_of_nodes():
-        return compress(geo), "geographic"
-    located = sum(1 for _, d in graph.nodes(data=True) if d.get("lat") is not None)
-    if geo and located * 2 >= graph.number_of_nodes():
-        geo = compress(geo)
-        # Those with no anchor at all go below the map, in a row.
-        xs = [p[0] for p in geo.values()]
-        ys = [p[1] for p in geo.values()]
-        missing = [n for n in graph.nodes if n not in geo]
-        step = (max(xs) - min(xs)) / max(len(missing), 1)
-        for i, n in enumerate(missing):
-            geo[n] = (min(xs) + i * step, max(ys) + 0.15 * (max(ys) - min(ys) or 1.0))
-        return geo, "geographic"
-    return force_positions(graph), "force"
-
-
-# -- SVG and PNG -----------------------------------------------------------------------------
-LAYOUT_NOTES = {
-    "geographic": "layout from coordinates, distances from the centre compressed",
-    "force": "force layout",
-}
-
-
-def province_colour(index: int) -> str:
-    """Distinct, readable hues by golden-angle steps."""
-    hue = (index * 0.381966) % 1.0
-    r, g, b = colorsys.hls_to_rgb(hue, 0.45, 0.65)
-    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
-
-
-def render_svg_text(graph: nx.MultiDiGraph, ctx: RenderContext, width: int = 1200) -> str:
-    pos, method = layout(graph)
-    legend_w, margin = 230, 40
-    inner_w = width - legend_w - 2 * margin - 70  # room for the labels right of the nodes
-    if pos:
-        xs = [p[0] for p in pos.values()]
-        ys = [p[1] for p in pos.values()]
-        span_x, span_y = max(max(xs) - min(xs), 1e-6), max(max(ys) - min(ys), 1e-6)
-        scale = min(inner_w / span_x, 1.4 * inner_w / span_y)
-        x0, y0 = min(xs), min(ys)
-        height = max(int(span_y * scale) + 2 * margin + 40, 420)
-    else:
-        scale, x0, y0, height = 1.0, 0.0, 0.0, 420
-
-    pixels = {
-        n: [margin + (x - x0) * scale, margin + 30 + (y - y0) * scale] for n, (x, y) in pos.items()
-    }
-    separate(pixels, 16.0)
-
-    def xy(n: str) -> tuple[float, float]:
-        return pixels[n][0], pixels[n][1]
-
-    provinces: dict[str, int] = {}
-    for n in sorted(graph.nodes):
-        p = graph.nodes[n].get("province") or ""
-        provinces.setdefault(p, len(provinces))
-    province_names = {
-        (d.get("province") or ""): d.get("province_label")
-        or _local(d.get("province") or "— (none)")
-        for _, d in graph.nodes(data=True)
-    }
-    title = ctx.title if ctx.title not in ("", "result") else "co-operation network"
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family={quoteattr(FONT_FAMILY)}>',
-        f"<title>{escape(title)}</title>",
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-        f'<text x="{margin}" y="28" font-size="18" font-weight="bold" fill="#17324d">'
-        f"长三角合作网络 · {escape(title)}</text>",
-        f'<text x="{margin}" y="46" font-size="11" fill="#667">'
-        f"{graph.number_of_nodes()} places, {graph.number_of_edges()} relations; "
-        f"{LAYOUT_NOTES[method]}</text>",
-    ]
-    kinds = sorted({(d.get("kind") or "other") for _, _, d in graph.edges(data=True)})
-    # Edges, parallel ones bent apart.
-    out.append('<g class="edges" fill="none" stroke-width="1.6" stroke-opacity="0.8">')
-    pair_count: Counter[frozenset[str]] = Counter()
-    for u, v, k, d in graph.edges(keys=True, data=True):
-        if u not in pos or v not in pos:
-            continue
-        rec = edge_record(u, v, k, d)
-        colour = KIND_COLOURS.get(rec["kind"], KIND_COLOURS["other"])
-        (x1, y1), (x2, y2) = xy(u), xy(v)
-        pair = frozenset((u, v))
-        i = pair_count[pair]
-        pair_count[pair] += 1
-        bend = (0 if i == 0 else (1 + (i - 1) // 2) * (1 if i % 2 else -1)) * 14
-        mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-        length = max(math.hypot(x2 - x1, y2 - y1), 1e-6)
-        cx, cy = mx - (y2 - y1) / length * bend, my + (x2 - x1) / length * bend
-        arrow = ""
-        if rec["role"] != "mutual":
-            # An arrowhead drawn as a polygon (renderers differ on markers), at the node's rim.
-            tx, ty = x2 - cx, y2 - cy
-            tl = max(math.hypot(tx, ty), 1e-6)
-            tx, ty = tx / tl, ty / tl
-            back = 5 + min(graph.degree(v), 12) * 0.6 + 1
-            px, py = x2 - tx * back, y2 - ty * back
-            points = [
-                (px, py),
-                (px - tx * 9 - ty * 4, py - ty * 9 + tx * 4),
-                (px - tx * 9 + ty * 4, py - ty * 9 - tx * 4),
-            ]
-            arrow = '<polygon points="{}" fill="{}" stroke="none"/>'.format(
-                " ".join(f"{a:.1f},{b:.1f}" for a, b in points), colour
-            )
-        tip = f"{graph.nodes[u].get('label_zh') or u} → {graph.nodes[v].get('label_zh') or v}: "
-        tip += rec["label_zh"] or rec["kind"]
-        if rec["period"]:
-            tip += f" ({rec['period']})"
-        out.append(
-            f'<path d="M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}" '
-            f'stroke="{colour}"><title>{escape(tip)}</title></path>{arrow}'
-        )
-    out.append("</g>")
-    # Nodes and labels (labels drawn twice: a white halo, then the text).
-    out.append('<g class="nodes">')
-    labels = []
-    for n in graph.nodes:
-        if n not in pos:
-            continue
-        rec = node_record(graph, n)
-        x, y = xy(n)
-        r = 4 + min(graph.degree(n), 12) * 0.6
-        colour = province_colour(provinces[rec["province"] or ""])
-        tip = f"{rec['label_zh']} {rec['label_en'] or ''} ({rec['type'] or 'place'})"
-        out.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}" stroke="#fff" '
-            f'stroke-width="1"><title>{escape(tip)}</title></circle>'
-        )
-        label = escape(rec["label_zh"])
-        lx, ly = x + r + 2, y + 4
-        labels.append(
-            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="12" fill="none" stroke="#fff" '
-            f'stroke-width="3" stroke-linejoin="round">{label}</text>'
-            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="12" fill="#1d2733">{label}</text>'
-        )
-    out.append("</g>")
-    out.append('<g class="labels">' + "".join(labels) + "</g>")
-    # Legend: relation kinds, then provinces.
-    lx, ly = width - legend_w + 10, margin + 20
-    out.append(
-        f'<g class="legend"><rect x="{lx - 10}" y="{ly - 20}" width="{legend_w - 10}" '
-        f'height="{height - ly}" fill="#f7f9fb" stroke="#dde"/>'
-        f'<text x="{lx}" y="{ly}" font-size="13" font-weight="bold">关系类型 Relation kind</text>'
-    )
-    for i, kind in enumerate(kinds):
-        y = ly + 20 + i * 18
-        colour = KIND_COLOURS.get(kind, KIND_COLOURS["other"])
-        out.append(
-            f'<line x1="{lx}" y1="{y - 4}" x2="{lx + 24}" y2="{y - 4}" stroke="{colour}" '
-            f'stroke-width="3"/><text x="{lx + 30}" y="{y}" font-size="12">'
-            f"{escape(KIND_LABELS.get(kind, kind))}</text>"
-        )
-    py = ly + 20 + len(kinds) * 18 + 20
-    out.append(
-        f'<text x="{lx}" y="{py}" font-size="13" font-weight="bold">省级单位 Province</text>'
-    )
-    for i, (prov, index) in enumerate(sorted(provinces.items(), key=lambda kv: kv[1])[:20]):
-        y = py + 20 + i * 18
-        out.append(
-            f'<circle cx="{lx + 12}" cy="{y - 4}" r="5" fill="{province_colour(index)}"/>'
-            f'<text x="{lx + 30}" y="{y}" font-size="12">'
-            f"{escape(province_names.get(prov) or '— (none)')}</text>"
-        )
-    out.append("</g></svg>")
-    return "\n".join(out) + "\n"
-
-
 # -- how much can be drawn -------------------------------------------------------------------
 #: (places, relations) a picture or page is drawn with at most. Past them a drawing is an
 #: unreadable tangle that takes minutes to make (cairosvg rasterises ~1 ms per relation: 30 s
@@ -1036,8 +771,8 @@ def check_drawable(fmt: str, graph: nx.MultiDiGraph) -> None:
     check_counts(fmt, places, graph.number_of_edges())
     if fmt != "html" and places > FORCE_LAYOUT_LIMIT:
         located = sum(1 for _, d in graph.nodes(data=True) if d.get("lat") is not None)
-        # What ``layout`` does: geographic when most places, or all with help, are placed.
-        if located * 2 < places and len(geo_positions(graph)) < places:
+        # What ``picture.layout`` does: geographic when most places are located.
+        if located * 2 < places:
             raise TooLarge(
                 fmt,
                 f"{places - located:,} of its {places:,} places have no coordinates, and a "
@@ -1045,6 +780,11 @@ def check_drawable(fmt: str, graph: nx.MultiDiGraph) -> None:
                 places,
                 graph.number_of_edges(),
             )
+
+
+def svg_text(graph: nx.MultiDiGraph, ctx: RenderContext) -> str:
+    """The picture (:mod:`kg.picture`) with this module's kind colours and labels."""
+    return picture.render_svg_text(graph, ctx, KIND_COLOURS, KIND_LABELS)
 
 
 def _later(make: Callable[[], bytes]) -> Iterator[bytes]:
@@ -1056,7 +796,7 @@ def _later(make: Callable[[], bytes]) -> Iterator[bytes]:
 def render_svg(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
     """Checks the size at once (so HTTP can still answer 413), draws when first read."""
     check_drawable("svg", graph)
-    return _later(lambda: render_svg_text(graph, ctx).encode())
+    return _later(lambda: svg_text(graph, ctx).encode())
 
 
 @register("png", "image/png", "png", [NETWORK], charset=False)
@@ -1067,7 +807,7 @@ def render_png(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
     def draw() -> bytes:
         import cairosvg
 
-        return cairosvg.svg2png(bytestring=render_svg_text(graph, ctx).encode(), scale=1.5)
+        return cairosvg.svg2png(bytestring=svg_text(graph, ctx).encode(), scale=1.5)
 
     return _later(draw)
 
@@ -1112,6 +852,9 @@ def _html_page(graph: nx.MultiDiGraph, ctx: RenderContext) -> bytes:
 </main>
 <script>window.KG_CONFIG = {script_json(config)};</script>
 <script>
+{_static("netlabels.js")}
+</script>
+<script>
 {_static("netview.js")}
 </script>
 <script>
@@ -1139,10 +882,8 @@ __all__ = [
     "check_drawable",
     "communities",
     "edge_record",
-    "geo_positions",
-    "layout",
     "node_link",
     "node_record",
-    "render_svg_text",
+    "svg_text",
     "split_multi",
 ]

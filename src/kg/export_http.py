@@ -30,8 +30,11 @@ STANDALONE_CSP = (
 )
 
 
-def select(snap: Snapshot, fmt: str | None = None) -> tuple[nx.MultiDiGraph, list[tuple[str, str]]]:
-    """The filtered network for this request, and (name, ASCII name) words for the file name.
+def select(
+    snap: Snapshot, fmt: str | None = None
+) -> tuple[nx.MultiDiGraph, list[tuple[str, str]], str | None]:
+    """The filtered network for this request, (name, ASCII name) words for the file name, and
+    the place it is drawn around (``None`` for the whole network).
 
     Raises :class:`export.TooLarge` for a drawing ``fmt`` of the whole, unfiltered network
     past its limits before copying it (seconds and hundreds of MB at 100x)."""
@@ -57,7 +60,7 @@ def select(snap: Snapshot, fmt: str | None = None) -> tuple[nx.MultiDiGraph, lis
     if filters.period_filtered and not filters.include_undated:
         nodes = [n for n in graph if not graph.nodes[n].get("group")] if iri else None
         graph.graph["undated_left_out"] = traversal.undated_left_out(snap, filters, nodes)
-    return export.with_hosts(graph, snap.relations), words
+    return export.with_hosts(graph, snap.relations), words, iri
 
 
 def _ascii_slug(text: str) -> str:
@@ -84,11 +87,11 @@ def export_network() -> Response:
             formats.NETWORK, request.headers.get("Accept"), request.args.get("format")
         )
     except formats.NotAcceptable as err:
-        raise ApiError(406, str(err)) from None
+        raise ApiError(err.status, str(err)) from None
     try:
-        graph, words = select(current_snapshot(), fmt.name)
+        graph, words, focus = select(current_snapshot(), fmt.name)
         title = " ".join(w for w, _ in words) or "network"
-        body = fmt.render(graph, formats.RenderContext(title=title))
+        body = fmt.render(graph, formats.RenderContext(title=title, focus=focus))
     except export.TooLarge as err:
         raise ApiError(
             413,
@@ -105,6 +108,18 @@ def export_network() -> Response:
     if fmt.name == "html":
         # The self-contained page runs its inlined script and fetches nothing at all.
         response.headers["Content-Security-Policy"] = STANDALONE_CSP
+    return response
+
+
+@blueprint.after_request
+def _name_error_files(response: Response) -> Response:
+    """``curl -OJ`` saves whatever comes back: an error must not land in a file named after
+    the URL (``export``) that looks like a result. It is named as the error it is instead
+    (``yrd-network-error-400.json``); ``curl -fOJ`` saves nothing and exits non-zero."""
+    if request.endpoint == "export.export_network" and response.status_code >= 400:
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="yrd-network-error-{response.status_code}.json"'
+        )
     return response
 
 

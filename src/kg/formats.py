@@ -12,6 +12,7 @@ import csv
 import functools
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,8 @@ class RenderContext:
     prefixes: dict[str, str] | None = None
     title: str = "result"
     max_bytes: int | None = None
+    #: The place a filtered network is drawn around (highlighted and centred in pictures).
+    focus: str | None = None
 
 
 class ResultTooLarge(Exception):
@@ -69,10 +72,33 @@ class Format:
 
 
 class NotAcceptable(Exception):
+    """Nothing acceptable can be produced for this result (HTTP ``status`` 406)."""
+
+    status = 406
+
     def __init__(self, kind: str, offered: list[Format], asked: str) -> None:
         self.offered = offered
         names = ", ".join(f"{f.name} ({f.media_type})" for f in offered)
         super().__init__(f"cannot produce {asked!r} for a {kind} result; available: {names}")
+
+
+class UnknownFormat(NotAcceptable):
+    """``format=`` names no format at all: a typo, so a 400 listing the names, not a 406."""
+
+    status = 400
+
+    def __init__(self, kind: str, offered: list[Format], asked: str) -> None:
+        Exception.__init__(
+            self,
+            f"unknown format {asked!r}; allowed: {', '.join(f.name for f in offered)}",
+        )
+        self.offered = offered
+
+
+def known_name(name: str) -> bool:
+    """Whether any registered format (of any result kind) goes by this name."""
+    wanted = name.strip().lower()
+    return any(wanted in (f.name, f.media_type, f.extension, *f.aliases) for f in _REGISTRY)
 
 
 _REGISTRY: list[Format] = []
@@ -122,6 +148,8 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None) ->
     else:
         fmt = _negotiate(kind, accept, format_param)
     if fmt is None:
+        if format_param and not known_name(format_param):
+            raise UnknownFormat(kind, formats_for(kind), format_param)
         raise NotAcceptable(kind, formats_for(kind), format_param or accept or "")
     return fmt
 
@@ -324,19 +352,38 @@ def render_to_bytes(fmt: Format, result: Any, ctx: RenderContext | None = None) 
     return b"".join(fmt.render(result, ctx or RenderContext()))
 
 
+def prefixed(iri: str, prefixes: dict[str, str] | None) -> str | None:
+    """``http://…/id/place/yancheng`` → ``place:yancheng`` with the longest matching namespace,
+    if the rest is a valid local name; None when no prefix fits."""
+    best = None
+    for prefix, namespace in (prefixes or {}).items():
+        if iri.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
+            local = iri[len(namespace) :]
+            if _LOCAL_NAME.fullmatch(local):
+                best = (prefix, namespace)
+    return None if best is None else f"{best[0]}:{iri[len(best[1]) :]}"
+
+
+_LOCAL_NAME = re.compile(r"(?:[\w](?:[\w.-]*[\w-])?)?")
+
+
 @register("table", "text/plain", "txt", [SOLUTIONS, BOOLEAN], aliases=("text",))
-def render_table(result: Any, _ctx: RenderContext) -> Iterator[bytes]:
-    """Aligned columns for terminals; literals shown bare, IRIs in angle brackets."""
+def render_table(result: Any, ctx: RenderContext) -> Iterator[bytes]:
+    """Aligned columns for terminals; literals shown bare, IRIs as prefixed names where a
+    predeclared prefix fits (``place:yancheng``), else in angle brackets."""
     if isinstance(result, ox.QueryBoolean):
         yield (("true" if result else "false") + "\n").encode()
         return
     names = _variables(result)
+    prefixes = ctx.prefixes if ctx is not None else None
 
     def show(term: Any) -> str:
         if term is None:
             return ""
         if isinstance(term, ox.Literal):
             return term.value
+        if isinstance(term, ox.NamedNode):
+            return prefixed(term.value, prefixes) or str(term)
         return str(term)
 
     rows = [[show(v) for v in values] for _, values in _rows(result)]

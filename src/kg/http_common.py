@@ -68,7 +68,7 @@ def render_result(
     try:
         fmt = formats.negotiate(kind, request.headers.get("Accept"), format_param)
     except formats.NotAcceptable as err:
-        raise ApiError(406, str(err)) from None
+        raise ApiError(err.status, str(err)) from None
     ctx = formats.RenderContext(prefixes=services().config.prefixes(), title=filename)
     body: Iterable[bytes] = fmt.render(result, ctx)
     response = Response(stream_with_context(body), content_type=fmt.content_type)

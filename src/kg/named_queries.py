@@ -5,28 +5,49 @@ Header lines (before the first non-comment line)::
     # title: Partners of a city
     # description: …
     # param: place iri = id/place/yancheng
+    # binding: inline
 
-Parameters are bound by SEP-0007 substitution (pyoxigraph ``substitutions``), never by editing
-the query text, so a value can never change the query's shape.
+Parameters are typed and validated (``Parameter.to_term``), then bound by one of three
+strategies (``BINDINGS``), which return the same rows but give the planner different queries:
+
+* ``substitution``: SEP-0007 (pyoxigraph ``substitutions``); the plan is chosen before the
+  value is known, which can be a disastrous plan (a full scan filtered at the end);
+* ``values``: a ``VALUES`` block opening the groups that mention the variable;
+* ``inline``: the terms written in place of the variables (``kg.sparql_text.inline_terms``),
+  so the planner sees constants.
+
+A value can never change the query's shape: it enters the text only as pyoxigraph's escaped
+N-Triples form of a validated term. Which strategy a query uses is measured
+(``benchmarks/bindings.py``) and recorded in its ``# binding:`` header line; without one,
+``substitution``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .store import Term
+from .sparql_text import analyse, inject_values, inline_plan, inline_terms
+from .store import QueryError, Term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "lang-string")
-_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
+PARAM_TYPES = ("iri", "place", "string", "integer", "decimal", "year", "lang-string")
+#: Turns a place name (盐城, Yancheng, 鹽城市, an IRI) into its IRI or raises the resolver's
+#: errors (ambiguous, unknown); given by the HTTP and CLI layers, which own the resolver.
+PlaceResolver = Callable[[str], str]
+BINDINGS = ("substitution", "values", "inline")
+DEFAULT_BINDING = "substitution"
+_HEADER = re.compile(r"^#\s*(title|description|param|binding)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s+([a-z-]+)(?:\s*=\s*(.*))?$")
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+#: Named query texts repeat: their token analysis is computed once per text.
+_shape = lru_cache(maxsize=256)(analyse)
 
 
 class ParameterError(ValueError):
@@ -39,11 +60,17 @@ class Parameter:
     type: str
     default: str | None
 
-    def to_term(self, raw: str, base_iri: str) -> Term:
-        """Turn a request value into an RDF term of the declared type, or say why not."""
+    def to_term(self, raw: str, base_iri: str, resolve_place: PlaceResolver | None = None) -> Term:
+        """Turn a request value into an RDF term of the declared type, or say why not.
+
+        A ``place`` parameter takes any name the resolver knows (its errors propagate, so
+        the caller answers 300/404 as the traversal API does); without a resolver it is an IRI.
+        """
         value = raw.strip()
+        if self.type == "place" and resolve_place is not None:
+            return ox.NamedNode(resolve_place(value))
         try:
-            if self.type == "iri":
+            if self.type in ("iri", "place"):
                 iri = value if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) else base_iri + value
                 return ox.NamedNode(iri)
             if self.type == "integer":
@@ -73,8 +100,14 @@ class NamedQuery:
     description: str
     text: str
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    binding: str = DEFAULT_BINDING
 
-    def bindings(self, given: Mapping[str, str], base_iri: str) -> dict[str, Term]:
+    def bindings(
+        self,
+        given: Mapping[str, str],
+        base_iri: str,
+        resolve_place: PlaceResolver | None = None,
+    ) -> dict[str, Term]:
         known = {p.name: p for p in self.parameters}
         unknown = sorted(set(given) - set(known))
         if unknown:
@@ -87,8 +120,24 @@ class NamedQuery:
             raw = given.get(p.name, p.default)
             if raw is None or raw == "":
                 raise ParameterError(f"query {self.name!r} needs parameter {p.name!r}")
-            out[p.name] = p.to_term(raw, base_iri)
+            out[p.name] = p.to_term(raw, base_iri, resolve_place)
         return out
+
+    def prepare(
+        self, bindings: Mapping[str, Term], strategy: str | None = None
+    ) -> tuple[str, dict[str, Term] | None]:
+        """The text to run and the substitutions to pass, for the query's binding strategy
+        (or ``strategy``); every strategy gives the same rows (tests/test_named_query_bindings)."""
+        strategy = strategy or self.binding
+        if not bindings:
+            return self.text, None
+        if strategy == "substitution":
+            return self.text, dict(bindings)
+        if strategy == "values":
+            return inject_values(self.text, bindings, _shape(self.text)), None
+        if strategy == "inline":
+            return inline_terms(self.text, bindings), None
+        raise QueryError(f"unknown binding strategy {strategy!r}; one of {', '.join(BINDINGS)}")
 
     def describe(self) -> dict[str, object]:
         return {
@@ -98,12 +147,13 @@ class NamedQuery:
             "parameters": [
                 {"name": p.name, "type": p.type, "default": p.default} for p in self.parameters
             ],
+            "binding": self.binding,
             "query": self.text,
         }
 
 
 def parse_named_query(name: str, text: str) -> NamedQuery:
-    title, description, params = name, "", []
+    title, description, params, binding = name, "", [], DEFAULT_BINDING
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -117,6 +167,12 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
             title = value
         elif key == "description":
             description = (description + " " + value).strip()
+        elif key == "binding":
+            if value not in BINDINGS:
+                raise ValueError(
+                    f"{name}.rq: bad binding line {line!r}; expected one of {', '.join(BINDINGS)}"
+                )
+            binding = value
         else:
             pm = _PARAM.match(value)
             if not pm or pm.group(2) not in PARAM_TYPES:
@@ -125,7 +181,12 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
                     f"with TYPE one of {', '.join(PARAM_TYPES)}"
                 )
             params.append(Parameter(pm.group(1), pm.group(2), pm.group(3)))
-    return NamedQuery(name, title, description, text, tuple(params))
+    if binding == "inline" and params:
+        try:  # refused at load time, not on the first request
+            inline_plan(text, frozenset(p.name for p in params))
+        except QueryError as err:
+            raise ValueError(f"{name}.rq: binding inline does not fit this query: {err}") from None
+    return NamedQuery(name, title, description, text, tuple(params), binding)
 
 
 def load_named_queries(folder: Path) -> dict[str, NamedQuery]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from . import executor
-from .http_common import ApiError, services
-from .named_queries import ParameterError
+from .http_common import ApiError, current_snapshot, services
+from .named_queries import NamedQuery, ParameterError, PlaceResolver
+from .traversal_http import resolve_place
 
 blueprint = Blueprint("queries", __name__)
 
@@ -24,6 +25,15 @@ def list_queries() -> Response:
     )
 
 
+def _place_resolver(query: NamedQuery) -> PlaceResolver | None:
+    """Place parameters go through the traversal API's resolver (300 ambiguous, 404 unknown);
+    the projection is only built when the query has one."""
+    if not any(p.type == "place" for p in query.parameters):
+        return None
+    snap = current_snapshot()
+    return lambda name: resolve_place(snap, name)
+
+
 @blueprint.route("/queries/<name>")
 def run_query(name: str) -> Response:
     svc = services()
@@ -32,12 +42,13 @@ def run_query(name: str) -> Response:
         raise ApiError(404, f"no named query {name!r}", available=sorted(svc.queries))
     params = {k: v for k, v in request.args.items() if k not in ("format", "timeout")}
     try:
-        bindings = query.bindings(params, svc.config.base_iri)
+        bindings = query.bindings(params, svc.config.base_iri, _place_resolver(query))
+        text, substitutions = query.prepare(bindings)
     except ParameterError as err:
         raise ApiError(400, str(err)) from None
     return executor.answer(
-        query.text,
-        substitutions=dict(bindings) if bindings else None,
+        text,
+        substitutions=substitutions,
         format_param=request.args.get("format"),
         filename=name,
         query_error=(500, f"named query {name!r} failed: "),

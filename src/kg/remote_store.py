@@ -26,7 +26,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,6 +35,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from .config import Config
+from .sparql_text import QueryShape, Token, analyse, inject_values, tokenize, values_block
 from .store import (
     QUAD_FORMATS,
     STAGING_PREFIX,
@@ -49,6 +49,8 @@ from .store import (
     Term,
     describe_syntax_error,
 )
+
+__all__ = ["QueryShape", "Token", "analyse", "inject_values", "tokenize", "values_block"]
 
 SCHEME = "sparql+"
 META_GRAPH = "urn:kg:meta"
@@ -78,139 +80,6 @@ _RESULT_FORMATS = {
 
 def is_remote_spec(store: str) -> bool:
     return store.startswith((SCHEME + "http://", SCHEME + "https://"))
-
-
-# -- SPARQL tokenizer ---------------------------------------------------------------------------
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:
-               (?:[\w\-.:%\\\u00B7\u00C0-\uFFFF]*[\w\-:%\u00B7\u00C0-\uFFFF])?)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-
-    @property
-    def upper(self) -> str:
-        return self.text.upper()
-
-
-def tokenize(text: str) -> list[Token]:
-    """Significant tokens (no whitespace or comments), with their offsets in ``text``."""
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind not in ("ws", "comment"):
-            tokens.append(Token(kind, match.group(), match.start()))
-    return tokens
-
-
-@dataclass
-class QueryShape:
-    """What the rewriting needs to know about a query's text."""
-
-    declared_prefixes: set[str]
-    has_base: bool
-    has_from: bool
-    #: (offset just after ``{``, offset of the matching ``}``) of every group graph pattern
-    #: that is not a sub-select wrapper, outermost first.
-    groups: list[tuple[int, int, int]]  # (inner start, inner end, depth)
-    variables: list[Token]
-
-
-def analyse(text: str) -> QueryShape:
-    tokens = tokenize(text)
-    prefixes: set[str] = set()
-    has_base = has_from = False
-    groups: list[tuple[int, int, int]] = []
-    stack: list[tuple[str, int]] = []  # (kind, inner start)
-    pending_values = False
-    variables = []
-    for i, tok in enumerate(tokens):
-        word = tok.upper if tok.kind == "word" else ""
-        if word == "PREFIX" and i + 1 < len(tokens) and tokens[i + 1].kind == "pname":
-            prefixes.add(tokens[i + 1].text.split(":", 1)[0])
-        elif word == "BASE" and not stack:
-            has_base = True
-        elif word == "FROM" and not stack:
-            has_from = True
-        elif word == "VALUES":
-            pending_values = True
-        elif tok.kind == "var":
-            variables.append(tok)
-        elif tok.text == "{":
-            prev = tokens[i - 1].upper if i else ""
-            nxt = tokens[i + 1].upper if i + 1 < len(tokens) else ""
-            if pending_values:
-                kind, pending_values = "data", False
-            elif prev == "CONSTRUCT":
-                kind = "template"
-            elif nxt == "SELECT":
-                kind = "subselect"
-            else:
-                kind = "group"
-            stack.append((kind, tok.start + 1))
-        elif tok.text == "}" and stack:
-            kind, start = stack.pop()
-            if kind == "group":
-                depth = sum(1 for k, _ in stack if k == "group")
-                groups.append((start, tok.start, depth))
-    groups.sort(key=lambda g: (g[2], g[0]))
-    return QueryShape(prefixes, has_base, has_from, groups, variables)
-
-
-def values_block(bindings: Mapping[str, Term]) -> str:
-    """``VALUES (?a ?b) { (<x> "y") }`` from pyoxigraph terms (``str()`` is N-Triples)."""
-    names, terms = [], []
-    for name, term in bindings.items():
-        if not re.fullmatch(r"[A-Za-z0-9_]+", name):
-            raise QueryError(f"invalid variable name for a substitution: {name!r}")
-        if not isinstance(term, ox.NamedNode | ox.Literal):
-            raise QueryError(
-                f"?{name}: only IRIs and literals can be substituted on a remote store"
-            )
-        names.append("?" + name)
-        terms.append(str(term))
-    return f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
-
-
-def inject_values(text: str, bindings: Mapping[str, Term], shape: QueryShape) -> str:
-    """Bind variables as SEP-0007 does, in portable SPARQL.
-
-    A ``VALUES`` block opens the query's outermost group (so the projection and templates see
-    the value) and every group that mentions one of the variables (so ``FILTER``, ``BIND`` and
-    sub-selects inside nested groups see it too). Groups that never mention them (e.g. a
-    ``MINUS`` on other variables) are left alone, as a substitution would leave them.
-    """
-    if not bindings:
-        return text
-    if not shape.groups:
-        raise QueryError("substitutions need a query with a WHERE clause")
-    names = {"?" + n for n in bindings} | {"$" + n for n in bindings}
-    mentions = [v.start for v in shape.variables if v.text in names]
-    outer_depth = shape.groups[0][2]
-    inserts = []
-    for start, end, depth in shape.groups:
-        if depth == outer_depth or any(start <= pos < end for pos in mentions):
-            inserts.append(start)
-    block = values_block(bindings)
-    for pos in sorted(inserts, reverse=True):
-        text = text[:pos] + block + text[pos:]
-    return text
 
 
 def prologue(config: Config, shape: QueryShape) -> str:

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from . import gazetteer
 from .projection import Snapshot
 
 MAX_QUERY_CHARS = 200
@@ -142,11 +143,31 @@ def matches(snap: Snapshot, query: str) -> list[dict[str, Any]]:
         key = normalise(_en_stripped(text))
         found = index.keys.get(key)
     if not found:
+        found = _via_gazetteer(snap, index, text)
+    if not found:
         return []
     return sorted(
         (describe(snap, iri) for iri in found),
         key=lambda m: (_type_rank(m["type"]), m["label_zh"] or "", m["id"]),
     )
+
+
+def _via_gazetteer(snap: Snapshot, index: Index, text: str) -> frozenset[str]:
+    """A GB/T 2260 code (``320100``) or another written form the gazetteer knows: the graph's
+    place with that official name under a parent of the gazetteer parent's name."""
+    try:
+        gaz = gazetteer.load()
+    except FileNotFoundError:
+        return frozenset()
+    units = [gaz.units[text]] if text in gaz.units else gaz.lookup(text)
+    found = set()
+    for unit in units:
+        parent = gaz.parent(unit)
+        for iri in index.keys.get(normalise(unit.name), ()):
+            node_parent = snap.graph.nodes[iri].get("parent")
+            if parent is None or node_parent is None or snap.label(node_parent) == parent.name:
+                found.add(iri)
+    return frozenset(found)
 
 
 def resolve(snap: Snapshot, query: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from . import network_groups, relation_model
+from . import filter_values, network_groups, relation_model
 from .formats import json_compact, json_text
 from .projection import Snapshot
 
@@ -83,18 +83,20 @@ def make_filters(
     province: str | None = None,
     include_undated: bool = False,
 ) -> Filters:
+    """Checked filters: an unknown kind, domain or level raises ``filter_values.UnknownValue``
+    (listing the allowed values) instead of silently matching nothing."""
     domains = None
     if domain:
         concept = resolve_domain(snap, domain)
         domains = frozenset(snap.narrower_closure(concept))
-    kind_set = frozenset(k.strip().lower() for k in kinds if k.strip()) if kinds else None
-    return Filters(kind_set or None, domains, level, since, until, province, include_undated)
+    kind_list = filter_values.check_kinds(kinds)
+    kind_set = frozenset(kind_list) if kind_list else None
+    level = filter_values.check_level(snap, level)
+    return Filters(kind_set, domains, level, since, until, province, include_undated)
 
 
-class UnknownDomain(LookupError):
-    def __init__(self, query: str, known: list[str]) -> None:
-        self.known = known
-        super().__init__(f"unknown domain {query!r}")
+#: An unknown domain (or kind, level, province): one error type for every filter.
+UnknownDomain = filter_values.UnknownValue
 
 
 def domain_concepts(snap: Snapshot) -> list[str]:
@@ -128,11 +130,8 @@ def _domain_names(snap: Snapshot) -> dict[str, str]:
 
 
 def resolve_domain(snap: Snapshot, text: str) -> str:
-    """A domain by IRI, slug, or zh/en label (case-insensitive)."""
-    concept = _domain_names(snap).get(text.strip().lower())
-    if concept is None:
-        raise UnknownDomain(text, [snap.label(c) for c in domain_concepts(snap)])
-    return concept
+    """A domain by IRI, slug, zh/en label (case-insensitive) or label prefix."""
+    return filter_values.resolve_domain(snap, text)
 
 
 def undirected(snap: Snapshot) -> nx.MultiGraph:

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from . import formats, resolver, traversal
+from . import filter_values, formats, resolver, traversal
 from .formats import ROWS, Rows
 from .http_common import ApiError, current_snapshot, render_result
 from .projection import Snapshot
@@ -60,22 +60,22 @@ def _bool_arg(name: str) -> bool:
 
 
 def filters_from_request(snap: Snapshot) -> traversal.Filters:
-    kinds = request.args.getlist("kind") + request.args.getlist("kinds")
-    kind_list = [k for item in kinds for k in item.split(",") if k.strip()]
+    """The shared filters; an unknown kind, domain, level or province is a 400 listing the
+    allowed values (``kind``/``kinds`` take comma-separated lists and may repeat)."""
     province = request.args.get("province")
     try:
         return traversal.make_filters(
             snap,
-            kinds=kind_list or None,
+            kinds=request.args.getlist("kind") + request.args.getlist("kinds") or None,
             domain=request.args.get("domain") or None,
             level=request.args.get("level") or None,
             since=int_arg("since", None, -3000, 3000),
             until=int_arg("until", None, -3000, 3000),
-            province=resolve_place(snap, province, "province") if province else None,
+            province=filter_values.resolve_province(snap, province) if province else None,
             include_undated=_bool_arg("include_undated"),
         )
-    except traversal.UnknownDomain as err:
-        raise ApiError(404, str(err), known=err.known) from None
+    except filter_values.UnknownValue as err:
+        raise ApiError(400, str(err), parameter=err.name, allowed=err.allowed) from None
 
 
 def _answer(document: Any, columns: list[str], rows: list[dict[str, Any]], name: str) -> Response:
@@ -99,7 +99,7 @@ def _answer_json_fast(
     try:
         fmt = formats.negotiate(ROWS, request.headers.get("Accept"), format_param)
     except formats.NotAcceptable as err:
-        raise ApiError(406, str(err)) from None
+        raise ApiError(err.status, str(err)) from None
     if fmt.name != "json":
         columns, rows = tabular()
         return _answer(document, columns, rows, name)
@@ -181,11 +181,18 @@ def metrics() -> Response:
     snap = current_snapshot()
     rows = traversal.metrics(snap)
     province = request.args.get("province")
-    if province:
-        wanted = resolve_place(snap, province, "province")
-        rows = [r for r in rows if r["province_id"] == wanted]
     place_type = request.args.get("type")
+    try:
+        if province:
+            wanted = filter_values.resolve_province(snap, province)
+            rows = [r for r in rows if r["province_id"] == wanted]
+    except filter_values.UnknownValue as err:
+        raise ApiError(400, str(err), parameter=err.name, allowed=err.allowed) from None
     if place_type:
+        types = sorted({r["type"] for r in traversal.metrics(snap) if r["type"]})
+        if place_type.lower() not in {t.lower() for t in types}:
+            err = filter_values.UnknownValue("type", place_type, types)
+            raise ApiError(400, str(err), parameter="type", allowed=types)
         rows = [r for r in rows if (r["type"] or "").lower() == place_type.lower()]
     top = int_arg("top", None, 1, 100000)
     if top:

@@ -6,14 +6,18 @@ is refused before it reaches the store.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDFS, SH
 
 from .store import GraphStore
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,10 @@ class Violation:
     path: str | None
     message: str
     severity: str
+    #: the SHACL constraint component (``MinCountConstraintComponent`` …) and the offending
+    #: value, when the report names them
+    component: str | None = None
+    value: str | None = None
 
     def __str__(self) -> str:
         who = f"{self.focus_label} <{self.focus}>" if self.focus_label else f"<{self.focus}>"
@@ -38,18 +46,40 @@ def shapes_graph(dirs: tuple[Path, ...], base_iri: str) -> rdflib.Graph:
     return graph
 
 
-def to_rdflib(quads_or_triples: list[ox.Quad] | list[ox.Triple]) -> rdflib.Graph:
-    """Merge everything into one rdflib graph (SHACL validates the union)."""
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads_or_triples]
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+def rdflib_term(term: Any) -> rdflib.term.Node:
+    """A pyoxigraph term as rdflib's; blank nodes keep their label, so a violation on one names
+    the same node whichever way the graph was read (whole store or a neighbourhood)."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return rdflib.URIRef(term.value)
+    if kind is ox.BlankNode:
+        return rdflib.BNode(term.value)
+    if kind is ox.Literal:
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:  # as rdflib's own parsers read a simple literal
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
+    raise ValueError(f"no rdflib term for {term!r}")  # RDF-star quoted triples
+
+
+def to_rdflib(triples: Iterable[Any]) -> rdflib.Graph:
+    """Merge everything into one rdflib graph (SHACL validates the union). Takes pyoxigraph
+    quads, triples or (s, p, o) tuples."""
     graph = rdflib.Graph()
-    graph.parse(data=data, format="nt")
+    add = graph.add
+    for t in triples:
+        if isinstance(t, tuple):
+            s, p, o = t
+        else:
+            s, p, o = t.subject, t.predicate, t.object
+        add((rdflib_term(s), rdflib_term(p), rdflib_term(o)))
     return graph
 
 
 def store_as_rdflib(store: GraphStore) -> rdflib.Graph:
-    triples = list(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
-    return to_rdflib(triples)
+    return to_rdflib(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))  # type: ignore[arg-type]
 
 
 def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Violation]:
@@ -66,11 +96,9 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Violation]:
         path = report.value(result, SH.resultPath)
         message = report.value(result, SH.resultMessage)
         severity = report.value(result, SH.resultSeverity)
-        label = None
-        for candidate in data.objects(focus, RDFS.label):
-            label = str(candidate)
-            if getattr(candidate, "language", None) in ("zh-hans", "zh-Hans"):
-                break
+        component = report.value(result, SH.sourceConstraintComponent)
+        value = report.value(result, SH.value)
+        label = _label(data, focus)
         violations.append(
             Violation(
                 focus=str(focus),
@@ -78,12 +106,22 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Violation]:
                 path=_short(path),
                 message=str(message) if message else "shape not satisfied",
                 severity=_short(severity) or "Violation",
+                component=_short(component),
+                value=None if value is None else str(value),
             )
         )
     violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
     return [v for v in violations if v.severity == "Violation"] + [
         v for v in violations if v.severity != "Violation"
     ]
+
+
+def _label(data: rdflib.Graph, focus: rdflib.term.Node) -> str | None:
+    """The focus node's zh-Hans label, else its smallest label (not the first one read: the
+    order depends on how the graph was filled)."""
+    labels = list(data.objects(focus, RDFS.label))
+    chosen = [c for c in labels if (getattr(c, "language", None) or "").lower() == "zh-hans"]
+    return min((str(c) for c in (chosen or labels)), default=None)
 
 
 def _short(term: rdflib.term.Node | None) -> str | None:

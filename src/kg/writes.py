@@ -1,24 +1,32 @@
 """Validated, atomic writes to a live store: SPARQL Update and Graph Store Protocol operations.
 
-Every write is expressed as one SPARQL update (pyoxigraph runs an update as one transaction) and
-goes through the same steps, one write at a time:
+Every write goes through the same steps, one write at a time:
 
-1. if SHACL shapes exist: copy the store (minus the inferred graph) into memory, apply the
-   update there, recompute the inferences and validate the result; violations → ``WriteRejected``
-   and the real store is never touched;
-2. apply the update to the real store (atomic: a syntax or evaluation error changes nothing);
-3. recompute the inferred graph (``kg.inference.materialise``) and flush, so the read-only query
-   workers (``kg.executor``) and a crash-restart see the write. Each store update bumps the
-   store version, so the traversal projection and VoID counts follow.
+1. work out its delta — the quads it adds and removes (``kg.delta``: data blocks parsed, a
+   ``WHERE`` evaluated on the live store, a replaced graph diffed);
+2. from the delta, the inferred graph's change (``kg.incremental``: semi-naive for inserts,
+   delete-and-rederive for deletes) and the SHACL verdict on the focus nodes the write can
+   affect (``kg.shacl_scope``), read through a view of the store as the write would leave it
+   (``kg.write_plan``); violations → ``WriteRejected`` and the store is never touched;
+3. commit the write and the inferred graph's change as one SPARQL update (one transaction,
+   durable through RocksDB's write-ahead log once it returns), then let the read-only query
+   workers (``kg.executor``) know. The update bumps the store version, so the traversal
+   projection and VoID counts follow.
+
+Nothing in steps 1–2 copies the store: their cost follows the size of the write. A write whose
+delta cannot be worked out that way (``LOAD``, ``CLEAR ALL``, rules the native engine does not
+know, a remote store) is validated the old way: applied to an in-memory copy of the store, the
+inferences recomputed and the whole copy validated, then committed and the inferences
+recomputed on the store.
 
 Observers (the traversal projection) hear when a write starts and when it ends, with a
 ``Change``: the store versions before and after, and the triples the write may have added or
-removed (``None`` when that cannot be told cheaply: a ``LOAD``, a pattern with a variable
-subject, a replaced graph of more than ``CHANGE_LIMIT`` triples). That is what lets the
-projection patch its previous snapshot instead of re-reading millions of triples.
+removed (``None`` when that cannot be told cheaply). That is what lets the projection patch its
+previous snapshot instead of re-reading millions of triples.
 
-Functions such as ``NOW()``, ``UUID()`` or ``BNODE()`` are evaluated once on the candidate and
-once on the store, so they may differ between what was validated and what was committed.
+Functions such as ``NOW()``, ``UUID()`` or ``BNODE()`` are evaluated once when the delta is
+worked out and once on the store, so they may differ between what was validated and what was
+committed.
 """
 
 from __future__ import annotations
@@ -31,9 +39,18 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from . import inference, validation
+from . import inference, shacl_core, shacl_scope, validation, write_plan
+from .delta import Delta, PendingDelta, Unsupported, canonical, fresh_blank_nodes
+from .delta_update import update_delta
 from .loading import ValidationFailed
-from .store import QUAD_FORMATS, GraphStore, LoadError, OxigraphStore, describe_syntax_error
+from .store import (
+    QUAD_FORMATS,
+    GraphStore,
+    LoadError,
+    OxigraphStore,
+    QueryError,
+    describe_syntax_error,
+)
 
 #: ``None`` stands for the store's default graph (the Graph Store Protocol's ``?default``).
 Graph = str | None
@@ -108,15 +125,55 @@ class Writer:
         self.lock = threading.Lock()
         self._shapes = validation.shapes_graph(self.config.data_dirs, self.config.base_iri)
         self._rules = inference.rule_files(self.config.data_dirs)
+        self._native: list[inference.Rule] | None = None
+        self._scope: shacl_scope.ShapeScope | None = None
+        self._compiled: shacl_core.Compiled | None = None
+        if isinstance(store, OxigraphStore):
+            texts = [(rule, rule.read_text(encoding="utf-8")) for rule in self._rules]
+            self._native = inference.compile_rules(texts, store) if texts else []
+            self._scope = shacl_scope.scope_of(self._shapes)
+            self._compiled = shacl_core.compile_shapes(self._shapes)
+        #: writes committed through the delta path / through a copy (for tests and benchmarks)
+        self.delta_writes = 0
+        self.copy_writes = 0
 
     # -- primitives ---------------------------------------------------------------------------
     def update(self, sparql: str) -> None:
         """Validate then commit one SPARQL update (raises QueryError, WriteRejected)."""
-        self._commit(sparql, None)
+        cfg = self.config
 
-    def _commit(self, sparql: str, touched: Callable[[], list[Touched]] | None) -> None:
-        """``touched`` lists what the update touches (read before it runs); None: parse it."""
+        def delta(raw: ox.Store) -> Delta:
+            return update_delta(raw, sparql, cfg.base_iri, cfg.prefixes())
+
+        self._commit(sparql, None, delta)
+
+    def _commit(
+        self,
+        sparql: str,
+        touched: Callable[[], list[Touched]] | None,
+        delta: Callable[[ox.Store], Delta] | None = None,
+    ) -> None:
+        """``touched`` lists what the update touches (read before it runs); None: parse it.
+        ``delta``: works out the write's quads (``Unsupported``: the update is tried on a copy)."""
         with self.lock:
+            if delta is not None and self._native is not None:
+                raw = self.store._store  # type: ignore[attr-defined] # noqa: SLF001
+                try:
+                    planned = write_plan.plan(
+                        raw,
+                        delta(raw),
+                        self._native,
+                        self.config.inferred_graph,
+                        self._shapes,
+                        self._scope,
+                        self._compiled,
+                    )
+                except Unsupported:
+                    _check_syntax(sparql, self.config.base_iri, self.config.prefixes())
+                else:
+                    self._commit_planned(sparql, planned)
+                    return
+            self.copy_writes += 1
             if len(self._shapes):
                 candidate = self._candidate()
                 candidate.update(sparql)
@@ -133,12 +190,39 @@ class Writer:
             done = False
             try:
                 self.store.update(sparql)
+                inference.materialise(self.store, self._rules)
                 self._after_commit()
                 done = True
             finally:
                 change = Change(before, self.store.version, found if done else None)
                 for observer in self.observers:
                     observer.write_finished(change)
+
+    def _commit_planned(self, sparql: str, planned: write_plan.Plan) -> None:
+        """Commit a write whose delta was validated: its update and the inferred graph's change
+        in one update (one transaction)."""
+        if planned.violations:
+            raise WriteRejected(planned.violations)
+        text = sparql.rstrip()
+        ops = planned.inferred_ops(self.config.inferred_graph)
+        if ops:
+            text = (text + "\n;\n" if text and not text.endswith(";") else text + "\n") + (
+                " ;\n".join(ops)
+            )
+        found = tuple(_touched_facts(planned.changes)) if self.observers else None
+        before = self.store.version
+        for observer in self.observers:
+            observer.write_started()
+        done = False
+        try:
+            self.store.update(text)
+            self.delta_writes += 1
+            self._after_commit()
+            done = True
+        finally:
+            change = Change(before, self.store.version, found if done else None)
+            for observer in self.observers:
+                observer.write_finished(change)
 
     # -- what a write touches ------------------------------------------------------------------
     def _graph_triples(self, graph: Graph | str) -> list[Touched]:
@@ -229,10 +313,11 @@ class Writer:
             raise WriteRejected(violations)
 
     def _after_commit(self) -> None:
-        inference.materialise(self.store, self._rules)
-        flush = getattr(self.store, "flush", None)
-        if flush is not None:
-            flush()
+        """Make the committed write visible to the query workers. It is already durable: a
+        pyoxigraph update commits through RocksDB's write-ahead log, which survives the process
+        being killed (tests/test_crash.py); flushing the memtable to disk after every write cost
+        ~100 ms and bought nothing more than that log does (it does not survive a power cut
+        either way without an fsync per write, which RocksDB does not do by default)."""
         if self.on_commit is not None:
             self.on_commit()  # e.g. publish a checkpoint for the query workers
 
@@ -286,9 +371,17 @@ class Writer:
         body = self._body(triples)
         created = not self.graph_exists(graph)
         ops = [f"CLEAR SILENT {self._graph_ref(graph)}", self._insert(graph, body)]
+
+        def delta(raw: ox.Store) -> Delta:
+            pending = PendingDelta(raw)
+            pending.delete(pending.graph_quads(_graph_node(graph)))
+            pending.insert(_new_quads(triples, graph), fresh=True)
+            return pending
+
         self._commit(
             " ;\n".join(op for op in ops if op),
             lambda: self._graph_triples(graph or "DEFAULT") + _touched_by(triples),
+            delta,
         )
         return created
 
@@ -298,16 +391,54 @@ class Writer:
         body = self._body(triples)
         created = not self.graph_exists(graph)
         if body:
-            self._commit(self._insert(graph, body), lambda: _touched_by(triples))
+
+            def delta(raw: ox.Store) -> Delta:
+                pending = PendingDelta(raw)
+                pending.insert(_new_quads(triples, graph), fresh=True)
+                return pending
+
+            self._commit(self._insert(graph, body), lambda: _touched_by(triples), delta)
         return created
 
     def delete(self, graph: Graph) -> None:
+        def delta(raw: ox.Store) -> Delta:
+            pending = PendingDelta(raw)
+            pending.delete(pending.graph_quads(_graph_node(graph)))
+            return pending
+
         self._commit(
             f"CLEAR SILENT {self._graph_ref(graph)}"
             if graph is None
             else f"DROP SILENT GRAPH <{graph}>",
             lambda: self._graph_triples(graph or "DEFAULT"),
+            delta,
         )
+
+
+def _graph_node(graph: Graph) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+
+
+def _new_quads(triples: list[ox.Triple], graph: Graph) -> list[ox.Quad]:
+    """A request body's triples as stored quads: fresh blank nodes, canonical literals."""
+    target = _graph_node(graph)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples]
+    return canonical(fresh_blank_nodes(quads))
+
+
+def _check_syntax(sparql: str, base_iri: str, prefixes: dict[str, str]) -> None:
+    """Before trying a write on a copy of the store, let the engine reject a malformed update
+    on an empty store (instant) instead."""
+    try:
+        ox.Store().update(sparql, base_iri=base_iri, prefixes=prefixes)
+    except SyntaxError as err:
+        raise QueryError(describe_syntax_error("update", err)) from None
+    except (ValueError, OSError):
+        pass  # an evaluation problem: the store reports it when the update runs
+
+
+def _touched_facts(facts: Iterable[tuple[Any, Any, Any]]) -> list[Touched]:
+    return [(_term(s) or "", p.value, _term(o)) for s, p, o in facts]
 
 
 def _graph_name(ref: Any) -> str:

@@ -8,6 +8,7 @@
   "use strict";
 
   const SVGNS = "http://www.w3.org/2000/svg";
+  const MIXED = "#4d4d4d";  // a pair of places linked by relations of several kinds
 
   function svgEl(tag, attrs, parent) {
     const node = document.createElementNS(SVGNS, tag);
@@ -59,20 +60,20 @@
     const lat0 = located.reduce((s, n) => s + n.lat, 0) / located.length;
     const k = Math.cos((lat0 * Math.PI) / 180);
     for (const n of located) pos.set(n.id, { x: n.lon * k * scale, y: -n.lat * scale });
-    const neighbours = new Map(nodes.map((n) => [n.id, []]));
-    for (const l of links) {
-      neighbours.get(l.source).push(l.target);
-      neighbours.get(l.target).push(l.source);
-    }
-    const fixed = new Map(pos);  // anchors are located places only, never placed ones
-    for (const n of nodes) {
-      if (pos.has(n.id)) continue;
-      let anchors = n.parent && fixed.has(n.parent) ? [fixed.get(n.parent)] : [];
-      if (!anchors.length) anchors = neighbours.get(n.id).filter((m) => fixed.has(m)).map((m) => fixed.get(m));
-      if (!anchors.length) continue;
-      const ax = anchors.reduce((s, p) => s + p.x, 0) / anchors.length;
-      const ay = anchors.reduce((s, p) => s + p.y, 0) / anchors.length;
-      pos.set(n.id, { x: ax + (hash(n.id) - 0.5) * 0.3 * scale, y: ay + (hash(n.id + "y") - 0.5) * 0.3 * scale });
+    // Places without coordinates: a labelled band below the map (the rule of kg.placement),
+    // never beside a real place where they would hide it or be taken for it.
+    const missing = nodes.filter((n) => !pos.has(n.id)).sort((a, b) =>
+      (a.type || "").localeCompare(b.type || "") || (a.label_zh || "").localeCompare(b.label_zh || "", "zh"));
+    if (missing.length) {
+      const xs = [...pos.values()].map((p) => p.x), ys = [...pos.values()].map((p) => p.y);
+      const minX = Math.min(...xs), maxX = Math.max(...xs), maxY = Math.max(...ys);
+      const width = Math.max(maxX - minX, Math.max(...ys) - Math.min(...ys), scale);
+      const top = maxY + 0.12 * width + 0.6 * scale;
+      const step = 0.9 * scale, perRow = Math.max(1, Math.floor(width / step) + 1);
+      missing.forEach((n, i) => {
+        pos.set(n.id, { x: minX + (i % perRow) * step, y: top + Math.floor(i / perRow) * step * 0.5, margin: true });
+      });
+      pos.margin = { x: minX, y: top - 0.45 * scale, count: missing.length };
     }
     return pos;
   }
@@ -83,13 +84,14 @@
     const pos = new Map();
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     for (const p of geo.values()) {
+      if (p.margin) continue;
       minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x);
       minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y);
     }
     const span = Math.max(maxX - minX, maxY - minY, 1e-6);
     for (const n of nodes) {
       const g = geo.get(n.id);
-      pos.set(n.id, g
+      pos.set(n.id, g && !g.margin
         ? { x: ((g.x - minX) / span) * size, y: ((g.y - minY) / span) * size }
         : { x: hash(n.id) * size, y: hash(n.id + "y") * size });
     }
@@ -250,11 +252,12 @@
     const nodeLayer = svgEl("g", { class: "nv-nodes" }, layer);
     const defs = svgEl("defs", {}, svg);
 
+    let viewChanged = () => {}, drawGrid = null, gridLabelBoxes = null;
     const view = panZoom(svg, layer, (s) => {
-      svg.classList.toggle("zoomed", s.k > 2.2);
       layer.style.setProperty("--k", s.k);
       // keep strokes and labels a constant size on screen
       svg.style.setProperty("--inv", String(1 / s.k));
+      viewChanged();
     });
 
     const load = config.data
@@ -279,14 +282,14 @@
       const drawn = nodes.filter((n) => pos.has(n.id));
       const unit = mode === "geo" ? scale / 100 : 1;  // sizes in graph units before zoom
 
-      // province and community colours
-      const provinces = [...new Set(nodes.map((n) => n.province || ""))].sort((a, b) => {
-        const la = (byId.get(a) || {}).label_zh || a, lb = (byId.get(b) || {}).label_zh || b;
-        return la.localeCompare(lb, "zh");
-      });
+      // province colours: the server's shared palette (kg.palette), never picked here
+      const paletteColours = (data.graph && data.graph.province_colours) || {};
+      const provinces = [...new Set(nodes.map((n) => n.province || ""))].sort();
       const provinceIndex = new Map(provinces.map((p, i) => [p, i]));
       const provinceName = new Map();
-      for (const n of nodes) provinceName.set(n.province || "", n.province_label || "—");
+      for (const n of nodes) provinceName.set(n.province || "", n.province_label || "— 无省份 no province");
+      const provinceColour = (key) => paletteColours[key] || hueColour(provinceIndex.get(key));
+      const focusId = (data.graph && data.graph.focus) || null;
 
       // kinds and domains present
       const kinds = [...new Set(links.map((l) => l.kind))].sort();
@@ -301,49 +304,45 @@
         box.addEventListener("change", () => { box.checked ? enabled.add(kind) : enabled.delete(kind); applyFilters(); });
         kindBox.appendChild(h("label", { class: "nv-kind" }, [box, h("span", { class: "nv-swatch", css: { background: (kindColours[kind] || "#999") } }), kindLabels[kind] || kind]));
       }
+      kindBox.appendChild(h("div", { class: "nv-kind" }, [h("span", { class: "nv-swatch", css: { background: MIXED } }), "多种 several kinds (one line per pair of places; width: number of relations)"]));
 
       // background: graticule and province outlines (map mode)
-      if (mode === "geo" && drawn.length) drawBackground(drawn, pos, provinceIndex, provinceName);
+      if (mode === "geo" && drawn.length) drawBackground(drawn, pos, provinceColour, provinceName);
 
-      // edges
-      const degree = new Map(nodes.map((n) => [n.id, 0]));
-      for (const l of links) { degree.set(l.source, degree.get(l.source) + 1); degree.set(l.target, degree.get(l.target) + 1); }
-      const radius = (id) => (4 + Math.min(degree.get(id), 12) * 0.55) * unit;
-      for (const kind of kinds) {
-        const marker = svgEl("marker", { id: "nv-arrow-" + kind, viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "5", markerHeight: "5", orient: "auto-start-reverse" }, defs);
-        svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: kindColours[kind] || "#999" }, marker);
-      }
-      const pairCount = new Map();
-      const edgeEls = [];
+      // edges: one per pair of places, its width by the number of relations (those passing
+      // the filters), its colour the kind's, or dark grey when the pair's relations differ
+      const weight = new Map(nodes.map((n) => [n.id, 0]));
+      const pairs = new Map();
       for (const l of links) {
-        if (!pos.has(l.source) || !pos.has(l.target)) continue;
-        const pair = l.source < l.target ? l.source + " " + l.target : l.target + " " + l.source;
-        const i = pairCount.get(pair) || 0;
-        pairCount.set(pair, i + 1);
-        l._bend = (i === 0 ? 0 : Math.ceil(i / 2) * (i % 2 ? 1 : -1)) * 12 * unit;
-        if (l.source > l.target) l._bend = -l._bend;
-        const g = svgEl("g", { class: "edge", "data-id": l.id, "data-kind": l.kind }, edgeLayer);
+        if (l.source === l.target || !pos.has(l.source) || !pos.has(l.target)) continue;
+        const key = l.source < l.target ? l.source + " " + l.target : l.target + " " + l.source;
+        if (!pairs.has(key)) pairs.set(key, { a: l.source < l.target ? l.source : l.target, b: l.source < l.target ? l.target : l.source, links: [] });
+        pairs.get(key).links.push(l);
+        weight.set(l.source, weight.get(l.source) + 1);
+        weight.set(l.target, weight.get(l.target) + 1);
+      }
+      // radius in screen pixels: circles keep their size when zooming (resized in sizeNodes)
+      const radius = (id) => (id === focusId ? 8 : 4) + Math.min(weight.get(id) || 0, 16) * 0.45;
+      const edgeEls = [];
+      for (const pair of pairs.values()) {
+        const toMargin = pos.get(pair.a).margin || pos.get(pair.b).margin;
+        const g = svgEl("g", { class: "edge" + (toMargin ? " to-margin" : ""), "data-pair": pair.a + " " + pair.b }, edgeLayer);
         const hit = svgEl("path", { class: "edge-hit" }, g);
-        const line = svgEl("path", {
-          class: "edge-line",
-          stroke: kindColours[l.kind] || "#999",
-          "marker-end": l.role === "mutual" ? null : "url(#nv-arrow-" + l.kind + ")",
-        }, g);
+        const line = svgEl("path", { class: "edge-line" }, g);
         const title = svgEl("title", {}, g);
-        title.textContent = label(l.source) + (l.role === "mutual" ? " ↔ " : " → ") + label(l.target) + ": " + (l.label_zh || l.kind) + (l.period ? " (" + l.period + ")" : "");
-        g.addEventListener("click", (event) => { event.stopPropagation(); selectEdge(l); });
-        edgeEls.push({ link: l, g, hit, line });
+        g.addEventListener("click", (event) => { event.stopPropagation(); selectPair(pair); });
+        edgeEls.push({ pair, link: pair.links[0], g, hit, line, title, shown: pair.links });
       }
 
       // nodes
       const nodeEls = new Map();
       for (const n of drawn) {
-        const g = svgEl("g", { class: "node" + (degree.get(n.id) >= 3 ? " major" : ""), "data-id": n.id, tabindex: "0" }, nodeLayer);
-        svgEl("circle", { r: radius(n.id) }, g);
-        const text = svgEl("text", { x: radius(n.id) + 2 * unit, y: 4 * unit, class: "lbl" }, g);
+        const g = svgEl("g", { class: "node" + (n.id === focusId ? " focus" : ""), "data-id": n.id, tabindex: "0" }, nodeLayer);
+        svgEl("circle", { r: radius(n.id), "data-r": radius(n.id) }, g);
+        const text = svgEl("text", { class: "lbl" }, g);
         text.textContent = n.label_zh;
         const title = svgEl("title", {}, g);
-        title.textContent = n.label_zh + (n.label_en ? " · " + n.label_en : "") + " (" + (n.type || "place") + ")";
+        title.textContent = n.label_zh + (n.label_en ? " · " + n.label_en : "") + " (" + (n.type || "place") + ")" + (pos.get(n.id).margin ? " — 无坐标 no coordinates" : "");
         nodeEls.set(n.id, g);
         makeDraggable(g, n);
         g.addEventListener("keydown", (event) => { if (event.key === "Enter") selectNode(n); });
@@ -357,29 +356,81 @@
         nodeEls.get(n.id).setAttribute("transform", "translate(" + p.x + "," + p.y + ")");
       }
 
-      function edgePath(l) {
-        const a = pos.get(l.source), b = pos.get(l.target);
-        const mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2;
-        const len = Math.hypot(b.x - a.x, b.y - a.y) || 1e-6;
-        const cx = mx - ((b.y - a.y) / len) * l._bend, cy = my + ((b.x - a.x) / len) * l._bend;
-        // stop at the target's rim so the arrowhead shows
-        const tx = b.x - cx, ty = b.y - cy, tl = Math.hypot(tx, ty) || 1e-6;
-        const r = radius(l.target) + 1 * unit;
-        const ex = b.x - (tx / tl) * r, ey = b.y - (ty / tl) * r;
-        return "M" + a.x.toFixed(2) + "," + a.y.toFixed(2) + " Q" + cx.toFixed(2) + "," + cy.toFixed(2) + " " + ex.toFixed(2) + "," + ey.toFixed(2);
+      function edgePath(e) {
+        const a = pos.get(e.pair.a), b = pos.get(e.pair.b);
+        return "M" + a.x.toFixed(2) + "," + a.y.toFixed(2) + " L" + b.x.toFixed(2) + "," + b.y.toFixed(2);
       }
 
       function updateEdges(onlyFor) {
         for (const e of edgeEls) {
-          if (onlyFor && e.link.source !== onlyFor && e.link.target !== onlyFor) continue;
-          const d = edgePath(e.link);
+          if (onlyFor && e.pair.a !== onlyFor && e.pair.b !== onlyFor) continue;
+          const d = edgePath(e);
           e.line.setAttribute("d", d);
           e.hit.setAttribute("d", d);
         }
       }
 
+      /* What a pair's line shows for the relations that pass the filters. */
+      function styleEdge(e) {
+        const shown = e.shown;
+        const kindsShown = [...new Set(shown.map((l) => l.kind))];
+        e.line.setAttribute("stroke", kindsShown.length === 1 ? (kindColours[kindsShown[0]] || "#999") : MIXED);
+        e.g.style.setProperty("--w", String(1.2 + 1.6 * Math.log2(Math.max(shown.length, 1))));
+        const counts = kindsShown.map((k) => (kindLabels[k] || k) + " ×" + shown.filter((l) => l.kind === k).length);
+        e.title.textContent = label(e.pair.a) + " — " + label(e.pair.b) + ": " + shown.length + " relation" + (shown.length === 1 ? "" : "s") + " (" + counts.join(", ") + ")";
+        e.g.dataset.relations = String(shown.length);
+      }
+
       drawn.forEach(place);
       updateEdges();
+      edgeEls.forEach(styleEdge);
+
+      // labels: placed anew after every pan and zoom so that none overlaps another or is clipped
+      const labelled = new Set();
+      let labelFrame = 0;
+      function layoutLabels() {
+        labelFrame = 0;
+        const k = view.state.k;
+        const width = svg.clientWidth, height = svg.clientHeight;
+        const important = (n) => (nodeEls.get(n.id).classList.contains("selected") ? 3 : 0) + (n.id === focusId ? 2 : 0) + (nodeEls.get(n.id).classList.contains("hit") ? 1 : 0);
+        const items = drawn
+          .filter((n) => nodeEls.get(n.id).style.display !== "none")
+          .sort((a, b) => important(b) - important(a) || (weight.get(b.id) || 0) - (weight.get(a.id) || 0) || (a.label_zh || "").localeCompare(b.label_zh || "", "zh"))
+          .map((n) => {
+            const p = pos.get(n.id);
+            const bold = n.id === focusId || important(n) > 0;
+            return { id: n.id, x: view.state.x + p.x * k, y: view.state.y + p.y * k, r: radius(n.id) * k, text: n.label_zh, size: bold ? 14 : 12, bold };
+          });
+        const obstacles = gridLabelBoxes ? gridLabelBoxes() : [];
+        const bandTitle = svg.querySelector(".nv-margin-title");
+        if (bandTitle) {
+          const t = bandTitle.getBoundingClientRect(), c = svg.getBoundingClientRect();
+          obstacles.push([t.left - c.left - 2, t.top - c.top - 2, t.right - c.left + 2, t.bottom - c.top + 2]);
+        }
+        const placed = window.KGLabels.place(items, [0, 0, width, height], obstacles);
+        labelled.clear();
+        for (const [id, g] of nodeEls) {
+          const text = g.querySelector(".lbl");
+          const spot = placed.get(id);
+          g.classList.toggle("lbl-on", !!spot);
+          if (spot) labelled.add(id);
+          // a hidden label waits right of its node, where hovering shows it
+          const at = spot || { dx: radius(id) * k + 3, dy: 4, anchor: "start" };
+          text.setAttribute("x", (at.dx / k).toFixed(3));
+          text.setAttribute("y", (at.dy / k).toFixed(3));
+          text.setAttribute("text-anchor", at.anchor);
+        }
+        container.dataset.labels = String(labelled.size);
+      }
+      function scheduleLabels() { if (!labelFrame) labelFrame = requestAnimationFrame(layoutLabels); }
+      function sizeNodes() {
+        const inv = 1 / view.state.k;
+        for (const g of nodeEls.values()) {
+          const c = g.firstChild;
+          c.setAttribute("r", (Number(c.dataset.r) * inv).toFixed(3));
+        }
+      }
+      viewChanged = () => { sizeNodes(); scheduleLabels(); if (drawGrid) drawGrid(); };
 
       function makeDraggable(g, n) {
         let start = null;
@@ -392,9 +443,11 @@
           if (!start) return;
           if (Math.abs(event.clientX - start.x) + Math.abs(event.clientY - start.y) > 3) start.moved = true;
           if (!start.moved) return;
-          pos.set(n.id, view.toGraph(event.clientX, event.clientY));
+          const margin = pos.get(n.id).margin;
+          pos.set(n.id, Object.assign(view.toGraph(event.clientX, event.clientY), { margin }));
           place(n);
           updateEdges(n.id);
+          scheduleLabels();
         });
         g.addEventListener("pointerup", (event) => {
           if (start && !start.moved) selectNode(n);
@@ -413,7 +466,8 @@
           if (by === "community") {
             key = n.community || 0; colour = hueColour(key + 3); name = "community " + (key + 1);
           } else {
-            key = n.province || ""; colour = hueColour(provinceIndex.get(key)); name = provinceName.get(key);
+            key = n.province || ""; colour = provinceColour(key); name = provinceName.get(key);
+            if (colour.toUpperCase() === "#8C8C8C") { key = "other"; name = "其他省份 other provinces"; }
           }
           nodeEls.get(n.id).querySelector("circle").setAttribute("fill", colour);
           if (!used.has(key)) used.set(key, { colour, name, count: 0 });
@@ -429,12 +483,17 @@
       colourNodes();
 
       // filters
-      function passes(l) {
+      const periodSet = () => since.value !== "" || until.value !== "";
+      const undated = (l) => l.start === null || l.start === undefined;
+      function passesExceptPeriod(l) {
         if (!enabled.has(l.kind)) return false;
-        if (domainSelect.value && !l.domains.some((d) => d.id === domainSelect.value)) return false;
+        return !(domainSelect.value && !l.domains.some((d) => d.id === domainSelect.value));
+      }
+      function passes(l) {
+        if (!passesExceptPeriod(l)) return false;
         const s = since.value === "" ? null : Number(since.value), u = until.value === "" ? null : Number(until.value);
         if (s !== null || u !== null) {
-          if (l.start === null || l.start === undefined) return false;
+          if (undated(l)) return false;
           if (u !== null && l.start > u) return false;
           if (s !== null && l.end !== null && l.end !== undefined && l.end < s) return false;
         }
@@ -443,11 +502,13 @@
       function applyFilters() {
         const active = enabled.size !== kinds.length || domainSelect.value || since.value !== "" || until.value !== "";
         const visible = new Set();
-        let shownEdges = 0;
+        let shownEdges = 0, shownRelations = 0, hiddenUndated = 0;
         for (const e of edgeEls) {
-          const ok = passes(e.link);
+          e.shown = e.pair.links.filter(passes);
+          if (periodSet()) hiddenUndated += e.pair.links.filter((l) => passesExceptPeriod(l) && undated(l)).length;
+          const ok = e.shown.length > 0;
           e.g.style.display = ok ? "" : "none";
-          if (ok) { visible.add(e.link.source); visible.add(e.link.target); shownEdges++; }
+          if (ok) { visible.add(e.pair.a); visible.add(e.pair.b); shownEdges++; shownRelations += e.shown.length; styleEdge(e); }
         }
         let shownNodes = 0;
         for (const [id, g] of nodeEls) {
@@ -455,9 +516,15 @@
           g.style.display = ok ? "" : "none";
           if (ok) shownNodes++;
         }
-        status.textContent = shownNodes + " places, " + shownEdges + " relations" + (drawn.length < nodes.length ? " (" + (nodes.length - drawn.length) + " without coordinates not drawn)" : "");
+        const inMargin = drawn.filter((n) => pos.get(n.id).margin).length;
+        status.textContent = shownNodes + " places, " + shownRelations + " relations between " + shownEdges + " pairs" +
+          (inMargin ? "; " + inMargin + " without coordinates in the band below the map" : "") +
+          (periodSet() ? "; the period filter hid " + hiddenUndated + " undated relation" + (hiddenUndated === 1 ? "" : "s") : "");
         container.dataset.drawnNodes = String(shownNodes);
         container.dataset.drawnEdges = String(shownEdges);
+        container.dataset.drawnRelations = String(shownRelations);
+        container.dataset.hiddenUndated = String(hiddenUndated);
+        scheduleLabels();
       }
       [domainSelect, since, until].forEach((c) => c.addEventListener("change", applyFilters));
       since.addEventListener("input", applyFilters);
@@ -487,6 +554,12 @@
         const name = n.id.includes("/id/") ? "id/" + n.id.split("/id/").pop() : n.label_zh;
         const href = config.placeUrl.replace("__NAME__", name.split("/").map(encodeURIComponent).join("/"));
         return h("a", { href, class: "nv-api", text: "facts as JSON: " + decodeURI(href) });
+      }
+      /* The place's own HTML page: its IRI, served here when this server minted it (the
+       * standalone export links to the IRI itself, which dereferences to the same page). */
+      function pageLink(n) {
+        const href = config.placeUrl && n.id.includes("/id/") ? "/id/" + n.id.split("/id/").pop() : n.id;
+        return h("a", { href, class: "nv-page", text: "地点页面 place page: " + n.label_zh });
       }
 
       function sourcesList(l) {
@@ -527,16 +600,31 @@
             h("dt", { text: "coordinates" }), h("dd", { text: n.lat !== null ? n.lat.toFixed(3) + "°N, " + n.lon.toFixed(3) + "°E" : "—" }),
             h("dt", { text: "IRI" }), h("dd", { class: "nv-iri", text: n.id }),
           ]),
-          placeLink(n),
+          h("p", { class: "nv-links" }, [pageLink(n), " ", placeLink(n)]),
           h("h5", { text: rels.length + " relation" + (rels.length === 1 ? "" : "s") }),
           h("ul", { class: "nv-rels" }, rels.map((l) => relationItem(l, n.id))),
         );
         if (centre && pos.has(n.id)) view.centreOn(pos.get(n.id), svg.clientWidth, svg.clientHeight);
+        scheduleLabels();
+      }
+
+      /* A pair's line: every relation between the two places (that passes the filters). */
+      function selectPair(pair) {
+        clearSelection();
+        const e = edgeEls.find((x) => x.pair === pair);
+        if (e) e.g.classList.add("selected");
+        const rels = (e ? e.shown : pair.links).slice().sort((a, b) => a.kind.localeCompare(b.kind));
+        if (rels.length === 1) { selectEdge(rels[0]); return; }
+        details.replaceChildren(
+          h("h4", { class: "nv-title", text: label(pair.a) + " — " + label(pair.b) }),
+          h("h5", { text: rels.length + " relations · 来源 Sources below each" }),
+          h("ul", { class: "nv-rels" }, rels.map((l) => relationItem(l, pair.a))),
+        );
       }
 
       function selectEdge(l) {
         clearSelection();
-        const e = edgeEls.find((x) => x.link === l);
+        const e = edgeEls.find((x) => x.pair.links.includes(l));
         if (e) e.g.classList.add("selected");
         const field = (name, value) => [h("dt", { text: name }), h("dd", { text: value === null || value === undefined || value === "" ? "—" : String(value) })];
         details.replaceChildren(
@@ -572,7 +660,7 @@
         hits.forEach((id) => nodeEls.get(id).classList.add("hit"));
         const hitSet = new Set(hits);
         for (const e of edgeEls) {
-          if (hitSet.has(e.link.source) || hitSet.has(e.link.target)) e.g.classList.add("hit");
+          if (hitSet.has(e.pair.a) || hitSet.has(e.pair.b)) e.g.classList.add("hit");
         }
         const first = byId.get(hits[0]);
         selectNode(first, true);
@@ -596,6 +684,16 @@
        * may fall outside; their lines still lead off-screen and a wheel-out shows them. */
       function fit() {
         if (!drawn.length) return;
+        if (focusId && pos.has(focusId)) {
+          // the focus in the centre, zoomed so that most of its partners are in view
+          const f = pos.get(focusId);
+          const reach = drawn.filter((n) => n.id !== focusId && !pos.get(n.id).margin)
+            .map((n) => Math.max(Math.abs(pos.get(n.id).x - f.x), Math.abs(pos.get(n.id).y - f.y)))
+            .sort((a, b) => a - b);
+          const r = reach.length ? reach[Math.floor((reach.length - 1) * 0.9)] : 100;
+          view.fit({ minX: f.x - r, minY: f.y - r, maxX: f.x + r, maxY: f.y + r }, svg.clientWidth, svg.clientHeight, 50);
+          return;
+        }
         const xs = drawn.map((n) => pos.get(n.id).x).sort((a, b) => a - b);
         const ys = drawn.map((n) => pos.get(n.id).y).sort((a, b) => a - b);
         const q = drawn.length >= 20 ? Math.floor(drawn.length * 0.05) : 0;
@@ -604,11 +702,13 @@
       }
       fit();
       applyFilters();
+      layoutLabels();
+      window.addEventListener("resize", scheduleLabels);
       container.dataset.ready = "true";
       container.dispatchEvent(new CustomEvent("netview:ready", { detail: { nodes: drawn.length, links: edgeEls.length } }));
     }
 
-    function drawBackground(drawn, pos, provinceIndex, provinceName) {
+    function drawBackground(drawn, pos, provinceColour, provinceName) {
       const scale = 100;
       let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
       for (const n of drawn) {
@@ -624,15 +724,33 @@
       const lon1 = Math.floor(minLon) - 1, lon2 = Math.ceil(maxLon) + 1;
       const lat1 = Math.floor(minLat) - 1, lat2 = Math.ceil(maxLat) + 1;
       const grid = svgEl("g", { class: "nv-graticule" }, backLayer);
-      for (let lon = lon1; lon <= lon2; lon++) {
-        svgEl("line", { x1: x(lon), y1: y(lat1), x2: x(lon), y2: y(lat2) }, grid);
-        svgEl("text", { x: x(lon) + 3, y: y(lat1) - 4, class: "nv-grid-label" }, grid).textContent = lon + "°E";
-      }
-      for (let lat = lat1; lat <= lat2; lat++) {
-        svgEl("line", { x1: x(lon1), y1: y(lat), x2: x(lon2), y2: y(lat) }, grid);
-        svgEl("text", { x: x(lon1) + 3, y: y(lat) - 4, class: "nv-grid-label" }, grid).textContent = lat + "°N";
-      }
-      // province areas: the hull of their located places, padded (no boundary data is bundled)
+      for (let lon = lon1; lon <= lon2; lon++) svgEl("line", { x1: x(lon), y1: y(lat1), x2: x(lon), y2: y(lat2) }, grid);
+      for (let lat = lat1; lat <= lat2; lat++) svgEl("line", { x1: x(lon1), y1: y(lat), x2: x(lon2), y2: y(lat) }, grid);
+      // Axis labels on the canvas edges, in screen space: they never leave the canvas, and
+      // only every n-th degree is labelled when the degrees are too close for their labels.
+      const axes = svgEl("g", { class: "nv-axes" }, svg);
+      const TOP = 20, LEFT = 42;
+      gridLabelBoxes = () => [[0, 0, svg.clientWidth, TOP + 2], [0, 0, LEFT, svg.clientHeight]];
+      drawGrid = () => {
+        axes.replaceChildren();
+        const s = view.state, width = svg.clientWidth, height = svg.clientHeight;
+        svgEl("rect", { x: 0, y: 0, width, height: TOP, class: "nv-axis-band" }, axes);
+        svgEl("rect", { x: 0, y: 0, width: LEFT, height, class: "nv-axis-band" }, axes);
+        const every = (pixels, room) => Math.max(1, Math.ceil(room / Math.max(pixels, 1e-6)));
+        const lonStep = every(scale * k * s.k, 52), latStep = every(scale * s.k, 20);
+        for (let lon = Math.ceil(lon1 / lonStep) * lonStep; lon <= lon2; lon += lonStep) {
+          const sx = s.x + x(lon) * s.k;
+          if (sx < LEFT + 20 || sx > width - 20) continue;
+          svgEl("text", { x: sx, y: TOP - 5, class: "nv-grid-label", "text-anchor": "middle" }, axes).textContent = lon + "°E";
+        }
+        for (let lat = Math.ceil(lat1 / latStep) * latStep; lat <= lat2; lat += latStep) {
+          const sy = s.y + y(lat) * s.k;
+          if (sy < TOP + 12 || sy > height - 4) continue;
+          svgEl("text", { x: 4, y: sy + 4, class: "nv-grid-label" }, axes).textContent = lat + "°N";
+        }
+      };
+      // province areas: the hull of their located places, padded (no boundary data is bundled);
+      // named in the colour legend, not on the map, where their names would cover places
       const groups = new Map();
       for (const n of located) {
         const key = n.province || "";
@@ -646,11 +764,17 @@
         const ring = [];
         for (const p of points) for (let a = 0; a < 8; a++) ring.push({ x: p.x + pad * Math.cos((a * Math.PI) / 4), y: p.y + pad * Math.sin((a * Math.PI) / 4) });
         const hull = convexHull(ring);
-        const colour = hueColour(provinceIndex.get(key));
-        svgEl("path", { d: "M" + hull.map((p) => p.x.toFixed(1) + "," + p.y.toFixed(1)).join(" L") + " Z", fill: colour, stroke: colour, class: "nv-province", "data-province": key }, areas);
-        const cx = points.reduce((s, p) => s + p.x, 0) / points.length;
-        const top = Math.min(...hull.map((p) => p.y));
-        svgEl("text", { x: cx, y: top - 4, class: "nv-province-label", fill: colour }, areas).textContent = provinceName.get(key);
+        const colour = provinceColour(key);
+        const path = svgEl("path", { d: "M" + hull.map((p) => p.x.toFixed(1) + "," + p.y.toFixed(1)).join(" L") + " Z", fill: colour, stroke: colour, class: "nv-province", "data-province": key }, areas);
+        svgEl("title", {}, path).textContent = provinceName.get(key);
+      }
+      if (pos.margin) {
+        const m = pos.margin;
+        const band = svgEl("g", { class: "nv-margin" }, backLayer);
+        const ys = drawn.filter((n) => pos.get(n.id).margin).map((n) => pos.get(n.id).y);
+        const xs = drawn.filter((n) => pos.get(n.id).margin).map((n) => pos.get(n.id).x);
+        svgEl("rect", { x: m.x - 30, y: m.y - 10, width: Math.max(...xs) - m.x + 220, height: Math.max(...ys) - m.y + 50, class: "nv-margin-band" }, band);
+        svgEl("text", { x: m.x - 22, y: m.y + 8, class: "nv-margin-title" }, band).textContent = "无坐标 · no coordinates (" + m.count + ")";
       }
     }
   }

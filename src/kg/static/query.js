@@ -20,7 +20,7 @@
     // Named queries take parameters by substitution; in the editor, defaults become VALUES.
     let text = q.query;
     const values = q.parameters.map((p) => {
-      const v = p.type === "iri" ? "<" + p.default + ">" : JSON.stringify(p.default);
+      const v = p.type === "iri" || p.type === "place" ? "<" + p.default + ">" : JSON.stringify(p.default);
       return "VALUES ?" + p.name + " { " + v + " }";
     });
     if (values.length) {
