@@ -435,6 +435,9 @@ def stats(as_json: bool, store_path: str | None, base_iri: str | None) -> None:
 @click.option("--province", help="Only places in this province-level unit.")
 @click.option("--since", type=int)
 @click.option("--until", type=int)
+@click.option(
+    "--include-undated", is_flag=True, help="With --since/--until: keep undated relations too."
+)
 @store_option
 @base_option
 def export_network(
@@ -447,6 +450,7 @@ def export_network(
     province: str | None,
     since: int | None,
     until: int | None,
+    include_undated: bool,
     store_path: str | None,
     base_iri: str | None,
 ) -> None:
@@ -476,6 +480,7 @@ def export_network(
             since=since,
             until=until,
             province=filter_values.resolve_province(snap, province) if province else None,
+            include_undated=include_undated,
         )
         graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
         export.with_hosts(graph, snap.relations)
