@@ -31,7 +31,7 @@ def test_yancheng_page_partner_and_source_links_work_without_errors(browser, ser
         source.click()
         page.wait_for_load_state("networkidle")
         assert "/id/source/" in page.url
-        assert "Facts derived from this source" in page.content()
+        assert "出自这篇文章的事实" in page.content()
         page.screenshot(path=str(ARTIFACTS / "entity-source.png"))
 
         # The search box on every page goes through the resolver.

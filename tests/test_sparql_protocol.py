@@ -255,9 +255,10 @@ def test_void_description_counts_the_dataset(server):
 
 
 def test_query_page_is_served_and_lists_named_queries(server):
-    r = requests.get(server.url + "/")
+    r = requests.get(server.url + "/query")
     assert r.status_code == 200
     assert "<textarea" in r.text
-    examples = r.text.split('id="examples" type="application/json">')[1].split("</script>")[0]
-    assert len(json.loads(examples)) >= 8
-    assert requests.get(server.url + "/static/query.js").status_code == 200
+    data = r.text.split('id="editor-data" type="application/json">')[1].split("</script>")[0]
+    assert len(json.loads(data)["named"]) >= 8
+    for script in ("query.js", "results.js", "vendor/codemirror.js"):
+        assert requests.get(server.url + "/static/" + script).status_code == 200

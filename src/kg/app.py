@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from .config import Config
@@ -51,15 +49,16 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
     app.register_blueprint(export_http.blueprint)
     app.jinja_env.globals.setdefault("extra_nav", []).extend(export_http.nav_links())
 
-    @app.route("/")
-    def index() -> str:
-        svc: Services = app.extensions["kg"]
-        examples = [q.describe() for q in svc.queries.values()]
-        return render_template(
-            "index.html",
-            examples_json=json.dumps(examples, ensure_ascii=False),
-            initial_query=request.args.get("query"),
-        )
+    from . import ingest_http  # /api/ingest, /api/ingest/accept, the /ingest review page
+
+    app.register_blueprint(ingest_http.blueprint)
+    app.jinja_env.globals["extra_nav"].append(("ingest.page", "导入 Ingest"))
+
+    # The front door: home page, SPARQL editor, named-query forms; ontology terms as words.
+    from . import home, terms
+
+    app.register_blueprint(home.blueprint)
+    terms.install(app)
 
     @app.errorhandler(ApiError)
     def api_error(err: ApiError) -> Response:

@@ -512,9 +512,10 @@ def export_network(
 
 
 from .cli_build import COMMANDS as _BUILD_COMMANDS  # noqa: E402
+from .cli_ingest import COMMANDS as _INGEST_COMMANDS  # noqa: E402
 from .cli_traversal import COMMANDS as _TRAVERSAL_COMMANDS  # noqa: E402
 
-for _command in (*_TRAVERSAL_COMMANDS, *_BUILD_COMMANDS):
+for _command in (*_TRAVERSAL_COMMANDS, *_BUILD_COMMANDS, *_INGEST_COMMANDS):
     cli.add_command(_command)
 
 

@@ -87,29 +87,53 @@ def lit(text: str, lang: str | None = None, dt: str | None = None) -> str:
 
 
 class Vocabulary:
-    """What the facts may refer to: resources of the ontology and the non-generated data files,
-    the relation classes, and the predicates the ontology declares."""
+    """What the facts may refer to: resources of the ontology and the non-generated data files
+    (or of a live store), the relation classes, and the places' GB/T 2260 codes."""
 
-    def __init__(self, ontology: Path, graph_data: Path, generated: set[Path]) -> None:
+    def __init__(self, store: ox.Store | Any, base: str = BASE) -> None:
+        self.base = base
+
+        def rows(sparql: str) -> list[list[Any]]:
+            result = (
+                store.query(sparql, use_default_graph_as_union=True)
+                if isinstance(store, ox.Store)
+                else store.query(sparql)
+            )
+            return [[s[v] for v in result.variables] for s in result]
+
+        self.subjects = {
+            r[0].value[len(base) :]
+            for r in rows("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
+            if isinstance(r[0], ox.NamedNode) and r[0].value.startswith(base)
+        }
+        yrd = base + PREFIXES["yrd"]
+        self.relation_classes = {
+            r[0].value[len(yrd) :]
+            for r in rows(
+                "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?c WHERE { "
+                f"?c rdfs:subClassOf* <{yrd}CooperationRelation> }}"
+            )
+        }
+        place = base + PREFIXES["place"]
+        self.codes = {
+            r[1].value: "place:" + r[0].value[len(place) :]
+            for r in rows(f"SELECT ?p ?code WHERE {{ ?p <{yrd}adminCode> ?code }}")
+            if r[0].value.startswith(place)
+        }
+        self.defined: dict[str, str] = {}  # fact id -> where, across all curated files
+
+    @classmethod
+    def from_files(cls, ontology: Path, graph_data: Path, generated: set[Path]) -> Vocabulary:
         store = ox.Store()
         files = sorted(ontology.glob("*.ttl")) + sorted(
             p for p in graph_data.glob("*.ttl") if p.resolve() not in generated
         )
         for file in files:
             store.load(path=str(file), format=ox.RdfFormat.TURTLE, base_iri=BASE)
-        self.subjects = {
-            s.value[len(BASE) :]
-            for s in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
-            if isinstance(s[0], ox.NamedNode) and s[0].value.startswith(BASE)
-            for s in [s[0]]
-        }
-        yrd = BASE + PREFIXES["yrd"]
-        rows = store.query(
-            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?c WHERE { "
-            f"?c rdfs:subClassOf* <{yrd}CooperationRelation> }}"
-        )
-        self.relation_classes = {r[0].value[len(yrd) :] for r in rows}
-        self.defined: dict[str, str] = {}  # fact id -> where, across all curated files
+        return cls(store)
+
+    def known(self, curie: str) -> bool:
+        return expand(curie) in self.subjects or curie in self.defined
 
 
 def _curie_ok(value: object) -> bool:
@@ -138,7 +162,7 @@ class _FileBuilder:
         if prefixes and prefix not in prefixes:
             self.problem(where, f"{value}: expected one of {', '.join(p + ':' for p in prefixes)}")
             return None
-        if expand(value) not in self.vocab.subjects and value not in self.vocab.defined:
+        if not self.vocab.known(value):
             kind = {"place": "place", "org": "organisation"}.get(prefix, "resource")
             self.problem(where, f"unknown {kind} {value} (not in graph_data/ nor in any fact file)")
             return None
@@ -375,13 +399,18 @@ class _FileBuilder:
             every.append(party)
         return [*by_role.items(), ("yrd:party", list(dict.fromkeys(every)))]
 
-    def turtle(self) -> str:
+    def turtle(self, base: str | None = None) -> str:
+        """The file's Turtle; with ``base``, prefixes are absolute (for a write to a live store,
+        whose parser would resolve relative IRIs against the target graph)."""
         notes = self.a.data.get("notes") or ""
         header = [
             f"{GENERATED_MARK} from {self.a.display}: edit that file, then run `kg build`.",
             *("# " + line if line else "#" for line in str(notes).strip().splitlines()),
         ]
-        prefixes = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
+        prefixes = "".join(
+            f"@prefix {p}: <{iri if base is None or '://' in iri else base + iri}> .\n"
+            for p, iri in PREFIXES.items()
+        )
         return "\n".join(["\n".join(header) + "\n", prefixes, *self.blocks])
 
 

@@ -31,7 +31,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import formats
+import pyoxigraph as ox
+
+from . import formats, paging
 from .config import Config
 from .store import GraphStore, OxigraphStore, QueryError, Term
 
@@ -57,6 +59,8 @@ class QueryTask:
     format_param: str | None = None
     title: str = "result"
     max_bytes: int = 64 * 1024 * 1024
+    #: A page of a SELECT asked with ``LIMIT page_limit+1``: keep ``page_limit`` rows, say if more.
+    page_limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class QueryOutput:
     content_type: str
     extension: str
     kind: str
+    more: bool = False  # a page with rows after it (``QueryTask.page_limit``)
 
 
 def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
@@ -80,6 +85,12 @@ def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
         raise ExecutionError(400, str(err), query_error=True) from None
     except ValueError as err:  # e.g. a default-graph-uri that is not an IRI
         raise ExecutionError(400, f"bad request: {err}") from None
+    more = False
+    if task.page_limit is not None and isinstance(result, ox.QuerySolutions):
+        try:
+            result, more = paging.trim_solutions(result, task.page_limit)
+        except (ValueError, SyntaxError) as err:  # evaluation errors surface while iterating
+            raise ExecutionError(400, f"query evaluation failed: {err}", query_error=True) from None
     kind = formats.result_kind(result)
     try:
         fmt = formats.negotiate(kind, task.accept, task.format_param)
@@ -104,7 +115,7 @@ def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
         ) from None
     except (ValueError, SyntaxError) as err:  # evaluation errors surface while iterating
         raise ExecutionError(400, f"query evaluation failed: {err}", query_error=True) from None
-    return QueryOutput(b"".join(chunks), fmt.content_type, fmt.extension, kind)
+    return QueryOutput(b"".join(chunks), fmt.content_type, fmt.extension, kind, more)
 
 
 # -- worker side ------------------------------------------------------------------------------
@@ -413,14 +424,17 @@ def answer(
     format_param: str | None = None,
     query_error: tuple[int, str] = (400, "malformed query: "),
     timeout: float | None = None,
+    page: paging.Page | None = None,
 ) -> Any:
     """Guard, run and render a query for the current request; errors become ``ApiError``.
 
     ``timeout``: the request's limit when the caller has already read it (``request_timeout``).
+    ``page``: answer that page of a SELECT (``kg.paging``), with ``Link`` headers; a query
+    that cannot be paged (its own ``LIMIT``/``OFFSET``, not a SELECT) is answered whole.
     """
     from flask import Response, request
 
-    from . import guard
+    from . import guard, sparql_text
     from .http_common import ApiError, services
 
     svc = services()
@@ -429,6 +443,11 @@ def answer(
         guard.check(query, svc.config)
     except (guard.OutboundRefused, guard.TooComplex) as err:
         raise ApiError(400, str(err)) from None
+    page_limit = None
+    if page is not None:
+        paged = sparql_text.with_page(query, page.limit + 1, page.offset)
+        if paged is not None:
+            query, page_limit = paged, page.limit
     task = QueryTask(
         query,
         default_graphs,
@@ -438,6 +457,7 @@ def answer(
         format_param=format_param,
         title=filename,
         max_bytes=svc.config.max_result_bytes,
+        page_limit=page_limit,
     )
     try:
         if timeout is None:
@@ -453,4 +473,8 @@ def answer(
         response.headers["Content-Disposition"] = (
             f'inline; filename="{filename}.{output.extension}"'
         )
+    if page_limit is not None and page is not None:
+        link = paging.link_header(page, output.more)
+        if link:
+            response.headers["Link"] = link
     return response

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from . import formats, resolver, traversal
 from .http_common import ApiError, current_snapshot, render_result, services
-from .projection import Snapshot
+from .projection import KINDS, Snapshot
 
 blueprint = Blueprint("ld", __name__)
 
@@ -170,7 +170,7 @@ def _regions_of(iri: str) -> list[str]:
 
 def place_context(snap: Snapshot, iri: str) -> dict[str, Any]:
     details = traversal.place_details(snap, iri)
-    order = list(KIND_LABELS)
+    order = [*KINDS.values(), "other"]  # the ontology's order of relation classes
     details["relations"] = dict(
         sorted(
             details["relations"].items(),
@@ -184,7 +184,6 @@ def place_context(snap: Snapshot, iri: str) -> dict[str, Any]:
         "href": local_href,
         "api_name": (local_href(iri) or iri).lstrip("/"),
         "describe_query": f"DESCRIBE <{iri}>",
-        "kind_labels": KIND_LABELS,
     }
 
 
@@ -201,7 +200,6 @@ def relation_context(snap: Snapshot, iri: str) -> dict[str, Any]:
         "orgs": [{"id": o, "label": snap.label(o)} for o in rel["orgs"]],
         "host": traversal.place_ref(snap, rel["host"]) if rel.get("host") else None,
         "href": local_href,
-        "kind_labels": KIND_LABELS,
         "describe_query": f"DESCRIBE <{iri}>",
         "properties": _properties(snap, iri),
     }
@@ -223,7 +221,6 @@ def source_context(snap: Snapshot, iri: str) -> dict[str, Any]:
         "properties": _properties(snap, iri),
         "facts": facts,
         "href": local_href,
-        "kind_labels": KIND_LABELS,
         "describe_query": f"DESCRIBE <{iri}>",
     }
 
@@ -236,7 +233,7 @@ def generic_context(snap: Snapshot, iri: str) -> dict[str, Any]:
         "properties": _properties(snap, iri),
         "incoming": sorted(
             {
-                (r["s"].value, _short(r["p"].value))
+                (r["s"].value, r["p"].value, _short(r["p"].value))
                 for r in incoming
                 if isinstance(r["s"], ox.NamedNode)
             }
@@ -262,33 +259,19 @@ def _properties(snap: Snapshot, iri: str) -> list[dict[str, Any]]:
         if isinstance(obj, ox.BlankNode):
             if "p2" not in row:
                 continue
-            pred = _short(row["p"].value) + " › " + _short(row["p2"].value)
+            path = [row["p"].value, row["p2"].value]
             obj = row["o2"]
         else:
-            pred = _short(row["p"].value)
+            path = [row["p"].value]
+        # ``p`` (CURIEs) sorts and is shown where a term has no label; ``path`` are the IRIs.
+        pred = " › ".join(_short(p) for p in path)
         if isinstance(obj, ox.NamedNode):
-            rows.append({"p": pred, "iri": obj.value, "text": snap.label(obj.value)})
+            rows.append({"p": pred, "path": path, "iri": obj.value, "text": snap.label(obj.value)})
         elif isinstance(obj, ox.Literal):
             lang = f" @{obj.language}" if obj.language else ""
-            rows.append({"p": pred, "iri": None, "text": obj.value + lang})
+            rows.append({"p": pred, "path": path, "iri": None, "text": obj.value + lang})
     unique = {(r["p"], r["iri"], r["text"]): r for r in rows}
     return sorted(unique.values(), key=lambda r: (r["p"], r["text"]))
-
-
-KIND_LABELS = {
-    "pairing": "结对帮扶 Pairing",
-    "park": "共建园区 Co-built park",
-    "agreement": "合作协议 Agreement",
-    "institution": "机构结对 Institution pairing",
-    "transfer": "产业转移 Industry transfer",
-    "liaison": "联络机构 Liaison office",
-    "cadre": "干部交流 Cadre exchange",
-    "transport": "交通联系 Transport link",
-    "innovation": "创新合作 Innovation",
-    "enterprise": "企业合作 Enterprise",
-    "activity": "合作活动 Activity",
-    "other": "其他 Other",
-}
 
 
 def partner_map(snap: Snapshot, iri: str, size: int = 320) -> dict[str, Any] | None:

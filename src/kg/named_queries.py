@@ -42,6 +42,8 @@ PARAM_TYPES = ("iri", "place", "string", "integer", "decimal", "year", "lang-str
 #: errors (ambiguous, unknown); given by the HTTP and CLI layers, which own the resolver.
 PlaceResolver = Callable[[str], str]
 BINDINGS = ("substitution", "values", "inline")
+#: Request parameters of ``/queries/<name>`` that are the service's, not the query's.
+RESERVED = ("format", "timeout", "limit", "offset")
 DEFAULT_BINDING = "substitution"
 _HEADER = re.compile(r"^#\s*(title|description|param|binding)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s+([a-z-]+)(?:\s*=\s*(.*))?$")
@@ -179,6 +181,11 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
                 raise ValueError(
                     f"{name}.rq: bad param line {line!r}; expected 'NAME TYPE = DEFAULT' "
                     f"with TYPE one of {', '.join(PARAM_TYPES)}"
+                )
+            if pm.group(1) in RESERVED:
+                raise ValueError(
+                    f"{name}.rq: parameter name {pm.group(1)!r} is reserved for the service "
+                    f"({', '.join(RESERVED)})"
                 )
             params.append(Parameter(pm.group(1), pm.group(2), pm.group(3)))
     if binding == "inline" and params:

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify
 
-from . import formats
+from . import formats, paging
 
 blueprint = Blueprint("openapi", __name__)
 
@@ -54,6 +54,19 @@ def _q(name: str, description: str, *, required: bool = False, **schema: Any) ->
         "description": description,
         "schema": schema or {"type": "string"},
     }
+
+
+#: kg.paging: a page of rows; the response's ``Link: <…>; rel="next"`` names the next one.
+PAGING = [
+    _q(
+        "limit",
+        f"Rows per page (default {paging.DEFAULT_PAGE}); Link rel=next names the next page.",
+        type="integer",
+        minimum=1,
+        maximum=paging.MAX_PAGE,
+    ),
+    _q("offset", "Rows skipped before this page.", type="integer", minimum=0),
+]
 
 
 TIMEOUT = _q(
@@ -178,6 +191,7 @@ def core_paths() -> dict[str, Any]:
             {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}},
             FORMAT,
             TIMEOUT,
+            *PAGING,
         ],
         "responses": {
             **results,
@@ -282,6 +296,7 @@ def core_paths() -> dict[str, Any]:
                 "parameters": [FORMAT],
                 "responses": {
                     "200": {"description": "VoID", "content": _media("graph")},
+                    "400": _err("Unknown format= value"),
                     "406": _err("No acceptable format"),
                 },
             }
@@ -343,6 +358,7 @@ API_PATHS: dict[str, Any] = {
             *_FILTERS,
             _q("include_subunits", "Include sub-units.", type="boolean"),
             _q("depth", "Hops.", type="integer", minimum=1, maximum=4),
+            *PAGING,
             FORMAT,
         ],
     ),
@@ -367,6 +383,7 @@ API_PATHS: dict[str, Any] = {
             _q("province", "Province name or IRI."),
             _q("type", "Place type."),
             _q("top", "First N.", type="integer", minimum=1, maximum=100000),
+            *PAGING,
             FORMAT,
         ],
     ),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from . import executor
+from . import executor, paging
 from .http_common import ApiError, current_snapshot, services
-from .named_queries import NamedQuery, ParameterError, PlaceResolver
+from .named_queries import RESERVED, NamedQuery, ParameterError, PlaceResolver
 from .traversal_http import resolve_place
 
 blueprint = Blueprint("queries", __name__)
@@ -40,7 +40,7 @@ def run_query(name: str) -> Response:
     query = svc.queries.get(name)
     if query is None:
         raise ApiError(404, f"no named query {name!r}", available=sorted(svc.queries))
-    params = {k: v for k, v in request.args.items() if k not in ("format", "timeout")}
+    params = {k: v for k, v in request.args.items() if k not in RESERVED}
     try:
         bindings = query.bindings(params, svc.config.base_iri, _place_resolver(query))
         text, substitutions = query.prepare(bindings)
@@ -52,4 +52,5 @@ def run_query(name: str) -> Response:
         format_param=request.args.get("format"),
         filename=name,
         query_error=(500, f"named query {name!r} failed: "),
+        page=paging.page_from_request(),
     )

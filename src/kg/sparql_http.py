@@ -65,6 +65,18 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
     )
 
 
+def _browser_without_format() -> bool:
+    """True for a browser's page load: text/html named in Accept and preferred over every RDF
+    format, no ``format=``. Protocol clients (``*/*``, RDF types) keep the service description."""
+    if request.args.get("format"):
+        return False
+    accept = request.accept_mimetypes
+    rdf_types = [f.media_type for f in formats.formats_for(formats.GRAPH)]
+    best = accept.best_match(["text/html", *rdf_types], default=None)
+    named = {value.lower() for value, _quality in accept}  # listed by name, not via */*
+    return best == "text/html" and "text/html" in named
+
+
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
     query, default_graphs, named_graphs = _read_request()
@@ -73,6 +85,10 @@ def sparql() -> Response:
     if query is None:
         if request.method == "POST":
             raise ApiError(400, "missing 'query' parameter")
+        if _browser_without_format():  # a person opened /sparql: give them the editor
+            from .home import editor_page
+
+            return editor_page()
         return render_result(
             svc.describer.service_description(request.base_url),
             kind=formats.GRAPH,

@@ -228,3 +228,30 @@ def inline_plan(text: str, names: frozenset[str]) -> tuple[tuple[int, int, str, 
                 "SELECT * hides which variables are bound; name them to write terms in"
             )
     return tuple(edits)
+
+
+def with_page(text: str, limit: int, offset: int) -> str | None:
+    """The SELECT query ``text`` limited to ``limit`` solutions from ``offset``, or ``None``
+    when it cannot be paged that way (not a SELECT, or it has its own ``LIMIT``/``OFFSET``).
+
+    The clause goes after the solution modifiers and before a trailing ``VALUES`` block, on a
+    line of its own (the text may end with a comment)."""
+    depth, form, insert_at = 0, "", len(text)
+    for tok in tokenize(text):
+        bracket = tok.text if tok.kind == "other" else ""
+        word = tok.upper if tok.kind == "word" else ""
+        if bracket == "{":
+            depth += 1
+        elif bracket == "}":
+            depth -= 1
+        elif depth == 0 and word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE") and not form:
+            form = word
+        elif depth == 0 and word in ("LIMIT", "OFFSET"):
+            return None
+        elif depth == 0 and word == "VALUES" and form:
+            insert_at = tok.start
+            break
+    if form != "SELECT":
+        return None
+    clause = f"\nLIMIT {int(limit)} OFFSET {int(offset)}\n"
+    return text[:insert_at] + clause + text[insert_at:]

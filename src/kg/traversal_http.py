@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from . import filter_values, formats, resolver, traversal
+from . import filter_values, formats, paging, resolver, traversal
 from .formats import ROWS, Rows
 from .http_common import ApiError, current_snapshot, render_result
 from .projection import Snapshot
@@ -135,17 +135,27 @@ def partners(name: str) -> Response:
         include_subunits=_bool_arg("include_subunits"),
         depth=int_arg("depth", 1, 1, MAX_DEPTH) or 1,
     )
+    page = paging.page_from_request()
+    result["partners"], more = page.cut(result["partners"])  # "count" stays the total
 
     def tabular() -> tuple[list[str], list[dict[str, Any]]]:
         rows = traversal.partner_rows(result)
         return (list(rows[0]) if rows else ["partner", "kind", "role", "relation"]), rows
 
-    return _answer_json_fast(
+    response = _answer_json_fast(
         lambda: traversal.partners_json(snap, result),
         tabular,
         result,
         f"partners-{place.rsplit('/', 1)[-1]}",
     )
+    return _with_links(response, page, more)
+
+
+def _with_links(response: Response, page: paging.Page, more: bool) -> Response:
+    link = paging.link_header(page, more)
+    if link:
+        response.headers["Link"] = link
+    return response
 
 
 @blueprint.route("/places/<path:name>/neighbourhood")
@@ -197,6 +207,9 @@ def metrics() -> Response:
     top = int_arg("top", None, 1, 100000)
     if top:
         rows = rows[:top]
+    total = len(rows)
+    page = paging.page_from_request()
+    rows, more = page.cut(rows)
     columns = [
         "id",
         "label_zh",
@@ -209,7 +222,9 @@ def metrics() -> Response:
         "pagerank",
         "community",
     ]
-    return _answer({"count": len(rows), "places": rows}, columns, rows, "metrics")
+    return _with_links(
+        _answer({"count": total, "places": rows}, columns, rows, "metrics"), page, more
+    )
 
 
 @blueprint.route("/graph")
