@@ -165,3 +165,33 @@ def test_cli_check_passes_on_the_bundled_data():
     result = CliRunner().invoke(cli, ["build", "--check", "--no-shacl", "--root", str(REPO)])
     assert result.exit_code == 0, result.output
     assert "up to date: 5 file(s), 155 facts" in result.output
+
+
+def test_every_quote_is_found_in_its_bundled_article_text():
+    """What `kg validate --sources` checks, on the bundled data; and that it can fail."""
+    import pyoxigraph as ox
+    from _data_store import LocalStore
+
+    from kg.config import Config
+    from kg.source_text import check_quotes
+
+    store = LocalStore()
+    checked, problems = check_quotes(store, Config().data_dirs)
+    assert checked >= 180 and problems == []
+    prov = "http://www.w3.org/ns/prov#"
+    d = ox.BlankNode()
+    for s, p, o in [
+        (
+            ox.NamedNode("http://127.0.0.1:8000/id/pairing/x"),
+            ox.NamedNode(prov + "qualifiedDerivation"),
+            d,
+        ),
+        (d, ox.NamedNode(prov + "entity"), ox.NamedNode("http://127.0.0.1:8000/id/source/s000")),
+        (d, ox.NamedNode("http://127.0.0.1:8000/ontology#quote"), ox.Literal("南京与上海结对")),
+    ]:
+        store.store.add(ox.Quad(s, p, o))
+    _, problems = check_quotes(store, Config().data_dirs)
+    assert problems == [
+        "<http://127.0.0.1:8000/id/pairing/x>: quote not in "
+        "<http://127.0.0.1:8000/id/source/s000>: 南京与上海结对…"
+    ]

@@ -87,17 +87,13 @@ def test_editor_completes_terms_and_places_runs_sorts_and_pages(watch, server):
     page.keyboard.press("Control+a")
     page.keyboard.press("Delete")
     page.keyboard.type("SELECT ?r ?place WHERE { ?r a yrd:Pa")
-    options = page.locator(".cm-tooltip-autocomplete li")
-    options.first.wait_for()
-    offered = options.all_inner_texts()
-    assert any(o.startswith("yrd:Pairing") for o in offered), offered
-    page.locator(".cm-tooltip-autocomplete li", has_text="yrd:Pairing").first.click()
+    pairing = page.locator(".cm-tooltip-autocomplete li", has_text="yrd:Pairing").first
+    pairing.wait_for(timeout=10000)
+    assert "结对帮扶" in pairing.inner_text()  # offered with its label
+    offered = page.locator(".cm-tooltip-autocomplete li").all_inner_texts()
+    assert all(o.startswith("yrd:") for o in offered), offered  # only terms that fit "yrd:Pa"
+    pairing.click()
     page.keyboard.type(" ; yrd:party ?place . ?place rdfs:label ?l } ORDER BY ?r")
-    # A place name completes to its IRI through the resolver.
-    page.keyboard.press("Control+End")
-    page.keyboard.type("\n# 盐城")
-    page.locator(".cm-tooltip-autocomplete li", has_text="place:yancheng").first.wait_for()
-    page.keyboard.press("Escape")
     text = page.evaluate("window.kgEditorView.state.doc.toString()")
     assert "?r a yrd:Pairing ;" in text
     page.click("#run")
@@ -134,6 +130,33 @@ def test_editor_completes_terms_and_places_runs_sorts_and_pages(watch, server):
     assert len(csv.text.strip().splitlines()) == total + 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "query-editor.png"), full_page=True)
+
+    # A place name completes to the place's IRI through the resolver, and the query runs.
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.type("SELECT ?r WHERE { ?r yrd:party 盐城")
+    page.locator(".cm-tooltip-autocomplete li", has_text="place:yancheng").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "query-editor-place-completion.png"))
+    page.keyboard.press("Enter")
+    page.keyboard.type(" }")
+    text = page.evaluate("window.kgEditorView.state.doc.toString()")
+    assert text == "SELECT ?r WHERE { ?r yrd:party place:yancheng }"
+    ran = page.locator("#query-form").get_attribute("data-ran")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(f"#query-form[data-ran='{int(ran) + 1}']")
+    assert (
+        _total_rows(page)
+        == len(
+            requests.post(
+                server.url + "/sparql",
+                data={"query": text},
+                headers={"Accept": "application/sparql-results+json"},
+                timeout=30,
+            ).json()["results"]["bindings"]
+        )
+        > 0
+    )
     assert watch.problems == []
 
 

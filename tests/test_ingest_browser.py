@@ -31,6 +31,14 @@ def _partners(server: Server, place: str) -> set[str]:
     return {p["label_zh"] for p in r.json()["partners"]}
 
 
+def test_bundled_source_page_marks_its_quoted_sentences(writable):
+    page = requests.get(
+        writable.url + "/id/source/s000", headers={"Accept": "text/html"}, timeout=30
+    )
+    assert page.ok
+    assert "<mark>苏宿工业园区是苏州、宿迁两市结对帮扶合作的重要平台。</mark>" in page.text
+
+
 def test_api_refuses_bad_input_and_writes_without_token(writable):
     r = requests.post(writable.url + "/api/ingest", json={"text": "  "}, timeout=30)
     assert r.status_code == 400 and "empty" in r.json()["error"]
@@ -84,6 +92,15 @@ def test_review_accept_and_find_the_new_partners(browser, writable):
         assert fact_page.ok and (
             "宜兴市与灌南县结对帮扶" in fact_page.text or "泰州市与宿迁市" in fact_page.text
         )
+
+        # the article's source page shows its text with the quoted sentences marked
+        source = page.locator("#ingest-outcome .written a").first.get_attribute("href")
+        source_page = requests.get(
+            writable.url + "/" + source.split("/", 3)[3],
+            headers={"Accept": "text/html"},
+            timeout=30,
+        )
+        assert "<mark>今年以来，泰州市与宿迁市的结对合作持续推进" in source_page.text
 
         page.click("#ingest-remove")
         page.wait_for_selector("#ingest-outcome .written >> text=removed")

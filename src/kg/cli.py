@@ -21,7 +21,7 @@ from .cli_common import (
     store_exists,
     store_option,
 )
-from .loading import VALIDATE_AUTO_LIMIT_BYTES, FileLoad, load_bundled, load_files
+from .loading import FileLoad, load_bundled, load_files
 from .named_queries import ParameterError, load_named_queries
 from .store import GraphStore, QueryError, StoreError
 from .void import Describer
@@ -75,8 +75,8 @@ def cli() -> None:
 @click.option(
     "--validate/--no-validate",
     default=None,
-    help="SHACL-validate before committing (default: yes unless the batch is over "
-    f"{VALIDATE_AUTO_LIMIT_BYTES / 2**20:g} MB; validation runs at ~2,000 triples/s).",
+    help="SHACL-validate the batch (default: yes, at any size; a violation undoes the whole "
+    "batch and exits 1 listing the violations).",
 )
 def load(
     paths: tuple[Path, ...], store_path: str | None, base_iri: str | None, validate: bool | None
@@ -114,7 +114,15 @@ def load(
 @base_option
 @click.option("--host", envvar="KG_HOST", default=None, help="Interface (default 127.0.0.1).")
 @click.option("--port", envvar="KG_PORT", type=int, default=None, help="Port (default 8000).")
-@click.option("--threads", type=int, default=None, help="Worker threads (default 8).")
+@click.option(
+    "--threads", type=int, default=None, help="Threads for everything but queries (default 8)."
+)
+@click.option(
+    "--connection-limit",
+    type=int,
+    default=None,
+    help="Open connections accepted (env KG_CONNECTION_LIMIT; default from the open-file limit).",
+)
 @click.option(
     "--workers",
     type=int,
@@ -140,6 +148,7 @@ def serve(
     host: str | None,
     port: int | None,
     threads: int | None,
+    connection_limit: int | None,
     workers: int | None,
     query_timeout: float | None,
     write_token: str | None,
@@ -150,10 +159,12 @@ def serve(
     queries run in --workers processes that read the store read-only and are killed when a
     query passes the time limit.
     """
-    import waitress
+    import signal
 
+    from . import projection_store
     from .app import create_app
     from .loading import ensure_loaded
+    from .server import describe_limits, make_server
 
     config = _config(
         store_path,
@@ -161,6 +172,7 @@ def serve(
         host=host,
         port=port,
         threads=threads,
+        connection_limit=connection_limit,
         query_workers=workers,
         query_timeout_s=query_timeout,
         write_token=write_token,
@@ -182,15 +194,28 @@ def serve(
     if report:
         click.echo(f"loaded the bundled graph: {report.triples:,} triples", err=True)
     app = create_app(config, store)
+    server = make_server(app, config)
     click.echo(
         f"serving on http://{config.host}:{config.port}/ (store: {config.store}; "
         f"IRIs under {config.base_iri})",
         err=True,
     )
+    click.echo(f"limits: {describe_limits(config)}", err=True)
+    # SIGTERM stops like Ctrl-C, so the projection is saved for the next start
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        waitress.serve(app, host=config.host, port=config.port, threads=config.threads, ident="kg")
+        server.run()
     finally:
-        store.close()
+        try:
+            server.close()
+        except OSError:
+            pass
+        try:
+            projection_store.save(app.extensions["kg"].extras["projection"], store)
+        except Exception as err:  # noqa: BLE001 - the next start rebuilds it; stop anyway
+            click.echo(f"warning: the traversal projection was not saved: {err}", err=True)
+        finally:
+            store.close()
 
 
 @cli.command()
@@ -275,13 +300,28 @@ def _named_query(store: GraphStore, named: str, param: tuple[str, ...]) -> tuple
 
 
 @cli.command()
+@click.option(
+    "--sources",
+    "check_sources",
+    is_flag=True,
+    help="Also check that every yrd:quote occurs verbatim in its source article's text.",
+)
 @store_option
 @base_option
-def validate(store_path: str | None, base_iri: str | None) -> None:
+def validate(check_sources: bool, store_path: str | None, base_iri: str | None) -> None:
     """Check the store against the SHACL shapes; exit 1 listing the violations."""
     config = _config(store_path, base_iri)
     store = open_existing(config)
     try:
+        if check_sources:
+            from .source_text import check_quotes
+
+            checked, problems = check_quotes(store, config.data_dirs)
+            for line in problems:
+                click.echo(line)
+            if problems:
+                raise click.ClickException(f"{len(problems)} quote problem(s) in {checked}")
+            click.echo(f"{checked} quotes found verbatim in their sources")
         shapes = validation.shapes_graph(config.data_dirs, config.base_iri)
         if len(shapes) == 0:
             raise click.ClickException("no SHACL shapes found (ontology/*shapes*.ttl)")
@@ -457,6 +497,7 @@ def export_network(
     """Export the co-operation network (or a filtered part) as a graph file, map or picture."""
     from . import (
         export,  # importing it registers the network formats
+        fonts,
         resolver,
         traversal,
     )
@@ -504,6 +545,8 @@ def export_network(
                 sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
     except (resolver.ResolveError, filter_values.UnknownValue, export.TooLarge) as err:
+        raise click.ClickException(str(err)) from None
+    except fonts.MissingFont as err:  # no CJK font for a PNG: names the package to install
         raise click.ClickException(str(err)) from None
     except (StoreError, OSError) as err:
         raise click.ClickException(str(err)) from None

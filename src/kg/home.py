@@ -134,7 +134,11 @@ def index() -> Response | str:
     return render_template(
         "index.html",
         facts=facts,
-        questions=[named_question(q) for q in svc.queries.values()],
+        # Questions about a place first: "every partner of 盐城" is where most people start.
+        questions=sorted(
+            (named_question(q) for q in svc.queries.values()),
+            key=lambda q: (not any(f["place"] for f in q["fields"]), q["name"]),
+        ),
         href=local_href,
         query_link=lambda text: url_for("home.query_editor", query=text),
     )

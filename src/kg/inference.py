@@ -36,6 +36,7 @@ def materialise(
     *,
     known: Mapping[str, ParsedFacts] | None = None,
     native: bool = True,
+    changes: list[InferredChange] | None = None,
 ) -> int:
     """Recompute the inferred graph to a fixpoint; returns its size.
 
@@ -45,7 +46,9 @@ def materialise(
     parsed from their files, so they need not be read back from disk); otherwise the rules run as
     SPARQL against the data graphs plus a staging graph that grows each round, then the staging
     graph is swapped in with one update so readers never see a half-computed closure.
-    ``native=False`` forces the SPARQL path (the tests compare the two).
+    ``native=False`` forces the SPARQL path (the tests compare the two). ``changes``: the native
+    engine appends the inferred graph's difference (added, removed) to it, which is what
+    validating a load needs to know (nothing appended: the difference is unknown).
     """
     inferred = store.config.inferred_graph
     staging = STAGING_PREFIX + "inferred"
@@ -54,7 +57,7 @@ def materialise(
     if native and isinstance(store, OxigraphStore) and texts:
         compiled = compile_rules(texts, store)
         if compiled is not None:
-            return _materialise_native(store, compiled, data_graphs, inferred, known or {})
+            return _materialise_native(store, compiled, data_graphs, inferred, known or {}, changes)
     store.update(f"DROP SILENT GRAPH <{staging}>")
     if isinstance(store, OxigraphStore) and texts:
         try:
@@ -780,6 +783,7 @@ class Speculation(ParsedFacts):
         self.others = [g for g in store.named_graphs() if g not in (graph, self.inferred)]
         self.size: int | None = None
         self.wrote = False
+        self.changes: list[InferredChange] = []
 
     def _run(self) -> None:
         super()._run()
@@ -797,7 +801,7 @@ class Speculation(ParsedFacts):
         if not relevant_predicates(self.rules, base.match) <= keep:
             return
         self.wrote = True
-        _write_inferred(self.store, self.inferred, derived)
+        _write_inferred(self.store, self.inferred, derived, self.changes)
         self.size = len(derived)
 
 
@@ -814,6 +818,7 @@ def _materialise_native(
     data_graphs: list[str],
     inferred: str,
     known: Mapping[str, ParsedFacts],
+    changes: list[InferredChange] | None = None,
 ) -> int:
     """Cl(data) minus data, computed over the rule-relevant triples only, then written as the
     difference to the current inferred graph."""
@@ -829,7 +834,7 @@ def _materialise_native(
         if wanted <= predicates:
             break
         wanted |= predicates  # derived schema triples name more properties: start again
-    _write_inferred(store, inferred, derived)
+    _write_inferred(store, inferred, derived, changes)
     return len(derived)
 
 
@@ -863,8 +868,18 @@ def _collect(
     return base, predicates
 
 
-def _write_inferred(store: OxigraphStore, inferred: str, derived: list[Fact]) -> None:
-    """Writes the difference between ``derived`` (no repeats) and the inferred graph."""
+#: one write of the inferred graph: the triples it added and removed
+InferredChange = tuple[list[Fact], set[Fact]]
+
+
+def _write_inferred(
+    store: OxigraphStore,
+    inferred: str,
+    derived: list[Fact],
+    changes: list[InferredChange] | None = None,
+) -> None:
+    """Writes the difference between ``derived`` (no repeats) and the inferred graph (and
+    appends it to ``changes``)."""
     raw = store._store  # noqa: SLF001 - our own backend
     target = ox.NamedNode(inferred)
     old = {
@@ -876,6 +891,8 @@ def _write_inferred(store: OxigraphStore, inferred: str, derived: list[Fact]) ->
         removed = old - set(derived)
     else:
         added, removed = derived, set()
+    if changes is not None:
+        changes.append((added, removed))
     if not new:  # no inferences: no inferred graph, as after the SPARQL path's swap
         if raw.contains_named_graph(target):
             raw.remove_graph(target)

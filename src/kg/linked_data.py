@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from . import formats, resolver, traversal
+from . import formats, resolver, source_text, traversal
 from .http_common import ApiError, current_snapshot, render_result, services
 from .projection import KINDS, Snapshot
 
@@ -35,14 +35,22 @@ Q_LABELS_OF = "SELECT ?n ?l WHERE {{ VALUES ?n {{ {terms} }} ?n rdfs:label ?l }}
 Q_EXISTS = "SELECT ?e WHERE { { ?e ?p ?o } UNION { ?s ?p ?e } } LIMIT 1"
 
 
+#: The only IRI schemes that become links in HTML: anything else (``javascript:``, ``data:``,
+#: ``vbscript:``…) a write could plant is shown as text, whatever the CSP would have done.
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
 def local_href(iri: str | None) -> str | None:
-    """Links inside our IRI space become site-relative paths, so pages work on any host/port."""
+    """Links inside our IRI space become site-relative paths, so pages work on any host/port;
+    other http(s)/mailto IRIs link out; any other scheme gives None (templates show text)."""
     if not iri:
         return None
     base = services().config.base_iri
     if iri.startswith(base):
         return "/" + iri[len(base) :].replace("#", "#", 1)
-    return iri
+    if iri.lower().startswith(LINK_SCHEMES):
+        return iri
+    return None
 
 
 def describe(iri: str) -> list[ox.Triple]:
@@ -215,11 +223,14 @@ def source_context(snap: Snapshot, iri: str) -> dict[str, Any]:
         for rel in sorted(snap.relations.values(), key=lambda r: (r["kind"], r["id"]))
         if any(s["id"] == iri for s in rel["sources"])
     ]
+    svc = services()
+    text = source_text.article_text(svc.store, svc.config.data_dirs, iri)
     return {
         "iri": iri,
         "label": snap.label(iri),
         "properties": _properties(snap, iri),
         "facts": facts,
+        "article": source_text.segments(text, facts) if text else None,
         "href": local_href,
         "describe_query": f"DESCRIBE <{iri}>",
     }

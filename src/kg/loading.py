@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import inference, validation
+from . import inference, load_validation, shacl_core, shacl_scope, validation
 from .config import Config
 from .store import (
     BULK_THRESHOLD_BYTES,
@@ -27,10 +27,8 @@ from .store import (
     rdf_format_for,
 )
 
-#: Above this much new data, whole-graph SHACL validation (pyshacl, in Python) is skipped unless
-#: asked for; syntax is still checked atomically and ``kg validate`` can be run afterwards.
-#: pyshacl checks ~1,200-2,000 triples/s (a 1.5 MB file, 37 k triples, takes ~20-30 s; 15 MB takes
-#: five minutes), so 2 MB keeps an automatic validation to about half a minute.
+#: Kept for callers that print it; validation no longer depends on the size of a load (the
+#: compiled shapes check the focus nodes a load can affect, ``kg.load_validation``).
 VALIDATE_AUTO_LIMIT_BYTES = 2 * 1024 * 1024
 
 #: A lone big file gets its inferences computed and written in a thread while the bulk loader
@@ -64,6 +62,8 @@ class LoadReport:
     inferred: int = 0
     seconds: float = 0.0
     validated: bool = False
+    #: the inferred graph's difference (None: unknown), for validating the load
+    inferred_changes: list[inference.InferredChange] | None = None
 
     @property
     def triples(self) -> int:
@@ -89,7 +89,11 @@ def load_files(
     progress: Progress | None = None,
     on_file: Callable[[FileLoad], None] | None = None,
 ) -> LoadReport:
-    """Load files/folders; ``validate=None`` means validate unless the batch is very large."""
+    """Load files/folders, SHACL-validated unless ``validate=False`` (``None`` means yes).
+
+    On an embedded store with shapes the compiled checks understand, the files are stored, the
+    focus nodes they can affect are checked, and a violation (or any error) undoes the whole
+    batch (``kg.load_validation``). Otherwise the batch is first tried on an in-memory copy."""
     started = time.perf_counter()
     files = iter_rdf_files(paths)
     if not files:
@@ -98,14 +102,63 @@ def load_files(
         (file, graph_name_for(store.config, file, root), rdf_format_for(file))
         for file, root in files
     ]
-    total = sum(f.stat().st_size for f, _, _ in plan)
     if validate is None:
-        validate = total <= VALIDATE_AUTO_LIMIT_BYTES
+        validate = True
     rules = inference.rule_files(store.config.data_dirs)
-    if validate:
+    checks = _compiled_checks(store, plan) if validate else None
+    if validate and checks is None:
         _check_candidate(store, plan, rules)
+    undo = load_validation.Undo(store, rules) if checks is not None else None  # type: ignore[arg-type]
+    try:
+        report = _load(store, plan, rules, progress, on_file, undo)
+        if undo is not None and checks is not None:
+            compiled, scope = checks
+            violations = load_validation.validate_load(
+                store,  # type: ignore[arg-type]
+                compiled,
+                scope,
+                undo,
+                report.inferred_changes,
+            )
+            if violations:
+                raise ValidationFailed(violations)
+    except BaseException:
+        if undo is not None:
+            undo.run()
+        raise
+    finally:
+        if undo is not None:
+            undo.close()
+    report.validated = validate
+    report.seconds = time.perf_counter() - started
+    return report
 
-    report = LoadReport(validated=validate)
+
+def _compiled_checks(
+    store: GraphStore, plan: list[tuple[Path, str, ox.RdfFormat]]
+) -> tuple[shacl_core.Compiled, shacl_scope.ShapeScope] | None:
+    """The compiled shapes, when a load can be validated after storing it (embedded store,
+    triple formats: each file names its one graph, so it can be undone)."""
+    if not isinstance(store, OxigraphStore) or any(fmt in QUAD_FORMATS for _, _, fmt in plan):
+        return None
+    shapes = validation.shapes_graph(store.config.data_dirs, store.config.base_iri)
+    compiled = shacl_core.compile_shapes(shapes)
+    if compiled is None:
+        return None
+    return compiled, shacl_scope.scope_of(shapes)
+
+
+def _load(
+    store: GraphStore,
+    plan: list[tuple[Path, str, ox.RdfFormat]],
+    rules: list[Path],
+    progress: Progress | None,
+    on_file: Callable[[FileLoad], None] | None,
+    undo: load_validation.Undo | None,
+) -> LoadReport:
+    """Store the files and their inferences (``undo`` hears about each graph first)."""
+
+    report = LoadReport()
     compiled = _native_rules(store, rules)
     big = [
         fmt not in QUAD_FORMATS and file.stat().st_size >= BULK_THRESHOLD_BYTES
@@ -132,6 +185,8 @@ def load_files(
             )
         elif keep is not None and is_big:
             parsed = inference.ParsedFacts(file, fmt, store.config.base_iri, keep)
+        if undo is not None:
+            undo.before_load(graph)
         if parsed is not None:
             parsed.start()
         try:
@@ -153,12 +208,37 @@ def load_files(
         report.files.append(done)
         if on_file:
             on_file(done)
+    changes: list[inference.InferredChange] = []
     if speculation is not None and speculation.size is not None:
         report.inferred = speculation.size
+        changes = speculation.changes
     else:
-        report.inferred = inference.materialise(store, rules, known=known)
-    report.seconds = time.perf_counter() - started
+        report.inferred = inference.materialise(store, rules, known=known, changes=changes)
+    report.inferred_changes = changes if changes else None
+    _inference_done(store)
     return report
+
+
+def _inference_done(store: GraphStore) -> None:
+    """Clear a remote engine's "inference pending" mark (``kg.remote_store``), set by the
+    update that swapped the data in; the embedded store has no such mark (its loads recover
+    through staging graphs)."""
+    done = getattr(store, "inference_done", None)
+    if done is not None:
+        done()
+
+
+def repair_inference(store: GraphStore) -> int | None:
+    """Recompute the inferred graph when a load stopped between swapping its data in and
+    recomputing inferences (a remote engine's timeout, a crash): the data and the inferred
+    graph then match again, as if the load had finished. Returns the inferred size, or
+    ``None`` when nothing was pending."""
+    pending = getattr(store, "inference_pending", None)
+    if pending is None or not pending():
+        return None
+    size = inference.materialise(store, inference.rule_files(store.config.data_dirs))
+    _inference_done(store)
+    return size
 
 
 def _native_rules(store: GraphStore, rules: list[Path]) -> list[inference.Rule] | None:
@@ -206,7 +286,9 @@ def load_bundled(store: GraphStore, **kwargs: object) -> LoadReport:
 
 
 def ensure_loaded(store: GraphStore) -> LoadReport | None:
-    """First start on an empty store: load the bundled graph so a newcomer gets data at once."""
+    """First start on an empty store: load the bundled graph so a newcomer gets data at once.
+    Later starts finish what a stopped remote load left undone (``repair_inference``)."""
     if store.named_graphs():
+        repair_inference(store)
         return None
     return load_bundled(store)

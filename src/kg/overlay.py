@@ -130,6 +130,17 @@ class TripleView:
                 yield fact
         yield from added.match(s, p, o)
 
+    def subjects(self, p: Any, o: Any) -> set[Any]:
+        """Subjects of ``? p o`` (the reverse step of a path), without building triples."""
+        keep, removed = self.keep, self.removed
+        found = {
+            q.subject for q in self.raw.quads_for_pattern(None, p, o, None) if keep(q.graph_name)
+        }
+        if removed:
+            found = {s for s in found if (s, p, o) not in removed}
+        found.update(f[0] for f in self.added.match(None, p, o))
+        return found
+
     def __contains__(self, fact: object) -> bool:
         if fact in self.added:
             return True

@@ -49,7 +49,10 @@ def sources(store: GraphStore) -> list[dict[str, Any]]:
                 "id": row["source"].value,
                 "title": row["title"].value if "title" in row else None,
                 "url": row["url"].value if "url" in row else None,
-                "date": row["date"].value if "date" in row else None,
+                # Only dates with a year: some articles give just --09-24 (gMonthDay).
+                "date": row["date"].value
+                if "date" in row and row["date"].value[:1].isdigit()
+                else None,
                 "facts": int(row["facts"].value) if "facts" in row else 0,
             }
         )

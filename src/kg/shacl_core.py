@@ -50,15 +50,54 @@ class Data:
     """What the checks read: objects of (node, predicate), and class membership through the
     class hierarchy (``rdfs:subClassOf*``), from any ``match(s, p, o)``."""
 
-    def __init__(self, match: Callable[[Any, Any, Any], Iterable[tuple[Any, Any, Any]]]) -> None:
+    #: nodes whose triples are remembered at most (a validation in batches calls ``forget``)
+    CACHE = 200_000
+
+    def __init__(
+        self,
+        match: Callable[[Any, Any, Any], Iterable[tuple[Any, Any, Any]]],
+        raw: ox.Store | None = None,
+    ) -> None:
+        """``raw``: read objects straight from this store's indexes, every graph (faster than
+        ``match``; for a store with no staging graph and no pending change)."""
         self.match = match
+        self.raw = raw
         self._sub: dict[Any, set[Any]] | None = None
+        self._closure: dict[Any, frozenset[Any]] = {}
+        self._cache: dict[Any, dict[Any, dict[Any, None]]] = {}
+        self.class_shapes: dict[Any, list[Any]] | None = None  # kept by ``Compiled``
 
     def objects(self, s: Any, p: Any) -> list[Any]:
-        return [t[2] for t in self.match(s, p, None)]
+        """Objects of ``s p ?``. The first lookup of a node reads all its triples at once (one
+        index scan instead of one per predicate a shape asks for)."""
+        node = self._cache.get(s)
+        if node is None:
+            node = {}
+            facts = (
+                ((q.predicate, q.object) for q in self.raw.quads_for_pattern(s, None, None))
+                if self.raw is not None
+                else ((t[1], t[2]) for t in self.match(s, None, None))
+            )
+            for pred, obj in facts:
+                found = node.get(pred)
+                if found is None:
+                    node[pred] = {obj: None}
+                else:
+                    found[obj] = None
+            if len(self._cache) >= self.CACHE:
+                self._cache.clear()
+            self._cache[s] = node
+        values = node.get(p)
+        return list(values) if values else []
 
-    def subclasses(self, cls: Any) -> set[Any]:
+    def forget(self) -> None:
+        self._cache.clear()
+
+    def subclasses(self, cls: Any) -> frozenset[Any]:
         """``cls`` and every class below it."""
+        known = self._closure.get(cls)
+        if known is not None:
+            return known
         if self._sub is None:
             below: dict[Any, set[Any]] = {}
             for s, _p, o in self.match(None, SUBCLASS, None):
@@ -70,7 +109,8 @@ class Data:
                 if child not in out:
                     out.add(child)
                     todo.append(child)
-        return out
+        self._closure[cls] = frozenset(out)
+        return self._closure[cls]
 
     def is_instance(self, node: Any, cls: Any) -> bool:
         if type(node) is ox.Literal:
@@ -123,13 +163,21 @@ class Compiled:
 
     def shapes_for(self, data: Data, node: Any) -> list[Shape]:
         """The shapes that target ``node``."""
-        types = set(data.objects(node, RDF_TYPE)) if type(node) is not ox.Literal else set()
+        by_class = data.class_shapes
+        if by_class is None:  # class -> shapes targeting it or a superclass
+            by_class = data.class_shapes = {}
+            for shape in self.shapes:
+                for c in self.targets[id(shape)][0]:
+                    for sub in data.subclasses(c):
+                        by_class.setdefault(sub, []).append(shape)
+        types = data.objects(node, RDF_TYPE) if type(node) is not ox.Literal else []
+        chosen = {id(s) for t in types for s in by_class.get(t, ())}
         out = []
         for shape in self.shapes:
-            classes, nodes, subjects_of, objects_of = self.targets[id(shape)]
+            _classes, nodes, subjects_of, objects_of = self.targets[id(shape)]
             if (
-                node in nodes
-                or any(types & data.subclasses(c) for c in classes)
+                id(shape) in chosen
+                or node in nodes
                 or any(data.objects(node, p) for p in subjects_of)
                 or any(next(iter(data.match(None, p, node)), None) for p in objects_of)
             ):

@@ -155,10 +155,15 @@ def affected_nodes(scope: ShapeScope, view: TripleView, changes: Iterable[Fact])
     for _ in range(scope.levels):
         found: dict[Any, set[ox.NamedNode]] = {}
         for y, preds in dirty.items():
-            for p, reads in scope.reads_via.items():
-                if preds & reads:
-                    for x, _p, _y in view.match(None, p, y):
+            paths = {p for p, reads in scope.reads_via.items() if preds & reads}
+            if len(paths) > 2:  # one scan of the node's incoming arcs instead of one per path
+                for x, p, _y in view.match(None, None, y):
+                    if p in paths:
                         found.setdefault(x, set()).add(p)
+                continue
+            for p in paths:
+                for x in view.subjects(p, y):
+                    found.setdefault(x, set()).add(p)
         affected.update(found)
         dirty = found
         if not dirty:

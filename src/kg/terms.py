@@ -107,6 +107,15 @@ def _term(name: str | None) -> str:
     return term_labels().label(name, page_language()) if name else ""
 
 
+def _name(ref: dict[str, Any] | None) -> str:
+    """A place's or concept's name in the page's language (refs carry label_zh and label_en)."""
+    if not ref:
+        return ""
+    if page_language() == "en" and ref.get("label_en"):
+        return ref["label_en"]
+    return ref.get("label_zh") or ref.get("label") or ref.get("label_en") or ref.get("id", "")
+
+
 def _has_term(name: str | None) -> bool:
     return bool(name) and term_labels().has(name)  # type: ignore[arg-type]
 
@@ -126,6 +135,7 @@ def install(app: Flask) -> None:
     # Globals rather than a context processor, so imported macros (_macros.html) see them too.
     app.jinja_env.globals.update(
         term=_term,
+        name=_name,
         has_term=_has_term,
         kind_label=lambda kind: term_labels().kind(kind, page_language()),
         roles_label=lambda roles: term_labels().roles(roles, page_language()),

@@ -97,6 +97,7 @@ def _answer_json_fast(
     rows are only built when a tabular format is asked for."""
     format_param = request.args.get("format")
     try:
+        formats.check_format_name(format_param, [ROWS])
         fmt = formats.negotiate(ROWS, request.headers.get("Accept"), format_param)
     except formats.NotAcceptable as err:
         raise ApiError(err.status, str(err)) from None

@@ -61,10 +61,13 @@
     }
   }
 
+  // The query without its comment header (title, question, params: shown on the page already).
+  const body = spec.text.replace(/^(?:#[^\n]*\n|\s*\n)*/, "");
+
   function sparqlWith(values) {
     const block = spec.parameters.map((p) => "VALUES ?" + p.name + " { " + term(p, values[p.name]) + " }");
-    if (!block.length) return spec.text;
-    return spec.text.replace(/WHERE\s*\{/i, (m) => m + "\n  " + block.join("\n  "));
+    if (!block.length) return body;
+    return body.replace(/WHERE\s*\{/i, (m) => m + "\n  " + block.join("\n  "));
   }
 
   // Field values as the query takes them: place names resolved to exactly one place IRI.

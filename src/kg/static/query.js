@@ -64,9 +64,13 @@
     return { from: word.from, options, validFor: /^[\w-]*:?[\w-]*$/ };
   }
 
+  // True inside a string literal or a comment, where completing names would only get in the way.
   function insideString(before, upTo) {
-    const text = before.slice(0, upTo).replace(/<[^>]*>/g, "");
-    return ((text.match(/"/g) || []).length % 2) === 1 || ((text.match(/'/g) || []).length % 2) === 1;
+    const text = before.slice(0, upTo).replace(/<[^>\s]*>/g, "");
+    if (((text.match(/"/g) || []).length % 2) === 1 || ((text.match(/'/g) || []).length % 2) === 1) {
+      return true;
+    }
+    return text.replace(/"[^"]*"|'[^']*'/g, "").includes("#");
   }
 
   // Place names: Chinese characters (盐城, 鹽城) or place:<start>, resolved by /api/resolve into

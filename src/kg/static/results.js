@@ -99,7 +99,8 @@ window.KGResults = (function () {
   function cell(term, names) {
     const td = document.createElement("td");
     if (!term) return td;
-    if (term.type === "uri") {
+    if (term.type === "uri" && /^(https?:|mailto:)/i.test(term.value)) {
+      // only http(s)/mailto IRIs become links: a stored javascript: IRI stays text
       const a = document.createElement("a");
       a.href = href(term.value);
       a.title = term.value;
@@ -109,9 +110,9 @@ window.KGResults = (function () {
       td.textContent = shown(term, names);
       if (term["xml:lang"]) {
         td.lang = term["xml:lang"];
-        const tag = document.createElement("small");
-        tag.textContent = " @" + term["xml:lang"];
-        td.appendChild(tag);
+        td.title = "@" + term["xml:lang"];
+      } else if (term.datatype) {
+        td.title = compact(term.datatype);
       }
     }
     return td;
