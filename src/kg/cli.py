@@ -294,7 +294,9 @@ def _named_query(store: GraphStore, named: str, param: tuple[str, ...]) -> tuple
         snap = Projection(store).snapshot()
         place_resolver = lambda name: resolver.resolve(snap, name)  # noqa: E731
     try:
-        return chosen.prepare(chosen.bindings(given, store.config.base_iri, place_resolver))
+        return chosen.prepare(
+            chosen.bindings(given, store.config.base_iri, place_resolver), store=store
+        )
     except (ParameterError, QueryError, resolver.ResolveError) as err:
         raise click.ClickException(str(err)) from None
 
@@ -475,6 +477,9 @@ def stats(as_json: bool, store_path: str | None, base_iri: str | None) -> None:
 @click.option("--province", help="Only places in this province-level unit.")
 @click.option("--since", type=int)
 @click.option("--until", type=int)
+@click.option(
+    "--include-undated", is_flag=True, help="With --since/--until: keep undated relations too."
+)
 @store_option
 @base_option
 def export_network(
@@ -487,6 +492,7 @@ def export_network(
     province: str | None,
     since: int | None,
     until: int | None,
+    include_undated: bool,
     store_path: str | None,
     base_iri: str | None,
 ) -> None:
@@ -517,6 +523,7 @@ def export_network(
             since=since,
             until=until,
             province=filter_values.resolve_province(snap, province) if province else None,
+            include_undated=include_undated,
         )
         graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
         export.with_hosts(graph, snap.relations)

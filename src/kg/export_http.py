@@ -16,7 +16,7 @@ import networkx as nx
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from flask import url_for as flask_url_for
 
-from . import export, fonts, formats, traversal
+from . import export, fonts, formats, network_groups, traversal
 from .admission import Gate, Refused, Ticket, render_limits
 from .http_common import ApiError, current_snapshot, services
 from .projection import Snapshot
@@ -58,9 +58,11 @@ def select(
     for name in ("kind", "domain", "province", "since", "until"):
         words.extend((v, v) for v in request.args.getlist(name) if v)
     if fmt and not iri and filters == traversal.Filters():
-        linked = sum(1 for _, degree in snap.graph.degree() if degree)
-        export.check_counts(fmt, linked, snap.graph.number_of_edges())
+        export.check_counts(fmt, *network_groups.drawn_counts(snap))
     graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
+    if filters.period_filtered and not filters.include_undated:
+        nodes = [n for n in graph if not graph.nodes[n].get("group")] if iri else None
+        graph.graph["undated_left_out"] = traversal.undated_left_out(snap, filters, nodes)
     return export.with_hosts(graph, snap.relations), words, iri
 
 
@@ -143,6 +145,8 @@ def export_network() -> Response:
         response.call_on_close(ticket.release)  # also when the body is never read
     response.headers["Vary"] = "Accept"
     response.headers["Content-Disposition"] = disposition(fmt, words)
+    if "undated_left_out" in graph.graph:
+        response.headers["X-Undated-Left-Out"] = str(graph.graph["undated_left_out"])
     if fmt.name == "html":
         # The self-contained page runs its inlined script and fetches nothing at all.
         response.headers["Content-Security-Policy"] = STANDALONE_CSP
