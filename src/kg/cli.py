@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from . import filter_values, formats, serve_setup, validation
+from . import filter_values, formats, load_validation, serve_setup, validation
 from .cli_common import (
     base_option,
     make_config,
@@ -310,7 +310,7 @@ def validate(check_sources: bool, store_path: str | None, base_iri: str | None) 
         shapes = validation.shapes_graph(config.data_dirs, config.base_iri)
         if len(shapes) == 0:
             raise click.ClickException("no SHACL shapes found (ontology/*shapes*.ttl)")
-        results = validation.validate(validation.store_as_rdflib(store), shapes)
+        results = load_validation.validate_store(store, shapes, _validation_progress)
     finally:
         store.close()
     errors = [r for r in results if r.severity == "Violation"]
@@ -319,6 +319,13 @@ def validate(check_sources: bool, store_path: str | None, base_iri: str | None) 
     if errors:
         raise click.ClickException(f"{len(errors)} violation(s)")
     click.echo(f"conforms ({len(shapes):,} shape triples checked; {len(results)} warning(s))")
+
+
+def _validation_progress(done: int, total: int) -> None:
+    """One progress line on stderr, rewritten in place on a terminal."""
+    end = "\n" if done >= total or not sys.stderr.isatty() else "\r"
+    click.echo(f"  checked {done:,} of {total:,} focus nodes", err=True, nl=False)
+    click.echo(end, err=True, nl=False)
 
 
 @cli.command()
