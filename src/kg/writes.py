@@ -128,6 +128,8 @@ class Writer:
         self._native: list[inference.Rule] | None = None
         self._scope: shacl_scope.ShapeScope | None = None
         self._compiled: shacl_core.Compiled | None = None
+        #: the class hierarchy the last validations read, until a write changes it
+        self._schema = shacl_core.Schema()
         if isinstance(store, OxigraphStore):
             texts = [(rule, rule.read_text(encoding="utf-8")) for rule in self._rules]
             self._native = inference.compile_rules(texts, store) if texts else []
@@ -167,12 +169,16 @@ class Writer:
                         self._shapes,
                         self._scope,
                         self._compiled,
+                        self._schema,
                     )
                 except Unsupported:
                     _check_syntax(sparql, self.config.base_iri, self.config.prefixes())
                 else:
+                    if any(f[1] == shacl_scope.SUBCLASS for f in planned.changes):
+                        self._schema = shacl_core.Schema()
                     self._commit_planned(sparql, planned)
                     return
+            self._schema = shacl_core.Schema()  # anything may change
             self.copy_writes += 1
             if len(self._shapes):
                 candidate = self._candidate()

@@ -19,7 +19,6 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from . import guard
-from .executor import executor_for
 from .http_common import ApiError, render_result, services
 from .store import STAGING_PREFIX, LoadError, QueryError, rdf_format_for_media_type
 from .update_dataset import DatasetError, with_protocol_dataset
@@ -40,12 +39,11 @@ def writer() -> Writer:
     svc = services()
     found = svc.extras.get("writer")
     if found is None:
-        publish = executor_for(svc).publish
+        # no checkpoint for the query workers per write (~200 ms each): the executor takes one
+        # before the next query when the store version moved, so reads still see every write
         projection = svc.extras.get("projection")  # patched after each write, not rebuilt
         observers = [projection] if projection is not None else []
-        found = svc.extras.setdefault(
-            "writer", Writer(svc.store, on_commit=publish, observers=observers)
-        )
+        found = svc.extras.setdefault("writer", Writer(svc.store, observers=observers))
     return found
 
 
