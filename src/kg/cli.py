@@ -367,9 +367,6 @@ def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
     Works while `kg serve` runs: the store is then opened read-only and the snapshot holds
     every write the service has acknowledged. Restore with `kg restore TARGET --store PATH`.
     """
-    import shutil
-
-    from .executor import latest_snapshot
     from .store import OxigraphStore, open_store
 
     if target.exists() and any(target.iterdir()):
@@ -380,13 +377,8 @@ def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
     try:
         store = open_store(config)
     except StoreError:
-        # Held by a running service. It publishes a checkpoint (immutable) after every write
-        # for its query workers: copying the latest one holds every acknowledged write.
-        snapshot = latest_snapshot(Path(config.store))
-        if snapshot is not None:
-            shutil.copytree(snapshot, target, dirs_exist_ok=True)
-            click.echo(f"backed up {config.store} (live, {snapshot.name}) to {target}", err=True)
-            return
+        # Held by a running service: it flushes every write before acknowledging it (kg.writes),
+        # so a read-only handle opened now sees every acknowledged write.
         store = _open(config, read_only=True)
     try:
         if not isinstance(store, OxigraphStore):

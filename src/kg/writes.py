@@ -9,9 +9,10 @@ Every write goes through the same steps, one write at a time:
    affect (``kg.shacl_scope``), read through a view of the store as the write would leave it
    (``kg.write_plan``); violations → ``WriteRejected`` and the store is never touched;
 3. commit the write and the inferred graph's change as one SPARQL update (one transaction,
-   durable through RocksDB's write-ahead log once it returns), then let the read-only query
-   workers (``kg.executor``) know. The update bumps the store version, so the traversal
-   projection and VoID counts follow.
+   durable through RocksDB's write-ahead log once it returns), and flush it so other
+   processes reading the store (``kg backup``) see it; the query workers' checkpoint is taken
+   before the next query (``kg.executor``). The update bumps the store version, so the
+   traversal projection and VoID counts follow.
 
 Nothing in steps 1–2 copies the store: their cost follows the size of the write. A write whose
 delta cannot be worked out that way (``LOAD``, ``CLEAR ALL``, rules the native engine does not
@@ -319,11 +320,14 @@ class Writer:
             raise WriteRejected(violations)
 
     def _after_commit(self) -> None:
-        """Make the committed write visible to the query workers. It is already durable: a
+        """Make the committed write visible to other processes. It is already durable (a
         pyoxigraph update commits through RocksDB's write-ahead log, which survives the process
-        being killed (tests/test_crash.py); flushing the memtable to disk after every write cost
-        ~100 ms and bought nothing more than that log does (it does not survive a power cut
-        either way without an fsync per write, which RocksDB does not do by default)."""
+        being killed), but a store opened read-only by another process — ``kg backup`` while
+        the service runs, ``Store.read_only`` — only sees what was flushed from memory to disk;
+        so every write is flushed before it is acknowledged."""
+        flush = getattr(self.store, "flush", None)
+        if flush is not None:
+            flush()
         if self.on_commit is not None:
             self.on_commit()  # e.g. publish a checkpoint for the query workers
 
