@@ -185,6 +185,8 @@ def serve(
     if report:
         click.echo(f"loaded the bundled graph: {report.triples:,} triples", err=True)
     app = create_app(config, store)
+    if app.extensions["kg"].extras["projection"]._snapshot is not None:  # noqa: SLF001
+        click.echo("traversal projection restored from the last clean shutdown", err=True)
     click.echo(
         f"serving on http://{config.host}:{config.port}/ (store: {config.store}; "
         f"IRIs under {config.base_iri})",
