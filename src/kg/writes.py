@@ -140,6 +140,11 @@ class Writer:
         self.delta_writes = 0
         self.copy_writes = 0
 
+    @property
+    def fast(self) -> bool:
+        """Whether writes are validated from their delta (else: on a copy, with pyshacl)."""
+        return self._native is not None and (self._compiled is not None or not len(self._shapes))
+
     # -- primitives ---------------------------------------------------------------------------
     def update(self, sparql: str) -> None:
         """Validate then commit one SPARQL update (raises QueryError, WriteRejected)."""
