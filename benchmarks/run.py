@@ -722,7 +722,7 @@ turtle = (
     f" <{base}ontology#party> <{places[0]}> , <{places[1]}> ;"
     f" <http://www.w3.org/ns/prov#wasDerivedFrom> <{base}id/source/s000> ;"
     f" <http://www.w3.org/ns/prov#qualifiedDerivation> [ <http://www.w3.org/ns/prov#entity>"
-    f' <{base}id/source/s000> ; <{base}ontology#quote> "基准测试引文"@zh-Hans ] ."
+    f' <{base}id/source/s000> ; <{base}ontology#quote> "基准测试引文"@zh-Hans ] .'
 ).encode()
 for name, write in (
     ("put a graph with one relation", lambda: writer.put(graph, turtle, ox.RdfFormat.TURTLE)),
