@@ -94,7 +94,7 @@ def test_all_pairings(kg):
     assert len(by) == 10
     assert by["id/pairing/wuxi-lianyungang"]["assisting"] == "id/place/wuxi"
     assert by["id/pairing/wuxi-lianyungang"]["schemeLabel"] == "江苏深化南北结对帮扶合作"
-    assert by["id/pairing/suzhougongyeyuanqu-xiangcheng"]["startYear"] == "2012"
+    assert by["id/pairing/suzhougongyeyuanqu-xiangcheng"]["start"] == "2012"
     assert by["id/pairing/hangzhou-suzhouah"]["assisted"] == "id/place/suzhou-ah"
     assert by["id/pairing/sunanjieduixian-subeizhongdianxian"]["levelLabel"] == "县级"
 

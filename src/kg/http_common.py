@@ -41,6 +41,8 @@ class ApiError(Exception):
     def __init__(self, status: int, message: str, **details: Any) -> None:
         super().__init__(message)
         self.status, self.message, self.details = status, message, details
+        #: Extra response headers (e.g. ``Retry-After`` on a 503 or 429).
+        self.headers: dict[str, str] = {}
 
 
 def error_response(status: int, message: str, **details: Any) -> Response:
