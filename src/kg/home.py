@@ -41,9 +41,13 @@ TERM_TYPES = {
 }
 
 
+_LOCAL_NAME = re.compile(r"[A-Za-z_][\w-]*")
+
+
 def _curie(iri: str, prefixes: dict[str, str]) -> str | None:
+    """``yrd:Pairing`` for a term a prefix can write (a plain local name), else None."""
     for prefix, ns in prefixes.items():
-        if iri.startswith(ns) and iri[len(ns) :].replace("_", "a").replace("-", "a").isalnum():
+        if iri.startswith(ns) and _LOCAL_NAME.fullmatch(iri[len(ns) :]):
             return f"{prefix}:{iri[len(ns) :]}"
     return None
 
