@@ -28,10 +28,12 @@ WHERE { ?s a ?class }
 GROUP BY ?class
 ORDER BY DESC(?n)"""
 
-#: Ontology terms offered by completion: their kind as the editor shows it.
+#: Ontology terms offered by completion: their kind as the editor shows it. Only IRIs: OWL
+#: restrictions are blank-node classes, and a remote store's blank-node ids may not even parse.
 Q_VOCABULARY = """SELECT DISTINCT ?term ?type WHERE {
   ?term a ?type .
   FILTER(?type IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:NamedIndividual))
+  FILTER(isIRI(?term))
 }"""
 TERM_TYPES = {
     "Class": "class",
