@@ -198,3 +198,73 @@ def test_d3_carries_the_shared_palette_and_focus(network):
         if province.endswith("/zhejiang"):
             assert colour == "#009E73"
     assert doc["graph"]["focus"] == ctx.focus
+
+
+def test_png_without_a_cjk_font_is_an_error_naming_the_package(
+    tmp_path, bundled_store, monkeypatch
+):
+    """With fontconfig finding no Chinese font, PNG labels would be boxes: refuse, say why."""
+    import sys
+
+    from kg import fonts
+
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><fontconfig>'
+        f"<dir>{tmp_path / 'no-fonts'}</dir><cachedir>{tmp_path / 'cache'}</cachedir>"
+        "</fontconfig>"
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    run = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "export", "--store", ":memory:", "--format", "png",
+         "-o", str(tmp_path / "x.png")],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert run.stderr.startswith("Error:") and fonts.PACKAGE in run.stderr
+    assert not (tmp_path / "x.png").exists()
+    # Over HTTP: a 503 naming the package; the SVG (drawn by the viewer's fonts) still works.
+    from kg.app import create_app
+    from kg.config import Config
+
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    assert fonts.cjk_fonts() == 0
+    client = create_app(Config(store=":memory:"), bundled_store).test_client()
+    response = client.get("/api/export", query_string={"format": "png", "place": "盐城"})
+    assert response.status_code == 503
+    assert response.get_json()["package"] == fonts.PACKAGE
+    assert fonts.PACKAGE in response.get_json()["error"]
+    svg = client.get("/api/export", query_string={"format": "svg", "place": "盐城"})
+    assert svg.status_code == 200 and "盐城" in svg.get_data(as_text=True)
+
+
+def test_a_multilateral_group_is_one_square_in_the_margin(network):
+    """A group node (kg.network_groups: type MultilateralGroup, a line to each member) is drawn
+    as one white square in the band of places without coordinates, and named in the legend."""
+    import xml.etree.ElementTree as ET
+
+    from kg import picture
+
+    graph, ctx = network
+    graph = graph.copy()
+    members = [n for n, d in graph.nodes(data=True) if d.get("lat") is not None][:3]
+    group = "http://127.0.0.1:8000/id/relation/test-group"
+    graph.add_node(group, label_zh="测试合作组", type=picture.GROUP_TYPE, lat=None, lon=None)
+    for member in members:
+        graph.add_edge(member, group, key=group, kind="agreement", role="member")
+    svg = ET.fromstring(render("svg", (graph, ctx)))
+    ns = "{http://www.w3.org/2000/svg}"
+    squares = svg.findall(f".//{ns}rect[@class='node group']")
+    # the bundled network has groups of its own (railway lines): one square each, this one too
+    groups = [n for n, d in graph.nodes(data=True) if d.get("type") == picture.GROUP_TYPE]
+    assert len(squares) == len(groups)
+    squares = [s for s in squares if "测试合作组" in s.find(f"{ns}title").text]
+    assert len(squares) == 1
+    texts = [t.text for t in svg.iter(f"{ns}text")]
+    assert picture.GROUP_LABEL in texts
+    if ctx.focus is None:  # the whole network: the group stands in the margin band
+        band = svg.find(f".//{ns}g[@class='margin-band']/{ns}rect")
+        assert float(squares[0].get("y")) > float(band.get("y"))
+    doc = json.loads(render("cyjs", (graph, ctx)))
+    node = next(n for n in doc["elements"]["nodes"] if n["data"]["id"] == group)
+    assert node["data"]["placement"] == "margin"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
+from . import projection_store
 from .config import Config
 from .http_common import ApiError, Services, error_response
 from .named_queries import load_named_queries
@@ -21,12 +22,14 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    projection = Projection(store)
+    projection_store.restore(projection, store)  # the snapshot a clean shutdown saved, if current
     app.extensions["kg"] = Services(
         config=config,
         store=store,
         describer=Describer(store),
         queries=load_named_queries(config.queries_dir),
-        extras={"projection": Projection(store)},
+        extras={"projection": projection},
     )
 
     from . import linked_data, queries_http, sparql_http, traversal_http
@@ -62,7 +65,9 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
 
     @app.errorhandler(ApiError)
     def api_error(err: ApiError) -> Response:
-        return error_response(err.status, err.message, **err.details)
+        response = error_response(err.status, err.message, **err.details)
+        response.headers.update(err.headers)
+        return response
 
     @app.errorhandler(StoreUnavailable)
     def store_unavailable(err: StoreUnavailable) -> Response:  # remote engine down/slow: 502/504

@@ -114,7 +114,15 @@ def load(
 @base_option
 @click.option("--host", envvar="KG_HOST", default=None, help="Interface (default 127.0.0.1).")
 @click.option("--port", envvar="KG_PORT", type=int, default=None, help="Port (default 8000).")
-@click.option("--threads", type=int, default=None, help="Worker threads (default 8).")
+@click.option(
+    "--threads", type=int, default=None, help="Threads for everything but queries (default 8)."
+)
+@click.option(
+    "--connection-limit",
+    type=int,
+    default=None,
+    help="Open connections accepted (env KG_CONNECTION_LIMIT; default from the open-file limit).",
+)
 @click.option(
     "--workers",
     type=int,
@@ -140,6 +148,7 @@ def serve(
     host: str | None,
     port: int | None,
     threads: int | None,
+    connection_limit: int | None,
     workers: int | None,
     query_timeout: float | None,
     write_token: str | None,
@@ -150,10 +159,12 @@ def serve(
     queries run in --workers processes that read the store read-only and are killed when a
     query passes the time limit.
     """
-    import waitress
+    import signal
 
+    from . import projection_store
     from .app import create_app
     from .loading import ensure_loaded
+    from .server import describe_limits, make_server
 
     config = _config(
         store_path,
@@ -161,6 +172,7 @@ def serve(
         host=host,
         port=port,
         threads=threads,
+        connection_limit=connection_limit,
         query_workers=workers,
         query_timeout_s=query_timeout,
         write_token=write_token,
@@ -182,15 +194,28 @@ def serve(
     if report:
         click.echo(f"loaded the bundled graph: {report.triples:,} triples", err=True)
     app = create_app(config, store)
+    server = make_server(app, config)
     click.echo(
         f"serving on http://{config.host}:{config.port}/ (store: {config.store}; "
         f"IRIs under {config.base_iri})",
         err=True,
     )
+    click.echo(f"limits: {describe_limits(config)}", err=True)
+    # SIGTERM stops like Ctrl-C, so the projection is saved for the next start
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        waitress.serve(app, host=config.host, port=config.port, threads=config.threads, ident="kg")
+        server.run()
     finally:
-        store.close()
+        try:
+            server.close()
+        except OSError:
+            pass
+        try:
+            projection_store.save(app.extensions["kg"].extras["projection"], store)
+        except Exception as err:  # noqa: BLE001 - the next start rebuilds it; stop anyway
+            click.echo(f"warning: the traversal projection was not saved: {err}", err=True)
+        finally:
+            store.close()
 
 
 @cli.command()
@@ -269,7 +294,9 @@ def _named_query(store: GraphStore, named: str, param: tuple[str, ...]) -> tuple
         snap = Projection(store).snapshot()
         place_resolver = lambda name: resolver.resolve(snap, name)  # noqa: E731
     try:
-        return chosen.prepare(chosen.bindings(given, store.config.base_iri, place_resolver))
+        return chosen.prepare(
+            chosen.bindings(given, store.config.base_iri, place_resolver), store=store
+        )
     except (ParameterError, QueryError, resolver.ResolveError) as err:
         raise click.ClickException(str(err)) from None
 
@@ -450,6 +477,9 @@ def stats(as_json: bool, store_path: str | None, base_iri: str | None) -> None:
 @click.option("--province", help="Only places in this province-level unit.")
 @click.option("--since", type=int)
 @click.option("--until", type=int)
+@click.option(
+    "--include-undated", is_flag=True, help="With --since/--until: keep undated relations too."
+)
 @store_option
 @base_option
 def export_network(
@@ -462,12 +492,14 @@ def export_network(
     province: str | None,
     since: int | None,
     until: int | None,
+    include_undated: bool,
     store_path: str | None,
     base_iri: str | None,
 ) -> None:
     """Export the co-operation network (or a filtered part) as a graph file, map or picture."""
     from . import (
         export,  # importing it registers the network formats
+        fonts,
         resolver,
         traversal,
     )
@@ -491,6 +523,7 @@ def export_network(
             since=since,
             until=until,
             province=filter_values.resolve_province(snap, province) if province else None,
+            include_undated=include_undated,
         )
         graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
         export.with_hosts(graph, snap.relations)
@@ -514,6 +547,8 @@ def export_network(
                 sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
     except (resolver.ResolveError, filter_values.UnknownValue, export.TooLarge) as err:
+        raise click.ClickException(str(err)) from None
+    except fonts.MissingFont as err:  # no CJK font for a PNG: names the package to install
         raise click.ClickException(str(err)) from None
     except (StoreError, OSError) as err:
         raise click.ClickException(str(err)) from None

@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 
-from . import palette, picture
+from . import fonts, palette, picture
 from .formats import NETWORK, RenderContext, json_compact, json_text, register
 from .placement import place_all
 
@@ -175,6 +175,8 @@ def _meta(graph: nx.MultiDiGraph, ctx: RenderContext) -> dict[str, Any]:
         "kind_labels": {k: KIND_LABELS.get(k, k) for k in kinds},
         "province_colours": province_colours(graph),
         "focus": ctx.focus if ctx.focus in graph else None,
+        # relations a period filter left out for having no date (kg.traversal.undated_left_out)
+        **{k: graph.graph[k] for k in ("undated_left_out",) if k in graph.graph},
     }
 
 
@@ -799,8 +801,12 @@ def render_svg(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
 
 @register("png", "image/png", "png", [NETWORK], charset=False)
 def render_png(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
-    """The SVG picture rasterised by cairosvg (cairo + fontconfig find the CJK fonts)."""
+    """The SVG picture rasterised by cairosvg (cairo + fontconfig find the CJK fonts).
+
+    Refuses at once (:class:`kg.fonts.MissingFont`) when fontconfig has no Chinese font: the
+    labels would silently be boxes."""
     check_drawable("png", graph)
+    fonts.require_cjk_font()
 
     def draw() -> bytes:
         import cairosvg
@@ -849,6 +855,9 @@ def _html_page(graph: nx.MultiDiGraph, ctx: RenderContext) -> bytes:
 <div id="netview" class="netview"></div>
 </main>
 <script>window.KG_CONFIG = {script_json(config)};</script>
+<script>
+{_static("netlayout.js")}
+</script>
 <script>
 {_static("netlabels.js")}
 </script>

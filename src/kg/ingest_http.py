@@ -108,7 +108,10 @@ def accept() -> Response:
     except AcceptError as err:
         raise ApiError(400, str(err)) from None
     except CurationError as err:
-        raise ApiError(422, "the accepted facts are not valid", problems=err.problems) from None
+        # the lines of the problems are lines of curated_yaml, the facts as they would be filed
+        raise ApiError(
+            422, "the accepted facts are not valid", problems=err.problems, curated_yaml=document
+        ) from None
     turtle = next(iter(built.outputs.values()))
     created = _commit(writer().put, graph, turtle.encode("utf-8"), ox.RdfFormat.TURTLE)
     return jsonify(

@@ -339,6 +339,12 @@ _FILTERS = [
     _q("since", "From year.", type="integer", minimum=-3000, maximum=3000),
     _q("until", "Until year.", type="integer", minimum=-3000, maximum=3000),
     _q("province", "Province name or IRI."),
+    _q(
+        "include_undated",
+        "With since/until: also keep relations without any date (otherwise counted in "
+        "undated_left_out).",
+        type="boolean",
+    ),
 ]
 
 #: The /api/... endpoints (traversal, export). Add an entry when an endpoint lands.
@@ -401,6 +407,65 @@ API_PATHS: dict[str, Any] = {
             },
         }
     },
+}
+
+_ARTICLE = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {
+        "text": {"type": "string", "description": "The article (simplified or traditional)."},
+        "title": {"type": "string"},
+        "date": {"type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
+        "url": {"type": "string"},
+        "publisher": {"type": "string"},
+        "place": {"type": "string", "description": "The article's own city (我市)."},
+    },
+}
+API_PATHS["/api/ingest"] = {
+    "post": {
+        "summary": "Candidate co-operation facts of an article (writes nothing)",
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _ARTICLE}, **TEXT},
+        },
+        "responses": {
+            "200": {
+                "description": "candidates, places, unresolved names, the article's home place",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            "400": _err("Empty, oversized or malformed article or metadata", ERROR_JSON),
+            "413": _err("Request body too large", ERROR_JSON),
+        },
+    }
+}
+API_PATHS["/api/ingest/accept"] = {
+    "post": {
+        "summary": "Write reviewed candidates into the article's own named graph",
+        "security": [{"bearer": []}],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        **_ARTICLE,
+                        "required": ["text", "candidates"],
+                        "properties": {
+                            **_ARTICLE["properties"],
+                            "candidates": {"type": "array", "items": {"type": "object"}},
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {
+            "200": {"description": "The article's graph was replaced"},
+            "201": {"description": "The article's graph was created"},
+            "400": _err("Malformed candidates", ERROR_JSON),
+            "401": _err("No write token", ERROR_JSON),
+            "403": _err("Wrong token, or writes are off", ERROR_JSON),
+            "422": _err("Facts not valid (problems) or SHACL violations", ERROR_JSON),
+        },
+    }
 }
 
 _SKIP = {"static", "openapi.spec"}

@@ -35,6 +35,10 @@ LAYOUT_NOTES = {
     "focus": "centred on the focus place; partners around it in the direction they lie",
 }
 MIXED = "#4d4d4d"
+#: The ``type`` of a multilateral group's node (kg.network_groups): one node with a line to each
+#: member instead of a line between every two members; drawn as a white square.
+GROUP_TYPE = "MultilateralGroup"
+GROUP_LABEL = "合作组 group: one square, a line to each member"
 LABEL_SIZE = 12.0
 Positions = dict[str, tuple[float, float]]
 
@@ -239,7 +243,7 @@ def render_svg_text(
         (d.get("province") or ""): d.get("province_label") or "" for _, d in graph.nodes(data=True)
     }
     kinds = sorted({(d.get("kind") or "other") for _, _, d in graph.edges(data=True)})
-    legend_h = (len(kinds) + 4 + len(palette.legend(colours, names))) * 18 + 2 * 26 + 30
+    legend_h = (len(kinds) + 5 + len(palette.legend(colours, names))) * 18 + 2 * 26 + 30
     height = int(max(content_bottom, top + legend_h, 420))
     title = ctx.title if ctx.title not in ("", "result") else "co-operation network"
 
@@ -279,6 +283,14 @@ def render_svg_text(
         ring = (
             ' stroke="#111" stroke-width="3"' if n == focus else ' stroke="#fff" stroke-width="1"'
         )
+        if d.get("type") == GROUP_TYPE:
+            r = radius(n)
+            out.append(
+                f'<rect class="node group" x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" '
+                f'height="{2 * r:.1f}" rx="2" fill="#ffffff" stroke="#333" stroke-width="1.5">'
+                f"<title>{escape(tip)}</title></rect>"
+            )
+            continue
         out.append(
             f'<circle class="{"node focus" if n == focus else "node"}" cx="{x:.1f}" cy="{y:.1f}" '
             f'r="{radius(n):.1f}" fill="{fill}"{ring}><title>{escape(tip)}</title></circle>'
@@ -308,7 +320,10 @@ def render_svg_text(
             f'<text class="label" {common}{weight_attr} fill="#1d2733">{text}</text>'
         )
     out.append("</g>")
-    out.extend(_legend(legend_x, top, height, kinds, kind_colours, kind_labels, colours, names))
+    groups = any(d.get("type") == GROUP_TYPE for _, d in graph.nodes(data=True))
+    out.extend(
+        _legend(legend_x, top, height, kinds, kind_colours, kind_labels, colours, names, groups)
+    )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -386,6 +401,7 @@ def _legend(
     kind_labels: dict[str, str],
     colours: dict[str, str],
     names: dict[str, str],
+    groups: bool = False,
 ) -> list[str]:
     out = [
         f'<g class="legend"><rect x="{x}" y="{top - 24}" width="240" '
@@ -425,6 +441,12 @@ def _legend(
         out.append(
             f'<circle cx="{x + 22}" cy="{y - 4}" r="5" fill="{colour}"/>'
             f'<text x="{x + 40}" y="{y}" font-size="12">{escape(name)}</text>'
+        )
+    if groups:
+        y += 18
+        out.append(
+            f'<rect x="{x + 17}" y="{y - 9}" width="10" height="10" rx="2" fill="#fff" '
+            f'stroke="#333"/><text x="{x + 40}" y="{y}" font-size="12">{GROUP_LABEL}</text>'
         )
     out.append("</g>")
     return out

@@ -277,8 +277,14 @@ class OxigraphStore(GraphStore):
                     "`kg serve`?); stop it, or write through the service's /update and /store"
                 ) from None
             raise StoreError(f"cannot open the store at {self.path}: {err}") from None
+        #: the token a clean shutdown left for the saved projection (``kg.projection_store``),
+        #: taken away before anything can change the store; None if there was none
+        self.clean_token: str | None = None
         if not read_only:
+            if self.path is not None:
+                self.clean_token = _consume_token(self.path)
             self._drop_leftover_staging()
+        self.opened_version = self.version
 
     def _drop_leftover_staging(self) -> None:
         """A crash during a bulk load can leave a staging graph; it was never visible data.
@@ -481,6 +487,27 @@ class OxigraphStore(GraphStore):
     def close(self) -> None:
         self.flush()
         del self._store
+
+
+def projection_token_path(store_path: Path) -> Path:
+    """Where a clean shutdown leaves the token of the saved projection (next to the store)."""
+    base = store_path.resolve()
+    return base.with_name(base.name + ".projection-token")
+
+
+def _consume_token(store_path: Path) -> str | None:
+    """The saved projection's token, deleted before this process can change the store, so a
+    token on disk always means "unchanged since the projection was saved"."""
+    token_file = projection_token_path(store_path)
+    try:
+        token = token_file.read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+    try:
+        token_file.unlink()
+    except OSError:
+        return None  # it cannot be invalidated: do not trust it either
+    return token or None
 
 
 def open_store(config: Config, *, read_only: bool = False) -> GraphStore:

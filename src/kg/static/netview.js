@@ -1,4 +1,5 @@
 /* Network viewer shared by /explore (force layout) and /map (coordinates).
+ * Needs netlayout.js (layouts, pan and zoom) and netlabels.js (label placement) loaded first.
  *
  * Plain JS and SVG, written for this project: no library, no CDN, nothing fetched from outside.
  * Input is the d3 node-link export (/api/export?format=d3), either fetched (config.dataUrl) or
@@ -36,192 +37,7 @@
     return node;
   }
 
-  function hash(text) {
-    let x = 2166136261;
-    for (let i = 0; i < text.length; i++) {
-      x ^= text.charCodeAt(i);
-      x = Math.imul(x, 16777619);
-    }
-    return (x >>> 0) / 4294967295;
-  }
-
-  function hueColour(index) {
-    const hue = Math.round(((index * 0.381966) % 1) * 360);
-    return "hsl(" + hue + ", 62%, 45%)";
-  }
-
-  // -- layouts ------------------------------------------------------------------------------
-  /* Equirectangular, corrected by cos(mean latitude); y grows southwards (screen). Places
-   * without coordinates go beside their parent, else amid their located neighbours. */
-  function geoPositions(nodes, links, scale) {
-    const pos = new Map();
-    const located = nodes.filter((n) => n.lat !== null && n.lon !== null);
-    if (!located.length) return pos;
-    const lat0 = located.reduce((s, n) => s + n.lat, 0) / located.length;
-    const k = Math.cos((lat0 * Math.PI) / 180);
-    for (const n of located) pos.set(n.id, { x: n.lon * k * scale, y: -n.lat * scale });
-    // Places without coordinates: a labelled band below the map (the rule of kg.placement),
-    // never beside a real place where they would hide it or be taken for it.
-    const missing = nodes.filter((n) => !pos.has(n.id)).sort((a, b) =>
-      (a.type || "").localeCompare(b.type || "") || (a.label_zh || "").localeCompare(b.label_zh || "", "zh"));
-    if (missing.length) {
-      const xs = [...pos.values()].map((p) => p.x), ys = [...pos.values()].map((p) => p.y);
-      const minX = Math.min(...xs), maxX = Math.max(...xs), maxY = Math.max(...ys);
-      const width = Math.max(maxX - minX, Math.max(...ys) - Math.min(...ys), scale);
-      const top = maxY + 0.12 * width + 0.6 * scale;
-      const step = 0.9 * scale, perRow = Math.max(1, Math.floor(width / step) + 1);
-      missing.forEach((n, i) => {
-        pos.set(n.id, { x: minX + (i % perRow) * step, y: top + Math.floor(i / perRow) * step * 0.5, margin: true });
-      });
-      pos.margin = { x: minX, y: top - 0.45 * scale, count: missing.length };
-    }
-    return pos;
-  }
-
-  /* Fruchterman–Reingold with cooling, started from the geographic positions when known. */
-  function forcePositions(nodes, links, size) {
-    const geo = geoPositions(nodes, links, 1);
-    const pos = new Map();
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    for (const p of geo.values()) {
-      if (p.margin) continue;
-      minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x);
-      minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y);
-    }
-    const span = Math.max(maxX - minX, maxY - minY, 1e-6);
-    for (const n of nodes) {
-      const g = geo.get(n.id);
-      pos.set(n.id, g && !g.margin
-        ? { x: ((g.x - minX) / span) * size, y: ((g.y - minY) / span) * size }
-        : { x: hash(n.id) * size, y: hash(n.id + "y") * size });
-    }
-    const ids = nodes.map((n) => n.id);
-    const index = new Map(ids.map((id, i) => [id, i]));
-    const xs = ids.map((id) => pos.get(id).x), ys = ids.map((id) => pos.get(id).y);
-    const pairs = [];
-    const seen = new Set();
-    for (const l of links) {
-      const a = index.get(l.source), b = index.get(l.target);
-      const key = a < b ? a + ":" + b : b + ":" + a;
-      if (a === b || seen.has(key)) continue;
-      seen.add(key);
-      pairs.push([a, b]);
-    }
-    const n = ids.length;
-    const k = Math.sqrt((size * size) / Math.max(n, 1)) * 0.7;
-    const cutoff2 = 16 * k * k;
-    let t = size / 10;
-    const iterations = n > 600 ? 120 : 300;
-    const dx = new Float64Array(n), dy = new Float64Array(n);
-    for (let it = 0; it < iterations; it++) {
-      dx.fill(0); dy.fill(0);
-      for (let i = 0; i < n; i++) {
-        for (let j = i + 1; j < n; j++) {
-          let ex = xs[i] - xs[j], ey = ys[i] - ys[j];
-          let d2 = ex * ex + ey * ey;
-          if (d2 > cutoff2) continue;  // short-range repulsion: components do not fly apart
-          if (d2 < 1e-6) { ex = hash(ids[i]) - 0.5; ey = hash(ids[j]) - 0.5; d2 = ex * ex + ey * ey; }
-          const f = (k * k) / d2;
-          dx[i] += ex * f; dy[i] += ey * f; dx[j] -= ex * f; dy[j] -= ey * f;
-        }
-      }
-      for (const [a, b] of pairs) {
-        const ex = xs[a] - xs[b], ey = ys[a] - ys[b];
-        const d = Math.sqrt(ex * ex + ey * ey) || 1e-3;
-        const f = d / k;
-        dx[a] -= ex * f; dy[a] -= ey * f; dx[b] += ex * f; dy[b] += ey * f;
-      }
-      // a pull to the centre keeps separate components together
-      for (let i = 0; i < n; i++) {
-        dx[i] += (size / 2 - xs[i]) * 0.06;
-        dy[i] += (size / 2 - ys[i]) * 0.06;
-        const len = Math.sqrt(dx[i] * dx[i] + dy[i] * dy[i]) || 1e-9;
-        const step = Math.min(len, t);
-        xs[i] += (dx[i] / len) * step;
-        ys[i] += (dy[i] / len) * step;
-      }
-      t = Math.max(t * 0.975, size / 1000);
-    }
-    ids.forEach((id, i) => pos.set(id, { x: xs[i], y: ys[i] }));
-    return pos;
-  }
-
-  function convexHull(points) {
-    const pts = points.slice().sort((a, b) => a.x - b.x || a.y - b.y);
-    if (pts.length < 3) return pts;
-    const cross = (o, a, b) => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
-    const lower = [], upper = [];
-    for (const p of pts) {
-      while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], p) <= 0) lower.pop();
-      lower.push(p);
-    }
-    for (let i = pts.length - 1; i >= 0; i--) {
-      const p = pts[i];
-      while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], p) <= 0) upper.pop();
-      upper.push(p);
-    }
-    upper.pop(); lower.pop();
-    return lower.concat(upper);
-  }
-
-  // -- pan and zoom -------------------------------------------------------------------------
-  function panZoom(svg, layer, onChange) {
-    const state = { x: 0, y: 0, k: 1 };
-    const apply = () => {
-      layer.setAttribute("transform", "translate(" + state.x + "," + state.y + ") scale(" + state.k + ")");
-      onChange(state);
-    };
-    svg.addEventListener("wheel", (event) => {
-      event.preventDefault();
-      const rect = svg.getBoundingClientRect();
-      const mx = event.clientX - rect.left, my = event.clientY - rect.top;
-      const factor = Math.exp(-event.deltaY * 0.0015);
-      const k = Math.min(Math.max(state.k * factor, 0.05), 60);
-      state.x = mx - ((mx - state.x) * k) / state.k;
-      state.y = my - ((my - state.y) * k) / state.k;
-      state.k = k;
-      apply();
-    }, { passive: false });
-    let drag = null;
-    svg.addEventListener("pointerdown", (event) => {
-      if (event.target.closest(".node") || event.target.closest(".edge")) return;
-      drag = { x: event.clientX, y: event.clientY, sx: state.x, sy: state.y, moved: false };
-      svg.setPointerCapture(event.pointerId);
-    });
-    svg.addEventListener("pointermove", (event) => {
-      if (!drag) return;
-      const ddx = event.clientX - drag.x, ddy = event.clientY - drag.y;
-      if (Math.abs(ddx) + Math.abs(ddy) > 2) drag.moved = true;
-      state.x = drag.sx + ddx;
-      state.y = drag.sy + ddy;
-      apply();
-    });
-    svg.addEventListener("pointerup", (event) => {
-      if (drag && !drag.moved) svg.dispatchEvent(new CustomEvent("backgroundclick"));
-      drag = null;
-      if (svg.hasPointerCapture(event.pointerId)) svg.releasePointerCapture(event.pointerId);
-    });
-    return {
-      state,
-      fit(box, width, height, pad) {
-        const w = Math.max(box.maxX - box.minX, 1e-6), hgt = Math.max(box.maxY - box.minY, 1e-6);
-        state.k = Math.min((width - 2 * pad) / w, (height - 2 * pad) / hgt);
-        state.x = pad - box.minX * state.k + (width - 2 * pad - w * state.k) / 2;
-        state.y = pad - box.minY * state.k + (height - 2 * pad - hgt * state.k) / 2;
-        apply();
-      },
-      centreOn(p, width, height) {
-        state.k = Math.max(state.k, 1.5);
-        state.x = width / 2 - p.x * state.k;
-        state.y = height / 2 - p.y * state.k;
-        apply();
-      },
-      toGraph(clientX, clientY) {
-        const rect = svg.getBoundingClientRect();
-        return { x: (clientX - rect.left - state.x) / state.k, y: (clientY - rect.top - state.y) / state.k };
-      },
-    };
-  }
+  const { hash, hueColour, geoPositions, forcePositions, convexHull, panZoom } = global.KGLayout;
 
   // -- the viewer ---------------------------------------------------------------------------
   function start(container, config) {
@@ -254,9 +70,9 @@
 
     let viewChanged = () => {}, drawGrid = null, gridLabelBoxes = null;
     const view = panZoom(svg, layer, (s) => {
-      layer.style.setProperty("--k", s.k);
-      // keep strokes and labels a constant size on screen
-      svg.style.setProperty("--inv", String(1 / s.k));
+      // Strokes keep their width on screen by vector-effect (CSS), circles are resized and
+      // labels placed in screen space by the viewer: a zoom changes no inherited style, which
+      // made every frame restyle every element.
       viewChanged();
     });
 
@@ -323,6 +139,7 @@
       }
       // radius in screen pixels: circles keep their size when zooming (resized in sizeNodes)
       const radius = (id) => (id === focusId ? 8 : 4) + Math.min(weight.get(id) || 0, 16) * 0.45;
+      const marginTitle = svg.querySelector(".nv-margin-title");
       const edgeEls = [];
       for (const pair of pairs.values()) {
         const toMargin = pos.get(pair.a).margin || pos.get(pair.b).margin;
@@ -334,13 +151,22 @@
         edgeEls.push({ pair, link: pair.links[0], g, hit, line, title, shown: pair.links });
       }
 
-      // nodes
-      const nodeEls = new Map();
+      // nodes; their labels in a layer of their own, in screen space (not scaled by zooms)
+      const nodeEls = new Map(), labelEls = new Map();
+      const labelLayer = svgEl("g", { class: "nv-labels" }, svg);
       for (const n of drawn) {
-        const g = svgEl("g", { class: "node" + (n.id === focusId ? " focus" : ""), "data-id": n.id, tabindex: "0" }, nodeLayer);
-        svgEl("circle", { r: radius(n.id), "data-r": radius(n.id) }, g);
-        const text = svgEl("text", { class: "lbl" }, g);
+        // a multilateral group (kg.network_groups) is one node, drawn as a white square
+        const group = n.type === "MultilateralGroup";
+        const g = svgEl("g", { class: "node" + (n.id === focusId ? " focus" : "") + (group ? " group" : ""), "data-id": n.id, tabindex: "0", "aria-label": n.label_zh }, nodeLayer);
+        svgEl(group ? "rect" : "circle", { r: radius(n.id), "data-r": radius(n.id), rx: 2 }, g);
+        const text = svgEl("text", { class: "lbl" + (n.id === focusId ? " focus" : ""), "data-id": n.id }, labelLayer);
         text.textContent = n.label_zh;
+        labelEls.set(n.id, text);
+        const hover = (on) => () => text.classList.toggle("hover", on);
+        g.addEventListener("pointerenter", hover(true));
+        g.addEventListener("pointerleave", hover(false));
+        g.addEventListener("focus", hover(true));
+        g.addEventListener("blur", hover(false));
         const title = svgEl("title", {}, g);
         title.textContent = n.label_zh + (n.label_en ? " · " + n.label_en : "") + " (" + (n.type || "place") + ")" + (pos.get(n.id).margin ? " — 无坐标 no coordinates" : "");
         nodeEls.set(n.id, g);
@@ -399,25 +225,30 @@
           .map((n) => {
             const p = pos.get(n.id);
             const bold = n.id === focusId || important(n) > 0;
-            return { id: n.id, x: view.state.x + p.x * k, y: view.state.y + p.y * k, r: radius(n.id) * k, text: n.label_zh, size: bold ? 14 : 12, bold };
+            return { id: n.id, x: view.state.x + p.x * k, y: view.state.y + p.y * k, r: radius(n.id), text: n.label_zh, size: bold ? 14 : 12, bold };
           });
         const obstacles = gridLabelBoxes ? gridLabelBoxes() : [];
-        const bandTitle = svg.querySelector(".nv-margin-title");
-        if (bandTitle) {
-          const t = bandTitle.getBoundingClientRect(), c = svg.getBoundingClientRect();
-          obstacles.push([t.left - c.left - 2, t.top - c.top - 2, t.right - c.left + 2, t.bottom - c.top + 2]);
+        if (pos.margin) {
+          // the band's title (12px text, drawn at the band's top-left corner)
+          const m = pos.margin, tx = view.state.x + (m.x - 22) * k, ty = view.state.y + (m.y + 8) * k;
+          const tw = window.KGLabels.measure("无坐标 · no coordinates (" + m.count + ")", 12, true);
+          obstacles.push([tx - 2, ty - 16, tx + tw + 2, ty + 6]);
         }
         const placed = window.KGLabels.place(items, [0, 0, width, height], obstacles);
         labelled.clear();
         for (const [id, g] of nodeEls) {
-          const text = g.querySelector(".lbl");
+          const text = labelEls.get(id);
           const spot = placed.get(id);
-          g.classList.toggle("lbl-on", !!spot);
+          const shown = g.style.display !== "none";
+          text.classList.toggle("on", !!spot);
+          text.classList.toggle("strong", important(byId.get(id)) > 0);
+          text.style.display = shown ? "" : "none";
           if (spot) labelled.add(id);
           // a hidden label waits right of its node, where hovering shows it
-          const at = spot || { dx: radius(id) * k + 3, dy: 4, anchor: "start" };
-          text.setAttribute("x", (at.dx / k).toFixed(3));
-          text.setAttribute("y", (at.dy / k).toFixed(3));
+          const p = pos.get(id);
+          const at = spot || { dx: radius(id) + 3, dy: 4, anchor: "start" };
+          text.setAttribute("x", (view.state.x + p.x * k + at.dx).toFixed(1));
+          text.setAttribute("y", (view.state.y + p.y * k + at.dy).toFixed(1));
           text.setAttribute("text-anchor", at.anchor);
         }
         container.dataset.labels = String(labelled.size);
@@ -426,9 +257,12 @@
       function sizeNodes() {
         const inv = 1 / view.state.k;
         for (const g of nodeEls.values()) {
-          const c = g.firstChild;
-          c.setAttribute("r", (Number(c.dataset.r) * inv).toFixed(3));
+          const c = g.firstChild, r = Number(c.dataset.r) * inv;
+          if (c.tagName === "rect") {
+            for (const [k, v] of [["x", -r], ["y", -r], ["width", 2 * r], ["height", 2 * r], ["rx", 2 * inv]]) c.setAttribute(k, v.toFixed(3));
+          } else c.setAttribute("r", r.toFixed(3));
         }
+        if (marginTitle) marginTitle.setAttribute("font-size", (12 * inv).toFixed(3));
       }
       viewChanged = () => { sizeNodes(); scheduleLabels(); if (drawGrid) drawGrid(); };
 
@@ -462,6 +296,7 @@
         colourLegend.replaceChildren();
         const used = new Map();
         for (const n of drawn) {
+          if (n.type === "MultilateralGroup") continue;  // a group is not a place: white square
           let colour, key, name;
           if (by === "community") {
             key = n.community || 0; colour = hueColour(key + 3); name = "community " + (key + 1);
@@ -469,7 +304,7 @@
             key = n.province || ""; colour = provinceColour(key); name = provinceName.get(key);
             if (colour.toUpperCase() === "#8C8C8C") { key = "other"; name = "其他省份 other provinces"; }
           }
-          nodeEls.get(n.id).querySelector("circle").setAttribute("fill", colour);
+          nodeEls.get(n.id).firstChild.setAttribute("fill", colour);
           if (!used.has(key)) used.set(key, { colour, name, count: 0 });
           used.get(key).count++;
         }
@@ -478,6 +313,9 @@
           colourLegend.appendChild(h("div", { class: "nv-colour" }, [h("span", { class: "nv-dot", css: { background: e.colour } }), e.name + " (" + e.count + ")"]));
         }
         if (entries.length > 16) colourLegend.appendChild(h("div", { class: "nv-colour", text: "… " + (entries.length - 16) + " more" }));
+        if (drawn.some((n) => n.type === "MultilateralGroup")) {
+          colourLegend.appendChild(h("div", { class: "nv-colour" }, [h("span", { class: "nv-dot nv-group-dot" }), "合作组 group: one square, a line to each member"]));
+        }
       }
       colourBy.addEventListener("change", colourNodes);
       colourNodes();
@@ -559,6 +397,7 @@
        * standalone export links to the IRI itself, which dereferences to the same page). */
       function pageLink(n) {
         const href = config.placeUrl && n.id.includes("/id/") ? "/id/" + n.id.split("/id/").pop() : n.id;
+        if (!/^(https?:|\/)/i.test(href)) return h("span", { class: "nv-page", text: n.id });  // no javascript: links
         return h("a", { href, class: "nv-page", text: "地点页面 place page: " + n.label_zh });
       }
 
@@ -779,5 +618,5 @@
     }
   }
 
-  global.KGNet = { start, geoPositions, forcePositions };
+  global.KGNet = { start };
 })(window);
