@@ -55,6 +55,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import peer  # noqa: E402
 
 from kg.config import Config  # noqa: E402
 from kg.named_queries import load_named_queries  # noqa: E402
@@ -381,7 +382,7 @@ def bench_bindings(query: Any, base: str, places: dict[str, str]) -> dict[str, s
     params: dict[str, str] = {}
     for p in query.parameters:
         value = p.default or ""
-        if p.type == "iri" and "id/place/" in value:
+        if p.type in ("iri", "place") and "id/place/" in value:
             other = "far" if params else "hub"  # a second place parameter gets another place
             if any(v == places["hub"] for v in params.values()):
                 other = "far"
@@ -470,9 +471,15 @@ def measure_scale(scale: float, args: argparse.Namespace, with_rdflib: bool) -> 
         f"{out['load']['raw_triples_per_s']:,} triples/s"
     )
 
+    if args.peer:
+        out["peer"] = {"load": peer_load(data, workdir, base, out["load"])}
     log(f"scale {scale:g}: starting kg serve")
     server = Server(store, workdir / "server.log")
     try:
+        if args.peer:
+            out["peer"].update(measure_peer(server, store, workdir, scale, args))
+            if args.peer_only:
+                return out
         out["server_memory_idle"] = server.memory()
         t0 = time.perf_counter()
         summary = server.get("/api/graph").json()
@@ -631,6 +638,36 @@ def measure_scale(scale: float, args: argparse.Namespace, with_rdflib: bool) -> 
     if not args.keep:
         shutil.rmtree(store, ignore_errors=True)
     return out
+
+
+def peer_load(data: Path, workdir: Path, base: str, ours: dict[str, Any]) -> dict[str, Any]:
+    """``oxigraph load`` of the same file vs ``kg load`` (inference included on our side)."""
+    log("  oxigraph load (peer) …")
+    result = peer.oxigraph_load(data, workdir, base)
+    result["kg_load_s"] = ours["kg_load_s"]
+    result["ratio"] = round(result["oxigraph_load_s"] / ours["kg_load_s"], 3)
+    log(f"  kg load runs at {result['ratio']}× oxigraph load's speed")
+    return result
+
+
+def measure_peer(
+    server: Server, store: Path, workdir: Path, scale: float, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Oxigraph server on the served store, interleaved with ours (benchmarks/peer.py)."""
+    log(f"scale {scale:g}: peer {args.peer} on the same store")
+    other = peer.OxigraphServer(store, free_port(), workdir / "peer.log")
+    base = Config().base_iri
+    try:
+        return peer.compare(
+            lambda path, params: server.fetch(path, params=params, headers={"Accept": SPARQL_JSON}),
+            other,
+            lambda q: bench_bindings(q, base, generate.bench_places(scale)),
+            args.reps,
+            args.budget,
+            log=log,
+        )
+    finally:
+        other.stop()
 
 
 PROJECTION_BUILD = """
@@ -966,9 +1003,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report", type=Path, help="print an earlier results JSON as a Markdown table and exit"
     )
+    parser.add_argument(
+        "--peer",
+        choices=["oxigraph-server"],
+        help="also time Oxigraph's own server on the same store, interleaved, and its load",
+    )
+    parser.add_argument(
+        "--peer-only", action="store_true", help="with --peer: only the load and the peer table"
+    )
+    parser.add_argument("--markdown", action="store_true", help="the peer table as Markdown")
     args = parser.parse_args(argv)
     if args.report:
-        print_table(json.loads(args.report.read_text(encoding="utf-8")), markdown=True)
+        earlier = json.loads(args.report.read_text(encoding="utf-8"))
+        if any("named_queries" in s for s in earlier["scales"]):
+            print_table(earlier, markdown=True)
+        for scale_result in earlier["scales"]:
+            if "peer" in scale_result:
+                peer.print_peer(scale_result["scale"], scale_result["peer"], markdown=True)
         return 0
     scales = sorted(float(s) for s in args.scales.split(",") if s.strip())
     args.big = False
@@ -1000,7 +1051,11 @@ def main(argv: list[str] | None = None) -> int:
         tmp = out.with_name(out.name + ".tmp")  # written after every scale: partial runs count
         tmp.write_text(json.dumps(results, ensure_ascii=False, indent=1))
         tmp.replace(out)
-    print_table(results)
+    if not args.peer_only:
+        print_table(results)
+    for scale_result in results["scales"]:
+        if "peer" in scale_result:
+            peer.print_peer(scale_result["scale"], scale_result["peer"], markdown=args.markdown)
     log(f"wrote {out}")
     return 0
 

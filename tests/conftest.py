@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from oxigraph_server import OxigraphServer, oxigraph_server  # noqa: F401 - session fixture
 from processes import stop_process
 from virtuoso import Virtuoso, virtuoso  # noqa: F401 - the session fixture, registered here
 
@@ -52,8 +53,9 @@ def backend(request: pytest.FixtureRequest) -> str:
     return getattr(request, "param", "embedded")
 
 
-def remote_config(server: Virtuoso, **overrides: object) -> Config:
-    """A config whose store is the given Virtuoso (writes via /sparql-auth, loads via GSP)."""
+def remote_config(server: Virtuoso | OxigraphServer, **overrides: object) -> Config:
+    """A config whose store is the given engine (Virtuoso: writes via /sparql-auth, loads via
+    GSP; Oxigraph server: /update and /store, no authentication)."""
     return Config(
         store=server.store_spec,
         update_url=server.update_url,

@@ -158,7 +158,7 @@ FACTS: list[tuple[str, str, str]] = [
         "001",
         "《甬蚌产业合作园区建设方案》 signed 2022 by 蚌埠 and 宁波",
         """
-        agreement:yongbeng-jianshefangan a yrd:Agreement ; yrd:year "2022"^^xsd:gYear ; yrd:party place:bengbu , place:ningbo .""",
+        agreement:yongbeng-jianshefangan a yrd:Agreement ; yrd:signed "2022-11"^^xsd:gYearMonth ; yrd:party place:bengbu , place:ningbo .""",
     ),
     (
         "001",
@@ -185,7 +185,7 @@ FACTS: list[tuple[str, str, str]] = [
         "淮南 cadres to 闵行 on 2022-10-18 (14 people)",
         """
         rel:huainan-minhang-2022 a yrd:CadreExchange ; yrd:originParty place:huainan ; yrd:destinationParty place:minhang ;
-            yrd:date "2022-10-18"^^xsd:date .
+            yrd:start "2022-10-18"^^xsd:date .
         stat:s001-huainan-cadres schema:value ?v4 . FILTER (?v4 = 14)""",
     ),
     (
@@ -214,8 +214,8 @@ FACTS: list[tuple[str, str, str]] = [
         "001",
         "Anhui agricultural service centre in Shanghai",
         """
-        rel:anhui-agri-centre-shanghai yrd:destinationParty place:shanghai ; yrd:party org:anhuilvsenongchanpinfuwuzhongxin ;
-            yrd:domain domain:agriculture .""",
+        rel:anhui-agri-centre-shanghai yrd:originParty place:anhui ; yrd:destinationParty place:shanghai ;
+            yrd:platform org:anhuilvsenongchanpinfuwuzhongxin ; yrd:domain domain:agriculture .""",
     ),
     (
         "001",
@@ -225,9 +225,10 @@ FACTS: list[tuple[str, str, str]] = [
     ),
     (
         "001",
-        "蚌埠 and 宁波 free-trade-zone areas linked (opening-up)",
+        "蚌埠 and 宁波 free-trade-zone areas linked (opening-up): the cities co-operate, the areas are their platforms",
         """
-        rel:bengbu-ningbo-ftz yrd:party place:bengbuzimaopianqu , place:ningbozimaopianqu ; yrd:domain domain:opening-up .""",
+        rel:bengbu-ningbo-ftz yrd:party place:bengbu , place:ningbo ;
+            yrd:platform place:bengbuzimaopianqu , place:ningbozimaopianqu ; yrd:domain domain:opening-up .""",
     ),
     (
         "001",
@@ -241,7 +242,7 @@ FACTS: list[tuple[str, str, str]] = [
         "002",
         "three 2020 integration agreements of 南通 with 苏州, 无锡, 常州",
         """
-        agreement:nantong-suzhou-ronghe-2020 yrd:year "2020"^^xsd:gYear ; yrd:scheme scheme:kuajiangronghe ; yrd:party place:nantong , place:suzhou .
+        agreement:nantong-suzhou-ronghe-2020 yrd:signed "2020-04"^^xsd:gYearMonth ; yrd:scheme scheme:kuajiangronghe ; yrd:party place:nantong , place:suzhou .
         agreement:nantong-wuxi-ronghe-2020 yrd:party place:nantong , place:wuxi .
         agreement:nantong-changzhou-ronghe-2020 yrd:party place:nantong , place:changzhou .""",
     ),
@@ -250,21 +251,22 @@ FACTS: list[tuple[str, str, str]] = [
         "南通 delegation visited the three southern cities 7–10 April 2020",
         """
         rel:nantong-delegation-2020 yrd:originParty place:nantong ; yrd:destinationParty place:suzhou , place:wuxi , place:changzhou ;
-            yrd:date "2020-04-07"^^xsd:date .""",
+            yrd:shape yrd:HubAndSpokes ; yrd:hub place:nantong ;
+            yrd:start "2020-04-07"^^xsd:date ; yrd:end "2020-04-10"^^xsd:date .""",
     ),
     (
         "002",
         "苏州工业园区 assists 相城区 since 2012 (district level)",
         """
         pairing:suzhougongyeyuanqu-xiangcheng yrd:assistingParty place:suzhougongyeyuanqu ; yrd:assistedParty place:xiangcheng ;
-            yrd:startYear "2012"^^xsd:gYear ; yrd:level yrd:DistrictLevel .
+            yrd:start "2012"^^xsd:gYear ; yrd:level yrd:DistrictLevel .
         place:suzhougongyeyuanqu a yrd:FunctionalZone ; yrd:partOf place:suzhou .""",
     ),
     (
         "002",
         "苏相合作区 (2020) succeeds the 2012 co-operative development zone",
         """
-        park:suxianghezuoqu yrd:succeeds park:suzhougongyeyuanqu-xiangcheng-jingkaiqu ; yrd:startYear "2020"^^xsd:gYear ;
+        park:suxianghezuoqu yrd:succeeds park:suzhougongyeyuanqu-xiangcheng-jingkaiqu ; yrd:established "2020-04-08"^^xsd:date ;
             yrd:hostPlace place:xiangcheng .""",
     ),
     (
@@ -305,14 +307,14 @@ FACTS: list[tuple[str, str, str]] = [
         "003",
         "38 co-built parks since 2006",
         """
-        stat:s003-cobuilt-parks-since-2006 schema:value ?v7 ; yrd:startYear "2006"^^xsd:gYear . FILTER (?v7 = 38)""",
+        stat:s003-cobuilt-parks-since-2006 schema:value ?v7 ; yrd:start "2006"^^xsd:gYear . FILTER (?v7 = 38)""",
     ),
     (
         "003",
         "苏州's no. 1 industry-transfer destination 2019–2022 is 贵阳",
         """
         ?t a yrd:IndustryTransfer ; yrd:originParty place:suzhou ; yrd:destinationParty place:guiyang ; yrd:rank 1 ;
-           yrd:startYear "2019"^^xsd:gYear ; yrd:endYear "2022"^^xsd:gYear .""",
+           yrd:start "2019"^^xsd:gYear ; yrd:end "2022"^^xsd:gYear .""",
     ),
     (
         "003",
@@ -370,7 +372,8 @@ FACTS: list[tuple[str, str, str]] = [
         rel:railway-lianyan a yrd:TransportLink ; yrd:transportMode domain:railway ; yrd:party place:lianyungang , place:yancheng .
         rel:railway-xusuhuaiyan yrd:party place:xuzhou , place:suqian , place:huaian .
         rel:railway-yantong yrd:party place:nantong .
-        rel:railway-yantaixichangyi yrd:party place:taizhou , place:wuxi , place:changzhou , place:yixing .""",
+        rel:railway-yantaixichangyi yrd:party place:taizhou , place:wuxi , place:changzhou ; yrd:location place:yixing ;
+            yrd:shape yrd:MultilateralGroup .""",
     ),
     (
         "004",

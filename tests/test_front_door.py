@@ -150,11 +150,11 @@ def test_named_query_form_has_typed_fields(client):
 
 def test_place_and_relation_pages_show_ontology_terms_as_words(client):
     place = _text(client.get("/id/place/yancheng?lang=zh-Hans").get_data(as_text=True))
-    assert "地级市" in place and "结对帮扶" in place and "受扶方" in place and "市级" in place
+    assert "地级市" in place and "结对帮扶" in place and "受帮扶方" in place and "市级" in place
     relation = client.get("/id/place/yancheng").get_data(as_text=True)
     pairing = re.search(r'href="(/id/pairing/[^"]+)"', relation).group(1)
     page = _text(client.get(pairing).get_data(as_text=True))
-    assert "帮扶方" in page and "受扶方" in page
+    assert "帮扶方" in page and "受帮扶方" in page
     for text in (place, page):
         for local in (
             "PrefectureLevelCity",

@@ -147,4 +147,4 @@ def test_curated_file_from_ingest_builds(tmp_path):
     built = build(tmp_path)
     turtle = built.outputs[tmp_path / "graph_data" / "seed-005.ttl"]
     assert 'yrd:adminCode "320724"' in turtle and "place:guannan" in turtle
-    assert len(built.where) == 138 + len(kept) >= 140
+    assert len(built.where) == 155 + len(kept) >= 157

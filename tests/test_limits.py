@@ -39,12 +39,28 @@ def listener() -> Iterator[Listener]:
     found.close()
 
 
-def small_query(srv: Server) -> float:
+def small_query(srv: Server, source: str = "127.0.0.2") -> float:
+    """A small query from another client than the runaway's (per-client caps key on the peer
+    address, so one client's runaway may make its own next query wait: kg.admission)."""
     t0 = time.monotonic()
-    r = requests.get(srv.url + "/sparql", params={"query": SMALL}, timeout=10)
+    session = requests.Session()
+    session.mount("http://", _SourceAdapter(source))
+    r = session.get(srv.url + "/sparql", params={"query": SMALL}, timeout=10)
     assert r.status_code == 200, r.text
     assert [b["l"]["value"] for b in r.json()["results"]["bindings"]] == ["A"]
     return time.monotonic() - t0
+
+
+class _SourceAdapter(requests.adapters.HTTPAdapter):
+    """Connects from a chosen loopback address (all of 127.0.0.0/8 is loopback on Linux)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
 
 
 def test_runaway_query_is_stopped_while_small_queries_stay_fast(srv: Server) -> None:

@@ -3,7 +3,7 @@
 The header format is the one the service's runner parses:
     # title: …
     # description: …
-    # param: NAME TYPE = DEFAULT      (TYPE: iri, string, integer, decimal, year, lang-string)
+    # param: NAME TYPE = DEFAULT   (TYPE: iri, place, string, integer, decimal, year, lang-string)
 Parameters are bound to ?NAME by substitution, so ?NAME must be in the SELECT projection.
 """
 
@@ -19,7 +19,8 @@ from _data_store import BASE, REPO, store_for
 QUERIES = sorted((REPO / "queries").glob("*.rq"))
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM = re.compile(
-    r"^#\s*param:\s*([A-Za-z_]\w*)\s+(iri|string|integer|decimal|year|lang-string)\s*=\s*(.+?)\s*$"
+    r"^#\s*param:\s*([A-Za-z_]\w*)\s+(iri|place|string|integer|decimal|year|lang-string)"
+    r"\s*=\s*(.+?)\s*$"
 )
 
 
@@ -43,7 +44,7 @@ def header(path: Path) -> dict:
 
 
 def term(kind: str, raw: str):
-    if kind == "iri":
+    if kind in ("iri", "place"):  # a place default is written as its IRI
         return ox.NamedNode(raw if "://" in raw else BASE + raw)
     if kind == "string":
         return ox.Literal(raw)
@@ -93,7 +94,7 @@ def test_all_pairings(kg):
     assert len(by) == 10
     assert by["id/pairing/wuxi-lianyungang"]["assisting"] == "id/place/wuxi"
     assert by["id/pairing/wuxi-lianyungang"]["schemeLabel"] == "江苏深化南北结对帮扶合作"
-    assert by["id/pairing/suzhougongyeyuanqu-xiangcheng"]["startYear"] == "2012"
+    assert by["id/pairing/suzhougongyeyuanqu-xiangcheng"]["start"] == "2012"
     assert by["id/pairing/hangzhou-suzhouah"]["assisted"] == "id/place/suzhou-ah"
     assert by["id/pairing/sunanjieduixian-subeizhongdianxian"]["levelLabel"] == "县级"
 

@@ -53,6 +53,19 @@ def test_the_prefix_list_is_complete() -> None:
     assert not missing, f"README does not list the prefixes {sorted(missing)}"
 
 
+def _slug(heading: str) -> str:
+    """GitHub's heading anchors: lower-case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def test_links_to_sections_point_at_headings() -> None:
+    text = README.read_text(encoding="utf-8")
+    anchors = {_slug(h) for h in re.findall(r"^#+ (.+)$", text, flags=re.M)}
+    for target in re.findall(r"\]\(#([^)]+)\)", text):
+        assert target in anchors, f"README links to #{target}, which is no heading"
+
+
 @pytest.fixture(scope="module")
 def doc_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("readme")

@@ -145,7 +145,7 @@ def test_shortest_path_between_yancheng_and_shanghai_is_explained(snap):
 def test_shortest_paths_are_the_ones_networkx_finds_in_the_same_order(snap):
     """The bidirectional search must give networkx's paths, order included, filters applied."""
     connected = sorted(n for n in snap.graph if snap.graph.degree(n) > 0)
-    pairs = list(zip(connected[::7], connected[3::5], strict=False))[:25]
+    pairs = list(zip(connected[::3], connected[1::2], strict=False))[:40]
     assert pairs
     kinds = sorted({r["kind"] for r in snap.relations.values()})
     compared = 0

@@ -65,11 +65,15 @@ def quote_lang(seed: str) -> str:
 
 def aliases(alts) -> list[str]:
     """skos:altLabel literals: each alias in zh-Hans plus its OpenCC traditional form; an alias
-    written "T:…" is a traditional form exactly as a source prints it (e.g. 産 rather than 產)."""
+    written "T:…" is a traditional form exactly as a source prints it (e.g. 産 rather than 產); one
+    written "E:…" is an English alias (e.g. the abbreviation SIP), tagged en, never zh-Hans."""
     out: list[str] = []
     for a in alts:
         if a.startswith("T:"):
             out.append(lit(a[2:], "zh-Hant"))
+            continue
+        if a.startswith("E:"):
+            out.append(lit(a[2:], "en"))
             continue
         out.append(lit(a, "zh-Hans"))
         if t(a) != a:

@@ -65,7 +65,9 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
 
     @app.errorhandler(ApiError)
     def api_error(err: ApiError) -> Response:
-        return error_response(err.status, err.message, **err.details)
+        response = error_response(err.status, err.message, **err.details)
+        response.headers.update(err.headers)
+        return response
 
     @app.errorhandler(StoreUnavailable)
     def store_unavailable(err: StoreUnavailable) -> Response:  # remote engine down/slow: 502/504

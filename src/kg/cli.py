@@ -114,7 +114,15 @@ def load(
 @base_option
 @click.option("--host", envvar="KG_HOST", default=None, help="Interface (default 127.0.0.1).")
 @click.option("--port", envvar="KG_PORT", type=int, default=None, help="Port (default 8000).")
-@click.option("--threads", type=int, default=None, help="Worker threads (default 8).")
+@click.option(
+    "--threads", type=int, default=None, help="Threads for everything but queries (default 8)."
+)
+@click.option(
+    "--connection-limit",
+    type=int,
+    default=None,
+    help="Open connections accepted (env KG_CONNECTION_LIMIT; default from the open-file limit).",
+)
 @click.option(
     "--workers",
     type=int,
@@ -140,6 +148,7 @@ def serve(
     host: str | None,
     port: int | None,
     threads: int | None,
+    connection_limit: int | None,
     workers: int | None,
     query_timeout: float | None,
     write_token: str | None,
@@ -152,11 +161,10 @@ def serve(
     """
     import signal
 
-    import waitress
-
     from . import projection_store
     from .app import create_app
     from .loading import ensure_loaded
+    from .server import describe_limits, make_server
 
     config = _config(
         store_path,
@@ -164,6 +172,7 @@ def serve(
         host=host,
         port=port,
         threads=threads,
+        connection_limit=connection_limit,
         query_workers=workers,
         query_timeout_s=query_timeout,
         write_token=write_token,
@@ -185,16 +194,22 @@ def serve(
     if report:
         click.echo(f"loaded the bundled graph: {report.triples:,} triples", err=True)
     app = create_app(config, store)
+    server = make_server(app, config)
     click.echo(
         f"serving on http://{config.host}:{config.port}/ (store: {config.store}; "
         f"IRIs under {config.base_iri})",
         err=True,
     )
+    click.echo(f"limits: {describe_limits(config)}", err=True)
     # SIGTERM stops like Ctrl-C, so the projection is saved for the next start
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        waitress.serve(app, host=config.host, port=config.port, threads=config.threads, ident="kg")
+        server.run()
     finally:
+        try:
+            server.close()
+        except OSError:
+            pass
         try:
             projection_store.save(app.extensions["kg"].extras["projection"], store)
         except Exception as err:  # noqa: BLE001 - the next start rebuilds it; stop anyway
@@ -460,6 +475,9 @@ def stats(as_json: bool, store_path: str | None, base_iri: str | None) -> None:
 @click.option("--province", help="Only places in this province-level unit.")
 @click.option("--since", type=int)
 @click.option("--until", type=int)
+@click.option(
+    "--include-undated", is_flag=True, help="With --since/--until: keep undated relations too."
+)
 @store_option
 @base_option
 def export_network(
@@ -472,6 +490,7 @@ def export_network(
     province: str | None,
     since: int | None,
     until: int | None,
+    include_undated: bool,
     store_path: str | None,
     base_iri: str | None,
 ) -> None:
@@ -502,6 +521,7 @@ def export_network(
             since=since,
             until=until,
             province=filter_values.resolve_province(snap, province) if province else None,
+            include_undated=include_undated,
         )
         graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
         export.with_hosts(graph, snap.relations)

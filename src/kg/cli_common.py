@@ -63,7 +63,11 @@ def store_option(func):  # type: ignore[no-untyped-def]
 
 
 base_option = click.option(
-    "--base-iri", envvar="KG_BASE_IRI", default=None, help="Base for entity IRIs (env KG_BASE_IRI)."
+    "--base-iri",
+    envvar="KG_BASE_IRI",
+    default=None,
+    help="Base for entity IRIs (env KG_BASE_IRI). Default: `kg serve` uses http://HOST:PORT/ "
+    "for a new store and the store's own base otherwise; other commands http://127.0.0.1:8000/.",
 )
 
 

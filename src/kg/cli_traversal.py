@@ -113,6 +113,9 @@ domain_option = click.option("--domain", help="Co-operation domain: IRI, slug or
 @click.option("--until", type=int)
 @click.option("--depth", type=click.IntRange(1, 4), default=1, show_default=True)
 @click.option("--include-subunits", is_flag=True, help="Also partners of counties/districts.")
+@click.option(
+    "--include-undated", is_flag=True, help="With --since/--until: keep undated relations too."
+)
 @format_option
 @wide_option
 @click.pass_context
@@ -128,14 +131,29 @@ def partners(
     until: int | None,
     depth: int,
     include_subunits: bool,
+    include_undated: bool,
     fmt: str,
     wide: bool,
 ) -> None:
     """Every partner of PLACE, with the relations and their sources."""
     snap = _snapshot(ctx)
     iri = _resolve(snap, place)
-    filters = _filters(snap, kind, domain, level=level, since=since, until=until)
+    filters = _filters(
+        snap,
+        kind,
+        domain,
+        level=level,
+        since=since,
+        until=until,
+        include_undated=include_undated,
+    )
     result = traversal.partners(snap, iri, filters, include_subunits=include_subunits, depth=depth)
+    if result.get("undated_left_out") and fmt == "table":
+        click.echo(
+            f"({result['undated_left_out']} undated relations left out by the period filter; "
+            "--include-undated keeps them)",
+            err=True,
+        )
     rows = traversal.partner_rows(result)
     if fmt == "table":
         labels = {r["id"]: r.get("label_zh") for p in result["partners"] for r in p["relations"]}

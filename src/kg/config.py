@@ -25,6 +25,22 @@ def _csv(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
 
+#: Load settings read from the environment: (field, variable, type).
+_LOAD_SETTINGS: tuple[tuple[str, str, type], ...] = (
+    ("query_queue", "KG_QUERY_QUEUE", int),
+    ("query_queue_wait_s", "KG_QUERY_QUEUE_WAIT", float),
+    ("queries_per_client", "KG_QUERIES_PER_CLIENT", int),
+    ("max_literal_chars", "KG_MAX_LITERAL_CHARS", int),
+    ("connection_limit", "KG_CONNECTION_LIMIT", int),
+    ("header_timeout_s", "KG_HEADER_TIMEOUT", float),
+    ("request_timeout_s", "KG_REQUEST_TIMEOUT", float),
+    ("idle_timeout_s", "KG_IDLE_TIMEOUT", float),
+    ("render_slots", "KG_RENDER_SLOTS", int),
+    ("render_queue", "KG_RENDER_QUEUE", int),
+    ("trusted_proxy", "KG_TRUSTED_PROXY", str),
+)
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the store, the app and the CLI need to know.
@@ -49,6 +65,28 @@ class Config:
     #: Query worker processes (each opens the store read-only); 0 runs queries in-thread.
     query_workers: int = 2
     max_result_bytes: int = 64 * 1024 * 1024
+    # -- admission and connections under load (README "Limits"; kg.admission, kg.server) --
+    #: Queries that may wait for a busy worker; the next one gets 503 + Retry-After at once.
+    query_queue: int = 16
+    #: Longest wait for a query worker before 503 (the query's own time limit starts after it).
+    query_queue_wait_s: float = 2.0
+    #: Queries one client (peer address) may run at once; 0 = workers - 1 (at least 1), so one
+    #: client can never hold every worker.
+    queries_per_client: int = 0
+    #: Longest literal (characters) a write may store; a bigger one is refused with 413.
+    max_literal_chars: int = 256 * 1024
+    #: Open connections the server accepts (0 = sized from the open-file limit).
+    connection_limit: int = 0
+    #: Seconds a client may take to send a request's headers / a whole request / stay idle.
+    header_timeout_s: float = 5.0
+    request_timeout_s: float = 30.0
+    idle_timeout_s: float = 5.0
+    #: Address of a reverse proxy whose X-Forwarded-For names the client (per-client caps);
+    #: without it the peer address is the client.
+    trusted_proxy: str | None = None
+    #: Pictures (PNG/SVG drawings) rendered at once, and how many may wait for a turn.
+    render_slots: int = 1
+    render_queue: int = 2
     #: IRI prefixes that SERVICE (queries) and LOAD (updates) may reach; empty = none.
     outbound_allow: tuple[str, ...] = ()
     #: Origins allowed to call the read endpoints from a browser ("*" = any).
@@ -89,6 +127,9 @@ class Config:
             values["query_workers"] = int(env["KG_QUERY_WORKERS"])
         if "KG_MAX_RESULT_BYTES" in env:
             values["max_result_bytes"] = int(env["KG_MAX_RESULT_BYTES"])
+        for key, name, kind in _LOAD_SETTINGS:
+            if env.get(name):
+                values[key] = kind(env[name])
         if "KG_OUTBOUND_ALLOW" in env:
             values["outbound_allow"] = _csv(env["KG_OUTBOUND_ALLOW"])
         if "KG_CORS_ORIGINS" in env:

@@ -215,6 +215,13 @@ class _FileBuilder:
                 if not ok:
                     self.problem(where, f"{key}: expected a year such as 2023, got {item!r}")
                 out.append(lit(str(item), dt="xsd:gYear") if ok else None)
+            elif spec_value == "time":
+                typed = curated_yaml.time_literal(item)
+                if typed is None:
+                    self.problem(
+                        where, f"{key}: expected 2023, 2023-04 or 2023-04-07, got {item!r}"
+                    )
+                out.append(lit(typed[0], dt=typed[1]) if typed else None)
             elif spec_value == "date":
                 ok = curated_yaml.is_date(item)
                 if not ok:

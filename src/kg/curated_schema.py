@@ -68,8 +68,18 @@ FIELDS: dict[str, Field] = {
     "scheme": Field("yrd:scheme", "scheme", many=True),
     "domains": Field("yrd:domain", "domain", many=True),
     "status": Field("yrd:status", "vocab"),
-    "start": Field("yrd:startYear", "gyear", on=("relation", "addition", "statistic")),
-    "end": Field("yrd:endYear", "gyear", on=("relation", "addition", "statistic")),
+    # time (#13): what a date means is the field, its precision the value (2023, 2023-04,
+    # 2023-04-07 -> xsd:gYear, xsd:gYearMonth, xsd:date); `period` keeps the wording
+    "start": Field("yrd:start", "time", on=("relation", "addition", "statistic")),
+    "end": Field("yrd:end", "time", on=("relation", "addition", "statistic")),
+    "established": Field("yrd:established", "time"),
+    "signed": Field("yrd:signed", "time", many=True),
+    "planned_for": Field("yrd:plannedFor", "time", many=True),
+    "event": Field("yrd:eventTime", "time", many=True),
+    "target_year": Field(
+        "yrd:targetYear", "time", many=True, on=("relation", "addition", "statistic")
+    ),
+    # deprecated: they do not say what the date means (SHACL warns)
     "year": Field("yrd:year", "gyear", on=("relation", "addition", "statistic")),
     "date": Field("yrd:date", "date"),
     "period": Field("yrd:periodText", "text"),
@@ -83,12 +93,17 @@ FIELDS: dict[str, Field] = {
     "rank": Field("yrd:rank", "int"),
     "about": Field("schema:about", "ref", many=True, on=("relation", "addition")),
     "succeeds": Field("yrd:succeeds", "ref", many=True),
-    # --- open for the relation model (#13): usable as soon as ontology/yrd.ttl declares them
-    "shape": Field("yrd:relationShape", "vocab"),
+    # --- the relation model (#13)
+    "shape": Field("yrd:shape", "vocab"),  # PairShape, HubAndSpokes (with hub), MultilateralGroup
+    "hub": Field("yrd:hub", "ref"),
     "location": Field("yrd:location", "ref", many=True),
     "platform": Field("yrd:platform", "ref", many=True),
-    "part_of_relation": Field("yrd:partOfRelation", "ref", many=True),
-    "confidence": Field("yrd:confidence", "decimal"),
+    "confidence": Field("yrd:confidence", "vocab"),  # Implied, Ambiguous (absent: stated)
+    "candidates": Field("yrd:candidateParty", "ref", many=True),
+    "serves": Field("yrd:serves", "ref", many=True),
+    "sub_relation_of": Field("yrd:subRelationOf", "ref", many=True),
+    "concerns_park": Field("yrd:concernsPark", "ref", many=True),
+    "formalises": Field("yrd:formalises", "ref", many=True),
     # --- figures
     "stat_about": Field("yrd:about", "ref", many=True, on=("statistic",)),
     "value": Field("schema:value", "decimal", on=("statistic",)),

@@ -95,6 +95,22 @@ def loads(text: str, name: str) -> Any:
         raise CuratedFileError(f"{name}: not valid YAML: {err}") from None
 
 
+def time_literal(value: object) -> tuple[str, str] | None:
+    """A year (2023), year-month ("2023-04") or date ("2023-04-07") as (lexical form, datatype):
+    the precision the article gives is kept (xsd:gYear, xsd:gYearMonth, xsd:date)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100:
+        return str(value), "xsd:gYear"
+    if isinstance(value, dt.date):
+        return value.isoformat(), "xsd:date"
+    if not isinstance(value, str):
+        return None
+    if len(value) == 4 and value.isdigit():
+        return value, "xsd:gYear"
+    if len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit():
+        return (value, "xsd:gYearMonth") if 1 <= int(value[5:]) <= 12 else None
+    return (value, "xsd:date") if is_date(value) else None
+
+
 def is_date(value: object) -> bool:
     if not isinstance(value, str):
         return False

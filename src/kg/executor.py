@@ -34,6 +34,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import formats, paging
+from .admission import Gate, Limits, Refused
 from .config import Config
 from .store import GraphStore, OxigraphStore, QueryError, Term
 
@@ -41,9 +42,17 @@ from .store import GraphStore, OxigraphStore, QueryError, Term
 class ExecutionError(Exception):
     """A query that could not be answered; ``status`` is the HTTP status to answer with."""
 
-    def __init__(self, status: int, message: str, *, query_error: bool = False) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        query_error: bool = False,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.query_error = status, message, query_error
+        self.retry_after = retry_after
 
     def __reduce__(self) -> Any:  # crosses the worker pipe
         return (ExecutionError, (self.status, self.message), {"query_error": self.query_error})
@@ -247,12 +256,16 @@ class QueryExecutor:
         # Last in, first out: a lone client keeps reusing the same worker, whose caches (RocksDB
         # blocks, parsed pages, CPU caches) stay warm; the others only take overflow.
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        # One spare, started and ready: a worker killed at its time limit is replaced at once
+        # instead of leaving the pool short for the seconds a new process takes to start.
+        self._standby: queue.Queue[_Worker] = queue.Queue(maxsize=1)
         self._all: set[_Worker] = set()
         self._busy: dict[_Worker, str] = {}
         self._lock = threading.Lock()
         self._closed = False
         self._version = -1
         self._snapshot = ""
+        self.gate = Gate(query_limits(config), what="query worker")
         if self.inline:
             return
         assert isinstance(store, OxigraphStore) and store.path is not None
@@ -271,7 +284,8 @@ class QueryExecutor:
                 self._idle.put(worker)
             else:
                 self._discard(worker)
-                self._respawn()
+                self._respawn(self._idle)
+        self._respawn(self._standby)
         _EXECUTORS.add(self)
 
     def _spawn(self) -> _Worker:
@@ -280,19 +294,32 @@ class QueryExecutor:
             self._all.add(worker)
         return worker
 
-    def _respawn(self) -> None:
-        """Replace a killed worker in the background; it joins the pool once ready."""
+    def _respawn(self, into: queue.Queue[_Worker]) -> None:
+        """Start a worker in the background; once ready it joins ``into`` (pool or spare)."""
 
         def start() -> None:
             while not self._closed:
                 worker = self._spawn()
-                if worker.wait_ready():
-                    self._idle.put(worker)
+                if worker.wait_ready() and not self._closed:
+                    try:
+                        into.put_nowait(worker)
+                    except queue.Full:  # a spare is already there
+                        self._discard(worker)
                     return
                 self._discard(worker)
                 time.sleep(1)
 
         threading.Thread(target=start, name="kg-respawn", daemon=True).start()
+
+    def _replace(self) -> None:
+        """A worker was killed: the spare takes its place now, and a new spare starts."""
+        try:
+            spare = self._standby.get_nowait()
+        except queue.Empty:  # two kills within one start-up time: the pool waits for this one
+            self._respawn(self._idle)
+        else:
+            self._idle.put(spare)
+        self._respawn(self._standby)
 
     def _discard(self, worker: _Worker) -> None:
         with self._lock:
@@ -318,21 +345,39 @@ class QueryExecutor:
                 shutil.rmtree(old, ignore_errors=True)
         return self._snapshot
 
-    def run(self, task: QueryTask, timeout: float | None = None) -> QueryOutput:
+    def run(self, task: QueryTask, timeout: float | None = None, client: str = "") -> QueryOutput:
+        """Run ``task`` for ``client`` (the peer address: per-client admission caps).
+
+        Waiting for a worker is bounded by the admission gate (``query_queue``,
+        ``query_queue_wait_s``, ``queries_per_client``); the time limit starts once a worker
+        has the query.
+        """
         timeout = self.config.query_timeout_s if timeout is None else timeout
         if self.inline:
             return execute(self.store, task)
         if self._closed:
             raise ExecutionError(503, "the service is shutting down")
-        started = time.monotonic()
-        self.publish()
         try:
-            worker = self._idle.get(timeout=timeout)
+            ticket = self.gate.acquire(client)
+        except Refused as err:
+            raise ExecutionError(err.status, err.message, retry_after=err.retry_after) from None
+        try:
+            # A slot normally means an idle worker; only while a killed one is being replaced
+            # can the pool be short, and then the wait is bounded like the queue's.
+            worker = self._idle.get(timeout=self.config.query_queue_wait_s)
         except queue.Empty:
+            ticket.release()
+            retry = max(1, round(self.config.query_queue_wait_s))
             raise ExecutionError(
-                503,
-                f"all {self.workers} query workers stayed busy for {timeout:g} s; try again later",
+                503, "the query workers are restarting; try again shortly", retry_after=retry
             ) from None
+        started = time.monotonic()
+        try:
+            self.publish()
+        except BaseException:
+            self._idle.put(worker)
+            ticket.release()
+            raise
         healthy = False
         with self._lock:  # the current checkpoint, pinned until this task is done
             snapshot = self._snapshot
@@ -356,9 +401,13 @@ class QueryExecutor:
                 with self._lock:
                     self._busy.pop(worker, None)
                 self._idle.put(worker)
+                ticket.release()
             else:
                 self._discard(worker)
-                self._respawn()
+                self._replace()
+                # The slot is free again: a capped client's next query takes whichever worker
+                # is idle (the killed one's replacement joins when ready).
+                ticket.release()
         if isinstance(reply, ExecutionError):
             raise reply
         return reply
@@ -374,6 +423,19 @@ class QueryExecutor:
             worker.stop()
         if not self.inline:
             shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def query_limits(config: Config) -> Limits:
+    """The admission limits for query workers, from the configuration."""
+    workers = max(1, config.query_workers)
+    per_client = config.queries_per_client or max(1, workers - 1)
+    return Limits(
+        slots=workers,
+        queue_limit=config.query_queue,
+        wait_s=config.query_queue_wait_s,
+        per_client=per_client,
+        per_client_waiting=max(1, config.query_queue // 4),
+    )
 
 
 def executor_for(services: Any) -> QueryExecutor:
@@ -441,8 +503,11 @@ def answer(
     try:
         guard.check_nesting(query)
         guard.check(query, svc.config)
+        formats.check_format_name(format_param, [formats.SOLUTIONS, formats.GRAPH])
     except (guard.OutboundRefused, guard.TooComplex) as err:
         raise ApiError(400, str(err)) from None
+    except formats.UnknownFormat as err:
+        raise ApiError(err.status, str(err)) from None
     page_limit = None
     if page is not None:
         paged = sparql_text.with_page(query, page.limit + 1, page.offset)
@@ -462,11 +527,19 @@ def answer(
     try:
         if timeout is None:
             timeout = request_timeout(svc.config)
-        output = executor_for(svc).run(task, timeout)
+        runner = executor_for(svc)
+        if not runner.inline:
+            guard.check_syntax(query, svc.config, substitutions)
+        output = runner.run(task, timeout, client=request.remote_addr or "")
+    except guard.Malformed as err:
+        raise ApiError(query_error[0], query_error[1] + str(err)) from None
     except ExecutionError as err:
         if err.query_error:
             raise ApiError(query_error[0], query_error[1] + err.message) from None
-        raise ApiError(err.status, err.message) from None
+        refused = ApiError(err.status, err.message)
+        if err.retry_after is not None:
+            refused.headers["Retry-After"] = str(err.retry_after)
+        raise refused from None
     response = Response(output.body, content_type=output.content_type)
     response.headers["Vary"] = "Accept"
     if format_param:

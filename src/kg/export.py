@@ -175,6 +175,8 @@ def _meta(graph: nx.MultiDiGraph, ctx: RenderContext) -> dict[str, Any]:
         "kind_labels": {k: KIND_LABELS.get(k, k) for k in kinds},
         "province_colours": province_colours(graph),
         "focus": ctx.focus if ctx.focus in graph else None,
+        # relations a period filter left out for having no date (kg.traversal.undated_left_out)
+        **{k: graph.graph[k] for k in ("undated_left_out",) if k in graph.graph},
     }
 
 

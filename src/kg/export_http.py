@@ -16,14 +16,17 @@ import networkx as nx
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from flask import url_for as flask_url_for
 
-from . import export, fonts, formats, traversal
-from .http_common import ApiError, current_snapshot
+from . import export, fonts, formats, network_groups, traversal
+from .admission import Gate, Refused, Ticket, render_limits
+from .http_common import ApiError, current_snapshot, services
 from .projection import Snapshot
 
 blueprint = Blueprint("export", __name__)
 
 #: Formats a browser shows rather than saves.
 INLINE = {"svg", "png", "html"}
+#: Pictures: drawn in the request process (CPU and the GIL), so few at a time (kg.admission).
+DRAWINGS = {"svg", "png"}
 STANDALONE_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -55,9 +58,11 @@ def select(
     for name in ("kind", "domain", "province", "since", "until"):
         words.extend((v, v) for v in request.args.getlist(name) if v)
     if fmt and not iri and filters == traversal.Filters():
-        linked = sum(1 for _, degree in snap.graph.degree() if degree)
-        export.check_counts(fmt, linked, snap.graph.number_of_edges())
+        export.check_counts(fmt, *network_groups.drawn_counts(snap))
     graph = traversal.subgraph(snap, place=iri, depth=depth, filters=filters)
+    if filters.period_filtered and not filters.include_undated:
+        nodes = [n for n in graph if not graph.nodes[n].get("group")] if iri else None
+        graph.graph["undated_left_out"] = traversal.undated_left_out(snap, filters, nodes)
     return export.with_hosts(graph, snap.relations), words, iri
 
 
@@ -78,21 +83,50 @@ def disposition(fmt: formats.Format, words: list[tuple[str, str]]) -> str:
     return value
 
 
+def _render_turn() -> Ticket:
+    """A turn to draw a picture: ``render_slots`` at once, ``render_queue`` waiting, else 503."""
+    svc = services()
+    gate = svc.extras.get("render_gate")
+    if gate is None:
+        limits = render_limits(svc.config.render_slots, svc.config.render_queue)
+        gate = svc.extras.setdefault("render_gate", Gate(limits, what="picture renderer"))
+    try:
+        return gate.acquire(request.remote_addr or "")
+    except Refused as err:
+        refused = ApiError(err.status, err.message)
+        refused.headers["Retry-After"] = str(err.retry_after)
+        raise refused from None
+
+
+def _holding(body: Any, ticket: Ticket) -> Any:
+    """The body, giving the renderer's turn back once it is written (or abandoned)."""
+    try:
+        yield from body
+    finally:
+        ticket.release()
+
+
 @blueprint.route("/api/export")
 def export_network() -> Response:
     try:
+        formats.check_format_name(request.args.get("format"), [formats.NETWORK])
         fmt = formats.negotiate(
             formats.NETWORK, request.headers.get("Accept"), request.args.get("format")
         )
     except formats.NotAcceptable as err:
         raise ApiError(err.status, str(err)) from None
+    ticket = _render_turn() if fmt.name in DRAWINGS else None
     try:
         graph, words, focus = select(current_snapshot(), fmt.name)
         title = " ".join(w for w, _ in words) or "network"
         body = fmt.render(graph, formats.RenderContext(title=title, focus=focus))
     except fonts.MissingFont as err:
+        if ticket is not None:
+            ticket.release()
         raise ApiError(503, str(err), package=fonts.PACKAGE) from None
     except export.TooLarge as err:
+        if ticket is not None:
+            ticket.release()
         raise ApiError(
             413,
             str(err),
@@ -100,9 +134,19 @@ def export_network() -> Response:
             relations=err.relations,
             limits=dict(zip(("places", "relations"), export.DRAW_LIMITS[err.format], strict=True)),
         ) from None
+    except BaseException:
+        if ticket is not None:
+            ticket.release()
+        raise
+    if ticket is not None:
+        body = _holding(body, ticket)
     response = Response(stream_with_context(body), content_type=fmt.content_type)
+    if ticket is not None:
+        response.call_on_close(ticket.release)  # also when the body is never read
     response.headers["Vary"] = "Accept"
     response.headers["Content-Disposition"] = disposition(fmt, words)
+    if "undated_left_out" in graph.graph:
+        response.headers["X-Undated-Left-Out"] = str(graph.graph["undated_left_out"])
     if fmt.name == "html":
         # The self-contained page runs its inlined script and fetches nothing at all.
         response.headers["Content-Security-Policy"] = STANDALONE_CSP

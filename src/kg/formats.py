@@ -87,18 +87,21 @@ class UnknownFormat(NotAcceptable):
 
     status = 400
 
-    def __init__(self, kind: str, offered: list[Format], asked: str) -> None:
-        Exception.__init__(
-            self,
-            f"unknown format {asked!r}; allowed: {', '.join(f.name for f in offered)}",
-        )
-        self.offered = offered
+    def __init__(self, asked: str, names: list[str]) -> None:
+        Exception.__init__(self, f"unknown format {asked!r}; allowed: {', '.join(names)}")
+        self.offered = []
 
 
-def known_name(name: str) -> bool:
-    """Whether any registered format (of any result kind) goes by this name."""
+def check_format_name(name: str | None, kinds: Iterable[str] | None = None) -> None:
+    """Raise ``UnknownFormat`` when ``format=`` names no registered format (of ``kinds``, or of
+    any kind). Called by the HTTP layer, whose process has every format registered (a query
+    worker process does not import the network formats)."""
+    if not name:
+        return
     wanted = name.strip().lower()
-    return any(wanted in (f.name, f.media_type, f.extension, *f.aliases) for f in _REGISTRY)
+    pool = [f for f in _REGISTRY if kinds is None or f.kinds & set(kinds)]
+    if not any(wanted in (f.name, f.media_type, f.extension, *f.aliases) for f in _REGISTRY):
+        raise UnknownFormat(name, sorted({f.name for f in pool}))
 
 
 _REGISTRY: list[Format] = []
@@ -148,8 +151,6 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None) ->
     else:
         fmt = _negotiate(kind, accept, format_param)
     if fmt is None:
-        if format_param and not known_name(format_param):
-            raise UnknownFormat(kind, formats_for(kind), format_param)
         raise NotAcceptable(kind, formats_for(kind), format_param or accept or "")
     return fmt
 

@@ -15,8 +15,12 @@ request is refused if either reading reaches a target outside the allow-list.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import urljoin
+
+import pyoxigraph as ox
 
 from .config import Config
 
@@ -188,3 +192,35 @@ def check_rdf_nesting(data: bytes, media: str, *, limit: int = MAX_NESTING) -> N
         check_nesting(text, limit=limit, what="RDF body")
     if deepest > limit:
         raise TooComplex(f"the RDF body nests more than {limit} levels deep; it is refused")
+
+
+class Malformed(Exception):
+    """The query does not parse (the message names line and column)."""
+
+
+_CHECKER = threading.local()
+
+
+def check_syntax(
+    query: str, config: Config, substitutions: Mapping[str, Any] | None = None
+) -> None:
+    """Parse the query here, on an empty in-memory store, so a malformed one is a 400 without
+    taking a query worker (a flood of garbage must not queue behind real queries)."""
+    from .store import describe_syntax_error
+
+    empty = getattr(_CHECKER, "store", None)
+    if empty is None:
+        empty = _CHECKER.store = ox.Store()
+    kwargs: dict[str, Any] = {
+        "base_iri": config.base_iri,
+        "prefixes": config.prefixes(),
+        "use_default_graph_as_union": True,
+    }
+    if substitutions:
+        kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+    try:
+        empty.query(query, **kwargs)  # parsed; an empty store has nothing to evaluate
+    except SyntaxError as err:
+        raise Malformed(describe_syntax_error("query", err)) from None
+    except (ValueError, RuntimeError):
+        pass  # the worker decides, with the real dataset

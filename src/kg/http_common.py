@@ -41,6 +41,8 @@ class ApiError(Exception):
     def __init__(self, status: int, message: str, **details: Any) -> None:
         super().__init__(message)
         self.status, self.message, self.details = status, message, details
+        #: Extra response headers (e.g. ``Retry-After`` on a 503 or 429).
+        self.headers: dict[str, str] = {}
 
 
 def error_response(status: int, message: str, **details: Any) -> Response:
@@ -66,6 +68,7 @@ def render_result(
     """Negotiate the format for this result's kind and stream it."""
     kind = kind or formats.result_kind(result)
     try:
+        formats.check_format_name(format_param, [kind])
         fmt = formats.negotiate(kind, request.headers.get("Accept"), format_param)
     except formats.NotAcceptable as err:
         raise ApiError(err.status, str(err)) from None

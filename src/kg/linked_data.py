@@ -35,14 +35,22 @@ Q_LABELS_OF = "SELECT ?n ?l WHERE {{ VALUES ?n {{ {terms} }} ?n rdfs:label ?l }}
 Q_EXISTS = "SELECT ?e WHERE { { ?e ?p ?o } UNION { ?s ?p ?e } } LIMIT 1"
 
 
+#: The only IRI schemes that become links in HTML: anything else (``javascript:``, ``data:``,
+#: ``vbscript:``…) a write could plant is shown as text, whatever the CSP would have done.
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
 def local_href(iri: str | None) -> str | None:
-    """Links inside our IRI space become site-relative paths, so pages work on any host/port."""
+    """Links inside our IRI space become site-relative paths, so pages work on any host/port;
+    other http(s)/mailto IRIs link out; any other scheme gives None (templates show text)."""
     if not iri:
         return None
     base = services().config.base_iri
     if iri.startswith(base):
         return "/" + iri[len(base) :].replace("#", "#", 1)
-    return iri
+    if iri.lower().startswith(LINK_SCHEMES):
+        return iri
+    return None
 
 
 def describe(iri: str) -> list[ox.Triple]:

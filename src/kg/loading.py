@@ -215,7 +215,30 @@ def _load(
     else:
         report.inferred = inference.materialise(store, rules, known=known, changes=changes)
     report.inferred_changes = changes if changes else None
+    _inference_done(store)
     return report
+
+
+def _inference_done(store: GraphStore) -> None:
+    """Clear a remote engine's "inference pending" mark (``kg.remote_store``), set by the
+    update that swapped the data in; the embedded store has no such mark (its loads recover
+    through staging graphs)."""
+    done = getattr(store, "inference_done", None)
+    if done is not None:
+        done()
+
+
+def repair_inference(store: GraphStore) -> int | None:
+    """Recompute the inferred graph when a load stopped between swapping its data in and
+    recomputing inferences (a remote engine's timeout, a crash): the data and the inferred
+    graph then match again, as if the load had finished. Returns the inferred size, or
+    ``None`` when nothing was pending."""
+    pending = getattr(store, "inference_pending", None)
+    if pending is None or not pending():
+        return None
+    size = inference.materialise(store, inference.rule_files(store.config.data_dirs))
+    _inference_done(store)
+    return size
 
 
 def _native_rules(store: GraphStore, rules: list[Path]) -> list[inference.Rule] | None:
@@ -263,7 +286,9 @@ def load_bundled(store: GraphStore, **kwargs: object) -> LoadReport:
 
 
 def ensure_loaded(store: GraphStore) -> LoadReport | None:
-    """First start on an empty store: load the bundled graph so a newcomer gets data at once."""
+    """First start on an empty store: load the bundled graph so a newcomer gets data at once.
+    Later starts finish what a stopped remote load left undone (``repair_inference``)."""
     if store.named_graphs():
+        repair_inference(store)
         return None
     return load_bundled(store)

@@ -339,6 +339,12 @@ _FILTERS = [
     _q("since", "From year.", type="integer", minimum=-3000, maximum=3000),
     _q("until", "Until year.", type="integer", minimum=-3000, maximum=3000),
     _q("province", "Province name or IRI."),
+    _q(
+        "include_undated",
+        "With since/until: also keep relations without any date (otherwise counted in "
+        "undated_left_out).",
+        type="boolean",
+    ),
 ]
 
 #: The /api/... endpoints (traversal, export). Add an entry when an endpoint lands.

@@ -16,7 +16,6 @@ build makes among several values is order-independent, so a patched snapshot equ
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from . import relation_model
 from .store import GraphStore
 
 #: Relation class (local name) -> the ``kind`` users filter by.
@@ -100,9 +100,33 @@ SELECT ?rel ?prop ?party WHERE {
 Q_ATTR_VALUES = """
 SELECT ?rel ?prop ?value WHERE {
   VALUES ?prop { yrd:level yrd:scheme yrd:domain yrd:startYear yrd:endYear yrd:year
-                 yrd:periodText yrd:parkType yrd:leadIndustry yrd:approvalYear yrd:status }
+                 yrd:periodText yrd:parkType yrd:leadIndustry yrd:approvalYear yrd:status
+                 yrd:shape yrd:confidence yrd:start yrd:end yrd:established yrd:signed
+                 yrd:plannedFor yrd:eventTime yrd:targetYear yrd:date }
   ?rel ?prop ?value .
 }"""
+#: What a relation names besides its parties: its hub, the places and platforms involved (not
+#: parties), candidate parties of an ambiguous fact, and the relations it is linked to.
+LINK_PROPS = (
+    "hub",
+    "location",
+    "platform",
+    "candidateParty",
+    "serves",
+    "servedBy",
+    "subRelationOf",
+    "hasSubRelation",
+    "concernsPark",
+    "parkConcernedBy",
+    "formalises",
+    "formalisedBy",
+)
+LINKED_RELATION_PROPS = LINK_PROPS[4:]
+Q_LINK_VALUES = (
+    "SELECT ?rel ?prop ?value WHERE { VALUES ?prop { "
+    + " ".join(f"yrd:{p}" for p in LINK_PROPS)
+    + " } ?rel ?prop ?value }"
+)
 Q_DERIVATIONS = """
 SELECT ?rel ?src ?quote WHERE {
   ?rel prov:qualifiedDerivation ?d .
@@ -126,11 +150,11 @@ SELECT DISTINCT ?rel WHERE {
                  yrd:destinationParty }
   ?rel ?prop ?org .
 }"""
-Q_DEP_LABEL = """
-SELECT DISTINCT ?rel WHERE {
-  VALUES ?prop { yrd:scheme yrd:domain }
-  ?rel ?prop ?r .
-}"""
+Q_DEP_LABEL = (
+    "SELECT DISTINCT ?rel WHERE { VALUES ?prop { yrd:scheme yrd:domain yrd:shape yrd:confidence "
+    + " ".join(f"yrd:{p}" for p in LINK_PROPS)
+    + " } ?rel ?prop ?r }"
+)
 # (two queries, not a UNION: the engine does not push the VALUES block into union branches)
 Q_DEP_DERIVATION = "SELECT DISTINCT ?rel WHERE { ?rel prov:qualifiedDerivation ?r }"
 Q_DEP_SOURCE = """
@@ -169,13 +193,6 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _year(value: str) -> int | None:
-    try:
-        return int(value[:5] if value.startswith("-") else value[:4])
-    except ValueError:
-        return None
-
-
 @dataclass
 class Labels:
     zh: str | None = None
@@ -206,6 +223,10 @@ class Snapshot:
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _parents: dict[str, str] = field(default_factory=dict)
     _located: dict[str, str] = field(default_factory=dict)
+    #: multilateral group relation -> ``{"members": places, "edge": attributes}`` (not edges of
+    #: ``graph``: a group is one node in drawings and joins its members only in traversals,
+    #: see ``kg.network_groups``)
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri, Labels()).best(iri)
@@ -475,6 +496,15 @@ def _read_relations(
             continue
         # a set: a value stated in two graphs (or typed twice) counts once; sorted when used
         info.setdefault(_local(prop_term.value), set()).add(value.value)
+    for rel_term, prop_term, value in _rows(store, Q_LINK_VALUES, "rel", iris):
+        info = relations.get(rel_term.value)
+        if info is None or not isinstance(value, ox.NamedNode):
+            continue
+        prop = _local(prop_term.value)
+        target = value.value
+        if prop == "hub" and target not in graph and target in located:
+            target = located[target]  # an organisation hub stands for its place, as parties do
+        info.setdefault("links", {}).setdefault(prop, set()).add(target)
     return relations
 
 
@@ -544,27 +574,36 @@ def _record(
     info: dict[str, Any],
     labels: dict[str, Labels],
     sources: dict[str, list[dict[str, Any]]],
+    ns: str,
 ) -> dict[str, Any]:
-    """The public record of one relation (``Snapshot.relations`` values)."""
+    """The public record of one relation (``Snapshot.relations`` values); ``ns`` is the
+    ontology namespace (property labels, e.g. of linked-relation properties, are read there)."""
 
     def values(prop: str) -> list[str]:
         return sorted(info.get(prop, ()))
 
     kind = next((KINDS[c] for c in sorted(info["classes"]) if c in KINDS), "other")
-    start = _year(values("startYear")[0]) if "startYear" in info else None
-    end = _year(values("endYear")[0]) if "endYear" in info else None
-    years = sorted(y for y in (_year(v) for v in values("year")) if y is not None)
-    approval = sorted(y for y in (_year(v) for v in values("approvalYear")) if y is not None)
-    if start is None and years:
-        start = years[0]
-        end = end if end is not None else years[-1]
-    if start is None and approval:
-        start = approval[0]
+    start, end = relation_model.period(info)
     period = (values("periodText") or [None])[0]
     if period is None and start is not None:
         period = f"{start}–{end}" if end and end != start else (f"{start}" if end else f"{start}–")
     scheme = (values("scheme") or [None])[0]
     level = (values("level") or [None])[0]
+    shape = (values("shape") or [None])[0]
+    confidence = (values("confidence") or [None])[0]
+    links: dict[str, set[str]] = info.get("links", {})
+
+    def refs(prop: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": i,
+                "label_zh": labels.get(i, Labels()).best(i),
+                "label_en": labels.get(i, Labels()).en,
+            }
+            for i in sorted(links.get(prop, ()))
+            if i != rel
+        ]
+
     lab = labels.get(rel, Labels())
     return {
         "id": rel,
@@ -594,28 +633,71 @@ def _record(
         "roles": {p: sorted(r) for p, r in sorted(info["roles"].items())},
         "park_type": [_local(t) for t in values("parkType")],
         "lead_industries": values("leadIndustry"),
+        "shape": _local(shape) if shape else None,
+        "hub": min(links["hub"]) if links.get("hub") else None,
+        "hub_label": labels.get(min(links["hub"]), Labels()).best(min(links["hub"]))
+        if links.get("hub")
+        else None,
+        "confidence": _local(confidence) if confidence else relation_model.STATED,
+        "candidates": refs("candidateParty"),
+        "locations": refs("location"),
+        "platforms": refs("platform"),
+        "times": relation_model.times(info),
+        "linked": [
+            {
+                "property": prop,
+                "property_zh": labels.get(ns + prop, Labels()).zh,
+                "property_en": labels.get(ns + prop, Labels()).en,
+                **ref,
+            }
+            for prop in LINKED_RELATION_PROPS
+            for ref in refs(prop)
+        ],
     }
 
 
 def _pairs(rel: dict[str, Any], nodes: Any) -> tuple[list[tuple[str, str]], str]:
-    """The ordered place pairs a relation connects: assisting→assisted, else each pair once."""
-    roles: dict[str, list[str]] = rel["roles"]
-    places = [p for p in roles if p in nodes]
-    assisting = [p for p in places if "assistingParty" in roles[p] or "originParty" in roles[p]]
-    assisted = [p for p in places if "assistedParty" in roles[p] or "destinationParty" in roles[p]]
-    if assisting and assisted:
-        pairs = [(a, b) for a in assisting for b in assisted if a != b]
-        return pairs, ("assists" if rel["kind"] != "transfer" else "transfers-to")
-    return list(itertools.combinations(sorted(places), 2)), "mutual"
+    """The ordered place pairs a relation joins (its shape decides; see ``kg.relation_model``)."""
+    return relation_model.pairs(rel, nodes)
+
+
+def _role_ref(prop: str, labels: dict[str, Labels], ns: str) -> dict[str, Any]:
+    """A role as answers show it: the role property's local name and its ontology labels."""
+    lab = labels.get(ns + prop, Labels())
+    return {"id": prop, "label_zh": lab.zh or lab.hant or prop, "label_en": lab.en}
 
 
 def _edges(
-    rel: dict[str, Any], nodes: Any, labels: dict[str, Labels]
+    rel: dict[str, Any], nodes: Any, labels: dict[str, Labels], ns: str = ""
 ) -> list[tuple[str, str, str, dict[str, Any]]]:
     """``(a, b, key, attributes)`` of each edge of one relation (key = the relation's IRI)."""
     pairs, role = _pairs(rel, nodes)
     if not pairs:
         return []
+    attrs = _edge_attrs(rel, labels, role)
+    out = []
+    for a, b in pairs:
+        edge = dict(attrs)
+        edge["roles"] = {p: _role_ref(_party_role(rel, p), labels, ns) for p in (a, b)}
+        out.append((a, b, rel["id"], edge))
+    return out
+
+
+def _group(
+    rel: dict[str, Any], nodes: Any, labels: dict[str, Labels], ns: str
+) -> dict[str, Any] | None:
+    """A stated multilateral group: its member places and the attributes of the edge that
+    joins two members in traversals (``via`` the group, role ``member``)."""
+    members = relation_model.group_members(rel, nodes)
+    if not members:
+        return None
+    edge = _edge_attrs(rel, labels, "mutual")
+    edge["via"] = {"id": rel["id"], "label_zh": rel["label_zh"] or _local(rel["id"]), "group": True}
+    edge["member_role"] = _role_ref("party", labels, ns)
+    return {"members": members, "edge": edge}
+
+
+def _edge_attrs(rel: dict[str, Any], labels: dict[str, Labels], role: str) -> dict[str, Any]:
     via_iri = rel["id"] if rel["kind"] in ("park",) else (rel["orgs"][0] if rel["orgs"] else None)
     via = None
     if via_iri:
@@ -634,8 +716,18 @@ def _edges(
         "period": rel["period"],
         "sources": rel["sources"],
         "label_zh": rel["label_zh"],
+        "shape": rel.get("shape"),
     }
-    return [(a, b, rel["id"], dict(attrs)) for a, b in pairs]
+    return attrs
+
+
+def _party_role(rel: dict[str, Any], place: str) -> str:
+    """The role ``place`` plays in ``rel`` (its most specific role property; the hub's is
+    ``hub`` unless it has a more specific one)."""
+    props = set(rel["roles"].get(place, ()))
+    if rel.get("hub") == place:
+        props.add("hub")
+    return relation_model.role_of(props)
 
 
 def build_snapshot(store: GraphStore, version: int) -> Snapshot:
@@ -661,13 +753,26 @@ def build_snapshot(store: GraphStore, version: int) -> Snapshot:
     sources = _read_sources(store, None)
     relations: dict[str, dict[str, Any]] = {}
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
+    groups: dict[str, dict[str, Any]] = {}
+    ns = store.config.ontology_ns
     for rel, info in infos.items():
-        record = relations[rel] = _record(rel, info, labels, sources)
-        edges.extend(_edges(record, graph, labels))
+        record = relations[rel] = _record(rel, info, labels, sources, ns)
+        edges.extend(_edges(record, graph, labels, ns))
+        group = _group(record, graph, labels, ns)
+        if group:
+            groups[rel] = group
     graph.add_edges_from(edges)
     broader = _read_broader(store, None)
     return Snapshot(
-        version, graph, labels, relations, children, broader, _parents=parents, _located=located
+        version,
+        graph,
+        labels,
+        relations,
+        children,
+        broader,
+        _parents=parents,
+        _located=located,
+        groups=groups,
     )
 
 
@@ -848,7 +953,16 @@ def patch_snapshot(
         for iri in changed
         if old._located.get(iri) != located.get(iri)  # noqa: SLF001
     }
-    party_deps = status | ((relabelled | relocated) - (was_place & is_place))
+    # a place moved in the hierarchy may have become (or stopped being) another's own unit:
+    # the relations of its whole subtree are re-read (pairs never join a place with its unit)
+    moved: set[str] = set()
+    todo = [iri for iri in changed if old._parents.get(iri) != parents.get(iri)]  # noqa: SLF001
+    while todo:
+        iri = todo.pop()
+        if iri not in moved:
+            moved.add(iri)
+            todo.extend(children.get(iri, []))
+    party_deps = status | moved | ((relabelled | relocated) - (was_place & is_place))
     stale = set(changed)
     for query, iris in (
         (Q_DEP_PARTY, party_deps),
@@ -887,12 +1001,26 @@ def patch_snapshot(
     infos = _read_relations(store, stale, graph, located)
     sources = _read_sources(store, set(infos))
     relations = dict(old.relations)
+    groups = dict(old.groups)
     for rel in stale:
         relations.pop(rel, None)
+        groups.pop(rel, None)
+    ns = store.config.ontology_ns
     for rel, info in infos.items():
-        record = relations[rel] = _record(rel, info, labels, sources)
-        for a, b, key, attrs in _edges(record, graph, labels):
+        record = relations[rel] = _record(rel, info, labels, sources, ns)
+        for a, b, key, attrs in _edges(record, graph, labels, ns):
             copy.add_edge(a, b, key, attrs)
+        group = _group(record, graph, labels, ns)
+        if group:
+            groups[rel] = group
     return Snapshot(
-        version, graph, labels, relations, children, broader, _parents=parents, _located=located
+        version,
+        graph,
+        labels,
+        relations,
+        children,
+        broader,
+        _parents=parents,
+        _located=located,
+        groups=groups,
     )

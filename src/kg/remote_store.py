@@ -55,6 +55,9 @@ __all__ = ["QueryShape", "Token", "analyse", "inject_values", "tokenize", "value
 SCHEME = "sparql+"
 META_GRAPH = "urn:kg:meta"
 VERSION_PREDICATE = "urn:kg:version"
+#: Set in the same update that swaps a load's data in, cleared once the inferred graph matches
+#: the data again: a load stopped in between (timeout, crash) is repaired on the next start.
+PENDING_PREDICATE = "urn:kg:inferencePending"
 #: Names no graph: sent as the only default/named graph to make that part of a dataset empty.
 EMPTY_GRAPH = "urn:kg:empty"
 #: Graphs this layer uses for itself; never listed as data.
@@ -476,6 +479,24 @@ class SparqlProtocolStore(GraphStore):
             f'INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {_MARKER} "{new}" }} }}'
         )
 
+    def inference_pending(self) -> bool:
+        """Whether data was swapped in after the inferred graph was last recomputed."""
+        pattern = f"<{META_GRAPH}> <{PENDING_PREDICATE}> ?v"
+        return bool(self._select_raw(f"SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ {pattern} }} }}"))
+
+    def inference_done(self) -> None:
+        """The inferred graph matches the data again (``kg.loading`` calls this)."""
+        self._writable()
+        self._send_update(
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{PENDING_PREDICATE}> ?v }} }}"
+        )
+
+    def _pending_update(self) -> str:
+        return (
+            f"INSERT DATA {{ GRAPH <{META_GRAPH}> "
+            f'{{ <{META_GRAPH}> <{PENDING_PREDICATE}> "{uuid.uuid4().hex}" }} }}'
+        )
+
     def _send_update(self, text: str) -> None:
         self._request("POST", self.update_url, data={"update": text}, headers={"Accept": "*/*"})
 
@@ -566,6 +587,7 @@ class SparqlProtocolStore(GraphStore):
             for target, staging in staged.items():
                 ops.extend(self.dialect.swap_ops(staging, target))
             ops.append(self._marker_update())
+            ops.append(self._pending_update())  # the inferred graph is stale until recomputed
             # One update request: Virtuoso runs it as one transaction (see README).
             self._send_update(" ;\n".join(ops))
         except BaseException:

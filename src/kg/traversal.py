@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from . import filter_values
+from . import filter_values, network_groups, relation_model
 from .formats import json_compact, json_text
 from .projection import Snapshot
 
@@ -29,6 +29,19 @@ class Filters:
     since: int | None = None
     until: int | None = None
     province: str | None = None
+    #: keep relations without any date when a period (since/until) is asked for
+    include_undated: bool = False
+
+    @property
+    def period_filtered(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    def left_out_undated(self, edge: dict[str, Any]) -> bool:
+        """True when ``edge`` is rejected only because it has no date under a period filter
+        (answers count these, so an undated relation never vanishes without a word)."""
+        if self.include_undated or not self.period_filtered or edge.get("start") is not None:
+            return False
+        return Filters(self.kinds, self.domains, self.level).accepts(edge)
 
     @property
     def edges_unfiltered(self) -> bool:
@@ -51,7 +64,7 @@ class Filters:
         if self.since is not None or self.until is not None:
             start, end = edge.get("start"), edge.get("end")
             if start is None:
-                return False  # undated facts cannot be placed in a period
+                return self.include_undated  # undated facts cannot be placed in a period
             if self.until is not None and start > self.until:
                 return False
             if self.since is not None and end is not None and end < self.since:
@@ -68,6 +81,7 @@ def make_filters(
     since: int | None = None,
     until: int | None = None,
     province: str | None = None,
+    include_undated: bool = False,
 ) -> Filters:
     """Checked filters: an unknown kind, domain or level raises ``filter_values.UnknownValue``
     (listing the allowed values) instead of silently matching nothing."""
@@ -78,7 +92,7 @@ def make_filters(
     kind_list = filter_values.check_kinds(kinds)
     kind_set = frozenset(kind_list) if kind_list else None
     level = filter_values.check_level(snap, level)
-    return Filters(kind_set, domains, level, since, until, province)
+    return Filters(kind_set, domains, level, since, until, province, include_undated)
 
 
 #: An unknown domain (or kind, level, province): one error type for every filter.
@@ -131,6 +145,9 @@ def undirected(snap: Snapshot) -> nx.MultiGraph:
         graph = nx.MultiGraph()
         graph.add_nodes_from(snap.graph.nodes(data=True))
         for u, v, key, data in snap.graph.edges(keys=True, data=True):
+            graph.add_edge(u, v, key=key, source=u, target=v, **data)
+        # members of one multilateral group are partners of each other, through the group
+        for u, v, key, data in network_groups.co_member_edges(snap):
             graph.add_edge(u, v, key=key, source=u, target=v, **data)
         return graph
 
@@ -345,16 +362,22 @@ _ROLE_FROM = {
 
 
 def explain(edge: dict[str, Any], place: str) -> dict[str, Any]:
-    """An edge as a relation entry from ``place``'s point of view."""
+    """An edge as a relation entry from ``place``'s point of view: the partner's role and the
+    asked place's own role, with the ontology's labels (帮扶方 / 受帮扶方 …)."""
     role = edge["role"]
     if role != "mutual":
         role = _ROLE_FROM[(role, edge["source"] == place)]
+    other = edge["target"] if edge["source"] == place else edge["source"]
+    roles = edge.get("roles") or {}
     return {
         "id": edge["relation"],
         "kind": edge["kind"],
         "label_zh": edge.get("label_zh"),
         "via": edge["via"],
         "role": role,
+        "own_role": roles.get(place),
+        "partner_role": roles.get(other),
+        "shape": edge.get("shape"),
         "level": edge["level"],
         "scheme": edge["scheme"],
         "domains": edge["domains"],
@@ -486,6 +509,8 @@ def partners(
     check_nodes = walk.province is not None
     entries: dict[str, dict[str, Any]] = {}
     merged: set[str] = set()  # entries holding relations from more than one origin
+    count_undated = filters.period_filtered and not filters.include_undated
+    undated: set[str] = set()  # relations a period filter left out for having no date
     for origin in origins:
         if origin not in walk:
             continue
@@ -500,6 +525,8 @@ def partners(
                 rels = [rel for _, rel in pairs]
             else:
                 rels = [rel for edge, rel in pairs if accepts(edge)]
+            if count_undated:
+                undated.update(e["relation"] for e, _ in pairs if filters.left_out_undated(e))
             if not rels:
                 continue
             if through is not None:
@@ -531,7 +558,11 @@ def partners(
     ordered = sorted(
         entries.values(), key=lambda e: (e["hops"], -len(e["relations"]), e["label_zh"], e["id"])
     )
-    return {"place": place_ref(snap, place), "count": len(ordered), "partners": ordered}
+    result: dict[str, Any] = {"place": place_ref(snap, place), "count": len(ordered)}
+    if count_undated:
+        result["undated_left_out"] = len(undated)
+    result["partners"] = ordered
+    return result
 
 
 #: The keys of a direct partner entry, in order (``place_ref``'s, then the two ``partners`` adds).
@@ -617,7 +648,9 @@ def neighbourhood(
     nodes = neighbourhood_nodes(snap, place, depth, filters)
     if not nodes:
         return nx.MultiDiGraph()
-    return subgraph_of(snap, filters, nodes)
+    graph = subgraph_of(snap, filters, nodes)
+    network_groups.add_groups(snap, graph, filters)
+    return graph
 
 
 def _neighbourhood_selection(
@@ -685,15 +718,36 @@ def neighbourhood_json(
     cache: _EdgeJsonCache = snap.cached("traversal-edge-json", _EdgeJsonCache)
     known = cache.text.get
     edges = []
+    # a multilateral group is a node joined to its members; a member's edge to it comes after
+    # the member's own edges, as in ``node_link(neighbourhood(...))``
+    groups = nx.MultiDiGraph()
+    groups.add_nodes_from(nodes)
+    network_groups.add_groups(snap, groups, filters)
+    to_group = {
+        u: [
+            json_compact({"source": u, "target": v, "key": k, **d}).encode()
+            for v, keyed in groups._succ[u].items()
+            for k, d in keyed.items()
+        ]
+        for u in nodes
+        if groups._succ[u]
+    }
+    by_node: dict[str, list[bytes]] = {}
     for u, v, key, data in selected:
         found = known(id(data))
         if found is not None and found[0] is data:
-            edges.append(found[1])
+            text = found[1]
         else:
-            edges.append(cache.encode(u, v, key, data))
+            text = cache.encode(u, v, key, data)
+        by_node.setdefault(u, []).append(text)
+    for u in nodes:
+        edges.extend(by_node.get(u, ()))
+        edges.extend(to_group.get(u, ()))
     node_data = snap.graph._node
+    node_list = [{"id": n, **node_data[n]} for n in nodes]
+    node_list += [{"id": n, **d} for n, d in groups.nodes(data=True) if d.get("group")]
     head = json_compact({"place": place_ref(snap, place), "depth": depth}).encode()[:-1]
-    node_json = json_compact([{"id": n, **node_data[n]} for n in nodes]).encode()
+    node_json = json_compact(node_list).encode()
     return b"".join((head, b',"nodes":', node_json, b',"edges":[', b",".join(edges), b"]}\n"))
 
 
@@ -724,12 +778,27 @@ def subgraph(
     depth: int | None = None,
     filters: Filters = Filters(),
 ) -> nx.MultiDiGraph:
-    """What exports draw: the whole network (places with a relation) or a neighbourhood."""
+    """What exports draw: the whole network (places with a relation) or a neighbourhood; each
+    multilateral group as one node joined to its members (never as a clique)."""
     if place:
         return neighbourhood(snap, place, depth or 1, filters)
     graph = subgraph_of(snap, filters)
+    network_groups.add_groups(snap, graph, filters)
     graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
     return graph
+
+
+def undated_left_out(snap: Snapshot, filters: Filters, nodes: Iterable[str] | None = None) -> int:
+    """How many relations (among those touching ``nodes``, or all) a period filter leaves out
+    only because they have no date; 0 without a period filter or with ``include_undated``."""
+    if not filters.period_filtered or filters.include_undated:
+        return 0
+    wanted = None if nodes is None else set(nodes)
+    found: set[str] = set()
+    for u, v, edge in undirected(snap).edges(data=True):
+        if (wanted is None or u in wanted or v in wanted) and filters.left_out_undated(edge):
+            found.add(edge["relation"])
+    return len(found)
 
 
 def node_link(graph: nx.MultiDiGraph) -> dict[str, Any]:
@@ -747,16 +816,15 @@ def metrics(snap: Snapshot) -> list[dict[str, Any]]:
     """Per place: degree, weighted degree, betweenness, PageRank, community; cached."""
 
     def compute() -> list[dict[str, Any]]:
-        simple = nx.Graph()
-        for u, v, _data in snap.graph.edges(data=True):
-            if u == v:
-                continue
-            weight = simple.get_edge_data(u, v, {"weight": 0})["weight"] + 1
-            simple.add_edge(u, v, weight=weight)
+        # a multilateral group is one node (n edges), not a clique of its members
+        simple = network_groups.with_group_nodes(snap)
         if simple.number_of_nodes() == 0:
             return []
         betweenness = nx.betweenness_centrality(simple)
         pagerank = nx.pagerank(simple, weight="weight")
+        # group nodes take part in the walk but are not listed: places' shares sum to 1
+        total = sum(v for n, v in pagerank.items() if n in snap.graph) or 1.0
+        pagerank = {n: v / total for n, v in pagerank.items()}
         communities = nx.community.louvain_communities(simple, weight="weight", seed=42)
         community_of = {}
         for index, members in enumerate(sorted(communities, key=lambda c: (-len(c), min(c)))):
@@ -764,6 +832,8 @@ def metrics(snap: Snapshot) -> list[dict[str, Any]]:
                 community_of[member] = index
         rows = []
         for node in simple.nodes:
+            if node not in snap.graph:
+                continue  # a group node: measured through, not listed as a place
             data = snap.graph.nodes[node]
             rows.append(
                 {
@@ -790,23 +860,30 @@ def place_details(snap: Snapshot, place: str) -> dict[str, Any]:
     """Everything about one place: labels, hierarchy, coordinates, relations by kind, sources."""
     data = snap.graph.nodes[place]
     lab = snap.labels.get(place)
-    involved = [r for r in snap.relations.values() if place in r["roles"] or r.get("host") == place]
+    involved = [r for r in snap.relations.values() if place in r["roles"] or _involves(r, place)]
     by_kind: dict[str, list[dict[str, Any]]] = {}
     sources: dict[str, dict[str, Any]] = {}
     for rel in sorted(involved, key=lambda r: (r["kind"], r["id"])):
-        others = [place_ref(snap, p) for p in rel["roles"] if p != place and p in snap.graph]
+        others = [place_ref(snap, p) for p in relation_partners(snap, rel, place)]
         by_kind.setdefault(rel["kind"], []).append(
             {
                 "id": rel["id"],
                 "label_zh": rel["label_zh"],
                 "label_en": rel["label_en"],
-                "roles": rel["roles"].get(place, ["hostPlace"] if rel.get("host") == place else []),
+                "roles": rel["roles"].get(place, _involvement(rel, place)),
                 "partners": others,
                 "host": place_ref(snap, rel["host"]) if rel.get("host") else None,
                 "scheme": rel["scheme"],
                 "level": rel["level"],
                 "domains": rel["domains"],
                 "period": rel["period"],
+                "times": rel.get("times", []),
+                "shape": rel.get("shape"),
+                "confidence": rel.get("confidence"),
+                "candidates": rel.get("candidates", []),
+                "locations": rel.get("locations", []),
+                "platforms": rel.get("platforms", []),
+                "linked": rel.get("linked", []),
                 "sources": rel["sources"],
             }
         )
@@ -828,6 +905,33 @@ def place_details(snap: Snapshot, place: str) -> dict[str, Any]:
     }
 
 
+def _involvement(rel: dict[str, Any], place: str) -> list[str]:
+    """How ``place`` takes part in ``rel`` without being a party (host, location, platform)."""
+    out = ["hostPlace"] if rel.get("host") == place else []
+    for key, name in (("locations", "location"), ("platforms", "platform")):
+        if any(ref["id"] == place for ref in rel.get(key, ())):
+            out.append(name)
+    return out
+
+
+def _involves(rel: dict[str, Any], place: str) -> bool:
+    return bool(_involvement(rel, place))
+
+
+def relation_partners(snap: Snapshot, rel: dict[str, Any], place: str) -> list[str]:
+    """The places ``rel`` makes partners of ``place``, by its shape: the other side of a pair,
+    the hub for a spoke (every spoke for the hub), the other members of a group; none for a
+    fact that is implied or ambiguous, or for a place that is only a location or platform."""
+    if place not in rel["roles"]:
+        return []
+    group = snap.groups.get(rel["id"])
+    if group is not None:
+        return [m for m in group["members"] if m != place]
+    pairs, _ = relation_model.pairs(rel, snap.graph)
+    found = {b for a, b in pairs if a == place} | {a for a, b in pairs if b == place}
+    return sorted(found - {place})
+
+
 def graph_summary(snap: Snapshot) -> dict[str, Any]:
     graph = snap.graph
     kinds: dict[str, int] = {}
@@ -844,6 +948,7 @@ def graph_summary(snap: Snapshot) -> dict[str, Any]:
         "edges": graph.number_of_edges(),
         "relations": len(snap.relations),
         "relations_by_kind": dict(sorted(kinds.items())),
+        "groups": len(snap.groups),
         "places_by_type": dict(sorted(types.items())),
         "components": nx.number_connected_components(graph.to_undirected().subgraph(connected))
         if connected

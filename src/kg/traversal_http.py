@@ -72,6 +72,7 @@ def filters_from_request(snap: Snapshot) -> traversal.Filters:
             since=int_arg("since", None, -3000, 3000),
             until=int_arg("until", None, -3000, 3000),
             province=filter_values.resolve_province(snap, province) if province else None,
+            include_undated=_bool_arg("include_undated"),
         )
     except filter_values.UnknownValue as err:
         raise ApiError(400, str(err), parameter=err.name, allowed=err.allowed) from None
@@ -96,6 +97,7 @@ def _answer_json_fast(
     rows are only built when a tabular format is asked for."""
     format_param = request.args.get("format")
     try:
+        formats.check_format_name(format_param, [ROWS])
         fmt = formats.negotiate(ROWS, request.headers.get("Accept"), format_param)
     except formats.NotAcceptable as err:
         raise ApiError(err.status, str(err)) from None

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from . import guard
+from . import body_guard, guard
 from .executor import executor_for
 from .http_common import ApiError, render_result, services
 from .store import STAGING_PREFIX, LoadError, QueryError, rdf_format_for_media_type
@@ -133,6 +133,10 @@ def update() -> Response:
         guard.check(text, services().config, what="update")
     except (guard.OutboundRefused, guard.TooComplex) as err:
         raise ApiError(400, str(err)) from None
+    try:
+        body_guard.check_update(text, services().config)
+    except body_guard.BodyRefused as err:
+        raise ApiError(err.status, err.message) from None
     _commit(writer().update, text)
     return Response(status=204)
 
@@ -211,6 +215,12 @@ def _rdf_part(data: bytes, media: str) -> ox.RdfFormat:
         guard.check_rdf_nesting(data, media)
     except guard.TooComplex as err:
         raise ApiError(400, str(err)) from None
+    try:  # before any parser runs: entity bombs, then oversized literals
+        if fmt == ox.RdfFormat.RDF_XML:
+            body_guard.check_xml_entities(data)
+        body_guard.check_literals(data, fmt, services().config)
+    except body_guard.BodyRefused as err:
+        raise ApiError(err.status, err.message) from None
     if fmt == ox.RdfFormat.JSON_LD:
         _check_json_ld_document(data)
     return fmt

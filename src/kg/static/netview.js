@@ -408,6 +408,7 @@
        * standalone export links to the IRI itself, which dereferences to the same page). */
       function pageLink(n) {
         const href = config.placeUrl && n.id.includes("/id/") ? "/id/" + n.id.split("/id/").pop() : n.id;
+        if (!/^(https?:|\/)/i.test(href)) return h("span", { class: "nv-page", text: n.id });  // no javascript: links
         return h("a", { href, class: "nv-page", text: "地点页面 place page: " + n.label_zh });
       }
 

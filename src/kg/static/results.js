@@ -99,7 +99,8 @@ window.KGResults = (function () {
   function cell(term, names) {
     const td = document.createElement("td");
     if (!term) return td;
-    if (term.type === "uri") {
+    if (term.type === "uri" && /^(https?:|mailto:)/i.test(term.value)) {
+      // only http(s)/mailto IRIs become links: a stored javascript: IRI stays text
       const a = document.createElement("a");
       a.href = href(term.value);
       a.title = term.value;

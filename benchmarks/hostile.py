@@ -1,0 +1,158 @@
+"""Three figures of the hostile-load work, on a fresh ``kg serve`` (loopback only, ~2 minutes).
+
+    python benchmarks/hostile.py                       # this checkout
+    python benchmarks/hostile.py --src /path/to/src    # another checkout's kg (e.g. the commit
+                                                       # before, for the "before" column)
+
+1. the HTTP floor: ``ASK {}`` through a query worker, one keep-alive client, p50/p99;
+2. ``/api/graph`` p50/p99 while 12 slow queries are in flight — from one client, then from 12
+   (distinct loopback addresses: per-client caps then no longer apply);
+3. with 150 idle sockets open (sending nothing), how long a new connection's request takes.
+
+Figures depend on the machine; on a shared one, run before/after back to back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from soak import SLOW, Client, percentile  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def spawn(workdir: Path, src: Path | None) -> tuple[subprocess.Popen[bytes], int]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "KG_WRITE_TOKEN": secrets.token_hex(8)}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", "--store", str(workdir / "store")]
+        + ["--port", str(port)],
+        stdout=open(workdir / "server.log", "wb"),  # noqa: SIM115 - the child owns it
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=ROOT,
+    )
+    probe = Client(port, "127.0.0.1", timeout=5)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit((workdir / "server.log").read_text())
+        if probe.request("GET", "/sparql?query=" + quote("ASK {}"))[0] == 200:
+            probe.close()
+            return process, port
+        time.sleep(0.5)
+    process.kill()
+    raise SystemExit("the server did not come up")
+
+
+def timed(client: Client, path: str, reps: int, pause: float = 0.0) -> dict[str, float]:
+    seconds = []
+    for _ in range(reps):
+        status, _, took = client.request("GET", path)
+        if status != 200:
+            raise SystemExit(f"{path}: {status}")
+        seconds.append(took)
+        if pause:
+            time.sleep(pause)
+    return {
+        "n": reps,
+        "p50_ms": round(percentile(seconds, 0.5) * 1000, 2),
+        "p99_ms": round(percentile(seconds, 0.99) * 1000, 2),
+        "max_ms": round(max(seconds) * 1000, 2),
+    }
+
+
+def under_flood(port: int, sources: list[str], seconds: float) -> dict[str, object]:
+    stop = threading.Event()
+    outcomes: dict[str, int] = {}
+
+    def slow(source: str) -> None:
+        client = Client(port, source, timeout=120)
+        while not stop.is_set():
+            status, _, _ = client.request("GET", "/sparql?query=" + quote(SLOW))
+            outcomes[str(status)] = outcomes.get(str(status), 0) + 1
+            if status != 200:
+                stop.wait(0.25)
+        client.close()
+
+    threads = [threading.Thread(target=slow, args=(s,), daemon=True) for s in sources]
+    for t in threads:
+        t.start()
+    time.sleep(2)
+    client = Client(port, "127.0.0.1")
+    reps = int(seconds / 0.05)
+    figures = timed(client, "/api/graph", reps, pause=0.03)
+    stop.set()
+    client.close()
+    return {"api_graph": figures, "slow_query_outcomes": outcomes}
+
+
+def idle_flood(port: int, count: int = 150) -> dict[str, object]:
+    socks = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(count)]
+    time.sleep(0.5)
+    seconds = []
+    for _ in range(10):
+        client = Client(port, "127.0.0.1", timeout=30)
+        status, _, took = client.request("GET", "/api/graph")
+        client.close()
+        seconds.append(took if status == 200 else float("inf"))
+    for s in socks:
+        s.close()
+    return {"idle_sockets": count, "new_request_max_ms": round(max(seconds) * 1000, 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--src", type=Path, help="the kg package's parent folder to serve")
+    parser.add_argument("--reps", type=int, default=500, help="ASK {} repetitions")
+    parser.add_argument("--seconds", type=float, default=15, help="per flood measurement")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kg-hostile-") as tmp:
+        process, port = spawn(Path(tmp), args.src)
+        try:
+            client = Client(port, "127.0.0.1")
+            timed(client, "/sparql?query=" + quote("ASK {}"), 50)  # warm-up
+            result: dict[str, object] = {
+                "server": str(args.src or "this checkout"),
+                "floor_ask": timed(client, "/sparql?query=" + quote("ASK {}"), args.reps),
+                "api_graph_quiet": timed(client, "/api/graph", 200, pause=0.03),
+            }
+            client.close()
+            result["idle"] = idle_flood(port)
+            time.sleep(6)  # let the idle timeout clear them (old servers: they stay)
+            result["flood_one_client"] = under_flood(port, ["127.0.4.1"] * 12, args.seconds)
+            result["flood_12_clients"] = under_flood(
+                port, [f"127.0.5.{i}" for i in range(1, 13)], args.seconds
+            )
+            result["load_avg"] = os.getloadavg()
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""A throw-away Oxigraph server (pip ``oxigraph``) for the remote-store tests: the second engine,
+so the generic SPARQL 1.1 dialect (``kg.remote_store.Dialect``) is tested against a server that
+declares no quirks, next to Virtuoso's dialect.
+
+``oxigraph serve`` on a temporary folder and a free loopback port: SPARQL at ``/query``, updates at
+``/update``, the Graph Store Protocol at ``/store``, no authentication. It is started without
+``--union-default-graph``: the remote store names its dataset explicitly, as with any engine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from processes import stop_process
+from virtuoso import in_ci
+
+
+class OxigraphUnavailable(RuntimeError):
+    """The ``oxigraph`` binary is missing or the server did not start."""
+
+
+@dataclass
+class OxigraphServer:
+    folder: Path
+    port: int
+    process: subprocess.Popen[bytes]
+    user: str | None = None
+    password: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def sparql_url(self) -> str:
+        return self.url + "/query"
+
+    @property
+    def update_url(self) -> str:
+        return self.url + "/update"
+
+    @property
+    def graph_store_url(self) -> str:
+        return self.url + "/store"
+
+    @property
+    def store_spec(self) -> str:
+        return "sparql+" + self.sparql_url
+
+    def env(self) -> dict[str, str]:
+        return {
+            "KG_STORE": self.store_spec,
+            "KG_UPDATE_URL": self.update_url,
+            "KG_GRAPH_STORE_URL": self.graph_store_url,
+        }
+
+    def stop(self) -> None:
+        stop_process(self.process, timeout=30)
+
+
+def start_oxigraph(folder: Path, timeout: float = 60.0) -> OxigraphServer:
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(binary).exists():
+        raise OxigraphUnavailable("the oxigraph binary is missing: pip install -e '.[test]'")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=open(folder / "oxigraph.out", "wb"),  # noqa: SIM115 - the child owns it
+        stderr=subprocess.STDOUT,
+    )
+    server = OxigraphServer(folder, port, process)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise OxigraphUnavailable(f"oxigraph exited: {(folder / 'oxigraph.out').read_text()}")
+        try:
+            if requests.get(server.sparql_url, params={"query": "ASK {}"}, timeout=2).ok:
+                return server
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise OxigraphUnavailable(f"Oxigraph server did not answer within {timeout:g} s")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """One Oxigraph server for the session; skipped (failed in CI) when it cannot start."""
+    try:
+        server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    except OxigraphUnavailable as err:
+        if in_ci():
+            pytest.fail(f"Oxigraph server is required in CI: {err}")
+        pytest.skip(f"Oxigraph server unavailable: {err}")
+    try:
+        yield server
+    finally:
+        server.stop()
