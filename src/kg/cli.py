@@ -294,7 +294,9 @@ def _named_query(store: GraphStore, named: str, param: tuple[str, ...]) -> tuple
         snap = Projection(store).snapshot()
         place_resolver = lambda name: resolver.resolve(snap, name)  # noqa: E731
     try:
-        return chosen.prepare(chosen.bindings(given, store.config.base_iri, place_resolver))
+        return chosen.prepare(
+            chosen.bindings(given, store.config.base_iri, place_resolver), store=store
+        )
     except (ParameterError, QueryError, resolver.ResolveError) as err:
         raise click.ClickException(str(err)) from None
 

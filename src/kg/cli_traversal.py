@@ -67,6 +67,8 @@ PARTNER_WIDE = [
     ("hops", "hops"),
     ("kind", "kind"),
     ("role", "role"),
+    ("partner_role", "partner's role"),
+    ("own_role", "own role"),
     ("via", "via"),
     ("level", "level"),
     ("domains", "domains"),

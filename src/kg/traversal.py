@@ -974,6 +974,8 @@ def partner_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
             "hops": p["hops"],
             "kind": r["kind"],
             "role": r["role"],
+            "own_role": (r.get("own_role") or {}).get("label_zh"),
+            "partner_role": (r.get("partner_role") or {}).get("label_zh"),
             "via": r["via"],
             "scheme": r["scheme"],
             "level": r["level"],

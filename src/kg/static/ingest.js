@@ -115,7 +115,8 @@
       parties,
       el("label", {}, "日期 date ", date), " ", el("label", {}, "领域 domains ", domains),
       el("div", {}, scheme, " ", parkType),
-      el("div", { class: "quote" }, "「" + c.quote + "」"),
+      el("button", { type: "button", class: "add-party", onclick: () => parties.append(partyRow({ iri: "", label_zh: "", role: null, in_graph: true })) }, "+ party 参与方"),
+      el("textarea", { class: "quote", rows: 2, "aria-label": "quote (must stay verbatim)" }, c.quote),
       el("div", { class: "evidence" }, (c.evidence || []).join(" · ")),
     );
     box.addEventListener("mouseenter", () => {
@@ -148,7 +149,8 @@
         scheme: box.querySelector(".scheme").value || null,
         park_type: box.querySelector(".park_type").value || null,
         domains: box.querySelector(".domains").value.split(/[,，\s]+/).filter(Boolean),
-        parties: [...box.querySelectorAll(".party")].map((row, j) => ({
+        quote: box.querySelector("textarea.quote").value,
+        parties: [...box.querySelectorAll(".party")].filter((row) => row.querySelector(".iri").value.trim()).map((row, j) => ({
           iri: row.querySelector(".iri").value.trim(),
           label_zh: c.parties[j] ? c.parties[j].label_zh : "",
           role: row.querySelector(".role").value || null,
