@@ -34,7 +34,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .sparql_text import analyse, inject_values, inline_plan, inline_terms
-from .store import QueryError, Term
+from .store import OxigraphStore, QueryError, Term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "place", "string", "integer", "decimal", "year", "lang-string")
@@ -126,10 +126,16 @@ class NamedQuery:
         return out
 
     def prepare(
-        self, bindings: Mapping[str, Term], strategy: str | None = None
+        self, bindings: Mapping[str, Term], strategy: str | None = None, *, store: object = None
     ) -> tuple[str, dict[str, Term] | None]:
         """The text to run and the substitutions to pass, for the query's binding strategy
-        (or ``strategy``); every strategy gives the same rows (tests/test_named_query_bindings)."""
+        (or ``strategy``); every strategy gives the same rows (tests/test_named_query_bindings).
+
+        The header's strategy was measured on the embedded engine's planner: for another
+        ``store`` (a remote engine) the parameters stay substitutions, which the remote store
+        turns into ``VALUES`` with its dialect's adaptations (e.g. Virtuoso's ``STR()``)."""
+        if strategy is None and store is not None and not isinstance(store, OxigraphStore):
+            strategy = "substitution"
         strategy = strategy or self.binding
         if not bindings:
             return self.text, None

@@ -43,7 +43,7 @@ def run_query(name: str) -> Response:
     params = {k: v for k, v in request.args.items() if k not in RESERVED}
     try:
         bindings = query.bindings(params, svc.config.base_iri, _place_resolver(query))
-        text, substitutions = query.prepare(bindings)
+        text, substitutions = query.prepare(bindings, store=svc.store)
     except ParameterError as err:
         raise ApiError(400, str(err)) from None
     return executor.answer(
