@@ -83,6 +83,13 @@ def test_unknown_filter_values_are_400_listing_the_allowed_ones(server, param, v
     assert allowed in r.json()["allowed"] and value in r.json()["error"]
 
 
+def test_metrics_filters_are_checked_too(server):
+    r = requests.get(server.url + "/api/metrics", params={"type": "Planet"}, timeout=30)
+    assert r.status_code == 400 and "PrefectureLevelCity" in r.json()["allowed"]
+    r = requests.get(server.url + "/api/metrics", params={"province": "江苏"}, timeout=30)
+    assert r.status_code == 200 and {p["province"] for p in r.json()["places"]} == {"江苏省"}
+
+
 def test_an_unknown_format_name_is_400_listing_the_formats(server):
     r = requests.get(server.url + "/api/places/盐城/partners", params={"format": "xlsx"})
     assert r.status_code == 400 and "csv" in r.json()["error"]

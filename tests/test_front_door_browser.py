@@ -175,6 +175,18 @@ def test_a_syntax_error_is_marked_where_the_service_says(watch, server):
     page.keyboard.press("Control+End")
     page.keyboard.type(" ?x > 1) }")
     page.wait_for_selector(".cm-lintRange-error", state="detached")
+    # A graph answer (DESCRIBE) reads as subject / predicate / object with RDF downloads.
+    page.evaluate(
+        "q => { const v = window.kgEditorView;"
+        " v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: q}}); }",
+        "DESCRIBE place:yancheng",
+    )
+    page.click("#run")
+    page.wait_for_selector("#results table.results")
+    heads = page.locator("#results th").all_inner_texts()
+    assert [h.strip(" ▲▼") for h in heads] == ["subject", "predicate", "object"]
+    assert "盐城市" in page.locator("#results tbody").inner_text()
+    assert {"turtle", "ntriples", "jsonld"} <= set(page.locator("#downloads a").all_inner_texts())
     watch.problems = [p for p in watch.problems if "400" not in p]  # the 400 is the point
     assert watch.problems == []
 

@@ -28,10 +28,12 @@ WHERE { ?s a ?class }
 GROUP BY ?class
 ORDER BY DESC(?n)"""
 
-#: Ontology terms offered by completion: their kind as the editor shows it.
+#: Ontology terms offered by completion: their kind as the editor shows it. Only IRIs: OWL
+#: restrictions are blank-node classes, and a remote store's blank-node ids may not even parse.
 Q_VOCABULARY = """SELECT DISTINCT ?term ?type WHERE {
   ?term a ?type .
   FILTER(?type IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:NamedIndividual))
+  FILTER(isIRI(?term))
 }"""
 TERM_TYPES = {
     "Class": "class",
@@ -41,9 +43,13 @@ TERM_TYPES = {
 }
 
 
+_LOCAL_NAME = re.compile(r"[A-Za-z_][\w-]*")
+
+
 def _curie(iri: str, prefixes: dict[str, str]) -> str | None:
+    """``yrd:Pairing`` for a term a prefix can write (a plain local name), else None."""
     for prefix, ns in prefixes.items():
-        if iri.startswith(ns) and iri[len(ns) :].replace("_", "a").replace("-", "a").isalnum():
+        if iri.startswith(ns) and _LOCAL_NAME.fullmatch(iri[len(ns) :]):
             return f"{prefix}:{iri[len(ns) :]}"
     return None
 

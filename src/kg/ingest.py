@@ -240,7 +240,7 @@ def _looks_like_list(sentence: str, inside: list[Mention]) -> bool:
 
 def _pairs(
     simp: str, s: int, e: int, inside: list[Mention], cues: list[str], inherited: bool
-) -> list[rules_candidate]:
+) -> list[Candidate]:
     out = []
     kind = rules.kind_for(simp[s:e] if not inherited else "".join(cues))
     strong = any(c in rules.STRONG for c in cues)
@@ -309,9 +309,6 @@ def _pairs(
             )
         )
     return out
-
-
-rules_candidate = Candidate
 
 
 def _enumerated(simp: str, mentions: list[Mention]) -> bool:

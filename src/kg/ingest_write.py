@@ -169,10 +169,9 @@ def facts_document(
         if kind == "Park" and "park_type" not in fact and len(provinces) > 1:
             fact["park_type"] = ["CrossProvinceCooperationPark"]
         date = str(c.get("date") or "")
-        if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
-            fact["date"] = date
-        elif re.fullmatch(r"\d{4}(-\d\d)?", date):
-            fact["year"] = int(date[:4])
+        if re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", date):
+            # typed time (#13): an agreement's date is its signing, else the sentence's event
+            fact["signed" if kind == "Agreement" else "event"] = [date]
         domains = [d for d in c.get("domains") or [] if isinstance(d, str)]
         if kind in KIND_DOMAIN and KIND_DOMAIN[kind] not in domains:
             domains.append(KIND_DOMAIN[kind])

@@ -33,6 +33,7 @@ Q_TERM_LABELS = """SELECT ?term ?label WHERE {
   { ?term a owl:Class } UNION { ?term a owl:ObjectProperty } UNION { ?term a owl:DatatypeProperty }
   UNION { ?term a owl:AnnotationProperty } UNION { ?term a owl:NamedIndividual }
   UNION { ?term a rdf:Property } UNION { ?term a rdfs:Class }
+  FILTER(isIRI(?term))
 }"""
 
 #: Kind (as users filter by it) -> the class that defines it; "other" is the base class.
