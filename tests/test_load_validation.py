@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg import load_validation, validation
 from kg.config import PROJECT_ROOT, Config
 from kg.loading import ValidationFailed, load_bundled, load_files
 from kg.store import OxigraphStore
@@ -80,3 +81,23 @@ def test_a_replaced_graph_that_breaks_a_shape_gets_its_old_content_back(tmp_path
     assert sorted(str(q) for q in store._store) == before
     graph = ox.NamedNode(store.config.graph_iri_for("graph_data/places.ttl"))
     assert store._store.contains_named_graph(graph)
+
+
+def test_whole_store_validation_finds_what_pyshacl_finds_and_reports_progress(tmp_path):
+    """``kg validate``'s compiled path against pyshacl on a store loaded without validation."""
+    store = OxigraphStore(Config(store=str(tmp_path / "store")))
+    load_bundled(store)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(BAD_PLACE, encoding="utf-8")
+    load_files(store, [bad], validate=False)
+    shapes = validation.shapes_graph(store.config.data_dirs, store.config.base_iri)
+    seen: list[tuple[int, int]] = []
+    compiled = load_validation.validate_store(store, shapes, lambda d, t: seen.append((d, t)))
+    reference = validation.validate(validation.store_as_rdflib(store), shapes)
+
+    def key(v: validation.Violation) -> tuple[str | None, ...]:
+        return (v.focus, v.path, v.component, v.value, v.severity)
+
+    assert sorted(map(key, compiled)) == sorted(map(key, reference))
+    assert any("syn-bad-place" in v.focus for v in compiled)
+    assert seen and seen[-1][0] == seen[-1][1] > 100  # the last report: every focus node done

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
@@ -42,6 +44,10 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
     from . import executor, openapi, security, writes_http
 
     app.register_blueprint(writes_http.blueprint)
+    if config.write_token:  # the first write should not wait for the writer's preparation
+        threading.Thread(
+            target=writes_http.warm_up, args=(app.extensions["kg"],), daemon=True
+        ).start()
     app.register_blueprint(openapi.blueprint)
     security.install(app, config)
     executor.executor_for(app.extensions["kg"])

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from . import filter_values, formats, serve_setup, validation
+from . import filter_values, formats, load_validation, serve_setup, validation
 from .cli_common import (
     base_option,
     make_config,
@@ -194,6 +194,8 @@ def serve(
     if report:
         click.echo(f"loaded the bundled graph: {report.triples:,} triples", err=True)
     app = create_app(config, store)
+    if app.extensions["kg"].extras["projection"]._snapshot is not None:  # noqa: SLF001
+        click.echo("traversal projection restored from the last clean shutdown", err=True)
     server = make_server(app, config)
     click.echo(
         f"serving on http://{config.host}:{config.port}/ (store: {config.store}; "
@@ -327,7 +329,7 @@ def validate(check_sources: bool, store_path: str | None, base_iri: str | None) 
         shapes = validation.shapes_graph(config.data_dirs, config.base_iri)
         if len(shapes) == 0:
             raise click.ClickException("no SHACL shapes found (ontology/*shapes*.ttl)")
-        results = validation.validate(validation.store_as_rdflib(store), shapes)
+        results = load_validation.validate_store(store, shapes, _validation_progress)
     finally:
         store.close()
     errors = [r for r in results if r.severity == "Violation"]
@@ -336,6 +338,13 @@ def validate(check_sources: bool, store_path: str | None, base_iri: str | None) 
     if errors:
         raise click.ClickException(f"{len(errors)} violation(s)")
     click.echo(f"conforms ({len(shapes):,} shape triples checked; {len(results)} warning(s))")
+
+
+def _validation_progress(done: int, total: int) -> None:
+    """One progress line on stderr, rewritten in place on a terminal."""
+    end = "\n" if done >= total or not sys.stderr.isatty() else "\r"
+    click.echo(f"  checked {done:,} of {total:,} focus nodes", err=True, nl=False)
+    click.echo(end, err=True, nl=False)
 
 
 @cli.command()
@@ -377,9 +386,6 @@ def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
     Works while `kg serve` runs: the store is then opened read-only and the snapshot holds
     every write the service has acknowledged. Restore with `kg restore TARGET --store PATH`.
     """
-    import shutil
-
-    from .executor import latest_snapshot
     from .store import OxigraphStore, open_store
 
     if target.exists() and any(target.iterdir()):
@@ -390,13 +396,8 @@ def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
     try:
         store = open_store(config)
     except StoreError:
-        # Held by a running service. It publishes a checkpoint (immutable) after every write
-        # for its query workers: copying the latest one holds every acknowledged write.
-        snapshot = latest_snapshot(Path(config.store))
-        if snapshot is not None:
-            shutil.copytree(snapshot, target, dirs_exist_ok=True)
-            click.echo(f"backed up {config.store} (live, {snapshot.name}) to {target}", err=True)
-            return
+        # Held by a running service: it flushes every write before acknowledging it (kg.writes),
+        # so a read-only handle opened now sees every acknowledged write.
         store = _open(config, read_only=True)
     try:
         if not isinstance(store, OxigraphStore):

@@ -46,6 +46,16 @@ KNOWN = {
 }  # fmt: skip
 
 
+@dataclass
+class Schema:
+    """The class hierarchy as read from the data (``rdfs:subClassOf``), and which shapes target
+    each class: reusable across validations until a write changes the hierarchy."""
+
+    below: dict[Any, set[Any]] | None = None
+    closure: dict[Any, frozenset[Any]] = field(default_factory=dict)
+    class_shapes: dict[Any, list[Any]] | None = None
+
+
 class Data:
     """What the checks read: objects of (node, predicate), and class membership through the
     class hierarchy (``rdfs:subClassOf*``), from any ``match(s, p, o)``."""
@@ -57,37 +67,46 @@ class Data:
         self,
         match: Callable[[Any, Any, Any], Iterable[tuple[Any, Any, Any]]],
         raw: ox.Store | None = None,
+        schema: Schema | None = None,
     ) -> None:
-        """``raw``: read objects straight from this store's indexes, every graph (faster than
-        ``match``; for a store with no staging graph and no pending change)."""
+        """``schema``: the class hierarchy read by an earlier validation of the same store, if
+        it has not changed since. ``raw``: read objects straight from this store's indexes,
+        every graph (faster than ``match``; for a store with no staging graph and no pending
+        change)."""
         self.match = match
         self.raw = raw
-        self._sub: dict[Any, set[Any]] | None = None
-        self._closure: dict[Any, frozenset[Any]] = {}
         self._cache: dict[Any, dict[Any, dict[Any, None]]] = {}
-        self.class_shapes: dict[Any, list[Any]] | None = None  # kept by ``Compiled``
+        self.schema = Schema() if schema is None else schema
+
+    @property
+    def class_shapes(self) -> dict[Any, list[Any]] | None:
+        return self.schema.class_shapes
+
+    @class_shapes.setter
+    def class_shapes(self, value: dict[Any, list[Any]]) -> None:
+        self.schema.class_shapes = value
 
     def objects(self, s: Any, p: Any) -> list[Any]:
-        """Objects of ``s p ?``. The first lookup of a node reads all its triples at once (one
-        index scan instead of one per predicate a shape asks for)."""
+        """Objects of ``s p ?``. Reading a whole store (``raw``), the first lookup of a node
+        reads all its triples at once (one index scan instead of one per predicate a shape asks
+        for); through a view (a write), each (node, predicate) is looked up on its own, as a
+        write's nodes are few and may carry many triples no shape reads."""
         node = self._cache.get(s)
         if node is None:
-            node = {}
-            facts = (
-                ((q.predicate, q.object) for q in self.raw.quads_for_pattern(s, None, None))
-                if self.raw is not None
-                else ((t[1], t[2]) for t in self.match(s, None, None))
-            )
-            for pred, obj in facts:
-                found = node.get(pred)
-                if found is None:
-                    node[pred] = {obj: None}
-                else:
-                    found[obj] = None
             if len(self._cache) >= self.CACHE:
                 self._cache.clear()
-            self._cache[s] = node
+            node = self._cache[s] = {}
+            if self.raw is not None:
+                for q in self.raw.quads_for_pattern(s, None, None):
+                    found = node.get(q.predicate)
+                    if found is None:
+                        node[q.predicate] = {q.object: None}
+                    else:
+                        found[q.object] = None
+                node[None] = {}  # marks the node as read whole
         values = node.get(p)
+        if values is None and None not in node:
+            values = node[p] = dict.fromkeys(t[2] for t in self.match(s, p, None))
         return list(values) if values else []
 
     def forget(self) -> None:
@@ -95,22 +114,23 @@ class Data:
 
     def subclasses(self, cls: Any) -> frozenset[Any]:
         """``cls`` and every class below it."""
-        known = self._closure.get(cls)
+        schema = self.schema
+        known = schema.closure.get(cls)
         if known is not None:
             return known
-        if self._sub is None:
+        if schema.below is None:
             below: dict[Any, set[Any]] = {}
             for s, _p, o in self.match(None, SUBCLASS, None):
                 below.setdefault(o, set()).add(s)
-            self._sub = below
+            schema.below = below
         out, todo = {cls}, [cls]
         while todo:
-            for child in self._sub.get(todo.pop(), ()):
+            for child in schema.below.get(todo.pop(), ()):
                 if child not in out:
                     out.add(child)
                     todo.append(child)
-        self._closure[cls] = frozenset(out)
-        return self._closure[cls]
+        schema.closure[cls] = frozenset(out)
+        return schema.closure[cls]
 
     def is_instance(self, node: Any, cls: Any) -> bool:
         if type(node) is ox.Literal:

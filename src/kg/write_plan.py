@@ -74,6 +74,7 @@ def plan(
     shapes: rdflib.Graph,
     scope: shacl_scope.ShapeScope | None,
     compiled: shacl_core.Compiled | None = None,
+    schema: shacl_core.Schema | None = None,
 ) -> Plan:
     """Everything the write implies; ``Unsupported`` when the targeted path cannot decide."""
     for quad in (*delta.added, *delta.removed):
@@ -97,7 +98,7 @@ def plan(
     subclass = shacl_scope.SUBCLASS
     whole = scope.whole or any(f[1] == subclass for f in result.changes)
     if compiled is not None:  # the compiled checks read the view directly
-        data = shacl_core.Data(view.match)
+        data = shacl_core.Data(view.match, schema=None if whole else schema)
         focus_nodes = (
             compiled.focus_nodes(data)
             if whole

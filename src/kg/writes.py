@@ -9,9 +9,10 @@ Every write goes through the same steps, one write at a time:
    affect (``kg.shacl_scope``), read through a view of the store as the write would leave it
    (``kg.write_plan``); violations → ``WriteRejected`` and the store is never touched;
 3. commit the write and the inferred graph's change as one SPARQL update (one transaction,
-   durable through RocksDB's write-ahead log once it returns), then let the read-only query
-   workers (``kg.executor``) know. The update bumps the store version, so the traversal
-   projection and VoID counts follow.
+   durable through RocksDB's write-ahead log once it returns), and flush it so other
+   processes reading the store (``kg backup``) see it; the query workers' checkpoint is taken
+   before the next query (``kg.executor``). The update bumps the store version, so the
+   traversal projection and VoID counts follow.
 
 Nothing in steps 1–2 copies the store: their cost follows the size of the write. A write whose
 delta cannot be worked out that way (``LOAD``, ``CLEAR ALL``, rules the native engine does not
@@ -128,6 +129,8 @@ class Writer:
         self._native: list[inference.Rule] | None = None
         self._scope: shacl_scope.ShapeScope | None = None
         self._compiled: shacl_core.Compiled | None = None
+        #: the class hierarchy the last validations read, until a write changes it
+        self._schema = shacl_core.Schema()
         if isinstance(store, OxigraphStore):
             texts = [(rule, rule.read_text(encoding="utf-8")) for rule in self._rules]
             self._native = inference.compile_rules(texts, store) if texts else []
@@ -136,6 +139,11 @@ class Writer:
         #: writes committed through the delta path / through a copy (for tests and benchmarks)
         self.delta_writes = 0
         self.copy_writes = 0
+
+    @property
+    def fast(self) -> bool:
+        """Whether writes are validated from their delta (else: on a copy, with pyshacl)."""
+        return self._native is not None and (self._compiled is not None or not len(self._shapes))
 
     # -- primitives ---------------------------------------------------------------------------
     def update(self, sparql: str) -> None:
@@ -167,12 +175,16 @@ class Writer:
                         self._shapes,
                         self._scope,
                         self._compiled,
+                        self._schema,
                     )
                 except Unsupported:
                     _check_syntax(sparql, self.config.base_iri, self.config.prefixes())
                 else:
+                    if any(f[1] == shacl_scope.SUBCLASS for f in planned.changes):
+                        self._schema = shacl_core.Schema()
                     self._commit_planned(sparql, planned)
                     return
+            self._schema = shacl_core.Schema()  # anything may change
             self.copy_writes += 1
             if len(self._shapes):
                 candidate = self._candidate()
@@ -313,11 +325,14 @@ class Writer:
             raise WriteRejected(violations)
 
     def _after_commit(self) -> None:
-        """Make the committed write visible to the query workers. It is already durable: a
+        """Make the committed write visible to other processes. It is already durable (a
         pyoxigraph update commits through RocksDB's write-ahead log, which survives the process
-        being killed (tests/test_crash.py); flushing the memtable to disk after every write cost
-        ~100 ms and bought nothing more than that log does (it does not survive a power cut
-        either way without an fsync per write, which RocksDB does not do by default)."""
+        being killed), but a store opened read-only by another process — ``kg backup`` while
+        the service runs, ``Store.read_only`` — only sees what was flushed from memory to disk;
+        so every write is flushed before it is acknowledged."""
+        flush = getattr(self.store, "flush", None)
+        if flush is not None:
+            flush()
         if self.on_commit is not None:
             self.on_commit()  # e.g. publish a checkpoint for the query workers
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hmac
 import json
+import threading
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -19,7 +20,6 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from . import body_guard, guard
-from .executor import executor_for
 from .http_common import ApiError, render_result, services
 from .store import STAGING_PREFIX, LoadError, QueryError, rdf_format_for_media_type
 from .update_dataset import DatasetError, with_protocol_dataset
@@ -37,16 +37,34 @@ ENABLE_HINT = (
 
 
 def writer() -> Writer:
-    svc = services()
-    found = svc.extras.get("writer")
-    if found is None:
-        publish = executor_for(svc).publish
-        projection = svc.extras.get("projection")  # patched after each write, not rebuilt
-        observers = [projection] if projection is not None else []
-        found = svc.extras.setdefault(
-            "writer", Writer(svc.store, on_commit=publish, observers=observers)
-        )
-    return found
+    return writer_for(services())
+
+
+_WRITER_LOCK = threading.Lock()
+
+
+def writer_for(svc: Any) -> Writer:
+    with _WRITER_LOCK:
+        found = svc.extras.get("writer")
+        if found is None:
+            # no checkpoint for the query workers per write (~200 ms each): the executor takes
+            # one before the next query when the store version moved, so reads see every write
+            projection = svc.extras.get("projection")  # patched after each write, not rebuilt
+            observers = [projection] if projection is not None else []
+            found = svc.extras.setdefault("writer", Writer(svc.store, observers=observers))
+        return found
+
+
+def warm_up(svc: Any) -> None:
+    """Prepare the writer before the first write arrives (shapes and rules read and compiled;
+    pyshacl imported when writes will need it), so the first write pays none of it. Runs in
+    a background thread when writes are enabled."""
+    try:
+        found = writer_for(svc)
+        if not found.fast:
+            import pyshacl  # noqa: F401 - a second or more to import, once
+    except Exception:  # noqa: BLE001 - the first write will report whatever is wrong
+        pass
 
 
 def authorise() -> None:
