@@ -320,3 +320,25 @@ def test_simplified_labels_use_mainland_terms_and_english_stays_english(kg):
     assert kg.ask(
         PREFIXES + 'ASK { park:ningbobengbuweidianzi yrd:leadIndustry "智能传感器"@zh-Hans }'
     )
+
+
+def test_http_answers_say_how_many_undated_relations_a_period_filter_left_out(bundled_store):
+    from kg.app import create_app
+    from kg.config import Config
+
+    client = create_app(Config(store=":memory:"), bundled_store).test_client()
+    partners = client.get("/api/places/盐城/partners", query_string={"since": 2000}).get_json()
+    assert partners["undated_left_out"] > 0
+    kept = client.get(
+        "/api/places/盐城/partners", query_string={"since": 2000, "include_undated": "true"}
+    ).get_json()
+    assert "undated_left_out" not in kept
+    assert sum(len(p["relations"]) for p in kept["partners"]) > sum(
+        len(p["relations"]) for p in partners["partners"]
+    )
+    export = client.get("/api/export", query_string={"format": "d3", "until": 2030})
+    left_out = int(export.headers["X-Undated-Left-Out"])
+    assert left_out > 0 and export.get_json()["graph"]["undated_left_out"] == left_out
+    csv = client.get("/api/places/淮安/partners", query_string={"format": "csv"})
+    header, *lines = csv.get_data(as_text=True).splitlines()
+    assert "partner_role" in header and any("帮扶方" in line for line in lines)

@@ -264,7 +264,18 @@
         }
         if (marginTitle) marginTitle.setAttribute("font-size", (12 * inv).toFixed(3));
       }
-      viewChanged = () => { sizeNodes(); scheduleLabels(); if (drawGrid) drawGrid(); };
+      // On big networks the lines hide while the view moves and return 150 ms after it stops
+      // (as Sigma's hideEdgesOnMove): thousands of SVG lines repainted every frame made
+      // zooming a slide show. Small networks keep them.
+      const HIDE_EDGES_OVER = 2000;
+      let settle = 0;
+      viewChanged = () => {
+        sizeNodes(); scheduleLabels(); if (drawGrid) drawGrid();
+        if (edgeEls.length <= HIDE_EDGES_OVER || !container.dataset.ready) return;
+        svg.classList.add("moving");
+        clearTimeout(settle);
+        settle = setTimeout(() => svg.classList.remove("moving"), 150);
+      };
 
       function makeDraggable(g, n) {
         let start = null;
