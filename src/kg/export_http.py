@@ -41,7 +41,8 @@ def select(
 
     Raises :class:`export.TooLarge` for a drawing ``fmt`` of the whole, unfiltered network
     past its limits before copying it (seconds and hundreds of MB at 100x)."""
-    from .traversal_http import MAX_DEPTH, filters_from_request, int_arg, resolve_place
+    from .http_common import int_arg
+    from .traversal_http import MAX_DEPTH, filters_from_request, resolve_place
 
     place = request.args.get("place")
     depth = int_arg("depth", None, 1, MAX_DEPTH)

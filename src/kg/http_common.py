@@ -79,3 +79,17 @@ def render_result(
     if format_param:
         response.headers["Content-Disposition"] = f'inline; filename="{filename}.{fmt.extension}"'
     return response
+
+
+def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
+    """An integer query parameter in range; absent means ``default``, present-but-empty is 400."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"{name} must be an integer, got {raw[:40]!r}") from None
+    if not low <= value <= high:
+        raise ApiError(400, f"{name} must be between {low} and {high}, got {value}")
+    return value

@@ -38,23 +38,9 @@ class Page:
 
 def page_from_request(default: int = DEFAULT_PAGE) -> Page:
     """``limit``/``offset`` of the current request, checked (400 names the problem)."""
-    from flask import request
+    from .http_common import int_arg
 
-    from .http_common import ApiError
-
-    def number(name: str, fallback: int, low: int, high: int) -> int:
-        raw = request.args.get(name)
-        if raw is None:
-            return fallback
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ApiError(400, f"{name} must be an integer, got {raw[:40]!r}") from None
-        if not low <= value <= high:
-            raise ApiError(400, f"{name} must be between {low} and {high}, got {value}")
-        return value
-
-    return Page(number("limit", default, 1, MAX_PAGE), number("offset", 0, 0, 10**9))
+    return Page(int_arg("limit", default, 1, MAX_PAGE), int_arg("offset", 0, 0, 10**9))
 
 
 def link_header(page: Page, more: bool) -> str | None:

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from . import filter_values, formats, paging, resolver, traversal
 from .formats import ROWS, Rows
-from .http_common import ApiError, current_snapshot, render_result
+from .http_common import ApiError, current_snapshot, int_arg, render_result
 from .projection import Snapshot
 
 blueprint = Blueprint("traversal", __name__, url_prefix="/api")
@@ -31,20 +31,6 @@ def resolve_place(snap: Snapshot, name: str, param: str = "place") -> str:
         raise ApiError(404, f"{param}: {err}", query=name, suggestions=err.suggestions) from None
     except resolver.BadName as err:
         raise ApiError(400, f"{param}: {err}") from None
-
-
-def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
-    """An integer query parameter in range; absent means ``default``, present-but-empty is 400."""
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"{name} must be an integer, got {raw[:40]!r}") from None
-    if not low <= value <= high:
-        raise ApiError(400, f"{name} must be between {low} and {high}, got {value}")
-    return value
 
 
 def _bool_arg(name: str) -> bool:
