@@ -32,9 +32,10 @@ committed.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -196,19 +197,10 @@ class Writer:
                     found = tuple(touched() if touched else self._touched_by_update(sparql))
                 except _Unknown:
                     found = None
-            before = self.store.version
-            for observer in self.observers:
-                observer.write_started()
-            done = False
-            try:
+            with self._observed(found):
                 self.store.update(sparql)
                 inference.materialise(self.store, self._rules)
                 self._after_commit()
-                done = True
-            finally:
-                change = Change(before, self.store.version, found if done else None)
-                for observer in self.observers:
-                    observer.write_finished(change)
 
     def _commit_planned(self, sparql: str, planned: write_plan.Plan) -> None:
         """Commit a write whose delta was validated: its update and the inferred graph's change
@@ -222,14 +214,21 @@ class Writer:
                 " ;\n".join(ops)
             )
         found = tuple(_touched_facts(planned.changes)) if self.observers else None
+        with self._observed(found):
+            self.store.update(text)
+            self.delta_writes += 1
+            self._after_commit()
+
+    @contextlib.contextmanager
+    def _observed(self, found: tuple[Touched, ...] | None) -> Iterator[None]:
+        """Tell the observers a write starts, and then what it changed (``None``: unknown, or
+        the write failed, so they rebuild rather than patch)."""
         before = self.store.version
         for observer in self.observers:
             observer.write_started()
         done = False
         try:
-            self.store.update(text)
-            self.delta_writes += 1
-            self._after_commit()
+            yield
             done = True
         finally:
             change = Change(before, self.store.version, found if done else None)
