@@ -459,8 +459,8 @@ def executor_for(services: Any) -> QueryExecutor:
 
 
 #: Where ``kg.query_lane`` leaves the outcome of a query it ran but does not answer itself
-#: (an error, an HTML page): ``(query text, QueryOutput | the exception it raised)``. Only the server
-#: sets environ keys without the ``HTTP_`` prefix, so a client cannot forge it.
+#: (an error, an HTML page): ``(query text, QueryOutput | the exception it raised)``. Only the
+#: server sets environ keys without the ``HTTP_`` prefix, so a client cannot forge it.
 LANE_OUTCOME = "kg.query_outcome"
 
 #: A lower per-request timeout is allowed, down to this (a stopped query costs a worker restart).
