@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from . import filter_values, formats, load_validation, serve_setup, validation
+from . import filter_values, formats, load_validation, validation
 from .cli_common import (
     base_option,
     make_config,
@@ -107,117 +107,6 @@ def load(
         f"{report.inferred:,} inferred, in {report.seconds:.2f} s"
         + ("" if report.validated else " (SHACL validation skipped; run `kg validate`)")
     )
-
-
-@cli.command()
-@store_option
-@base_option
-@click.option("--host", envvar="KG_HOST", default=None, help="Interface (default 127.0.0.1).")
-@click.option("--port", envvar="KG_PORT", type=int, default=None, help="Port (default 8000).")
-@click.option(
-    "--threads", type=int, default=None, help="Threads for everything but queries (default 8)."
-)
-@click.option(
-    "--connection-limit",
-    type=int,
-    default=None,
-    help="Open connections accepted (env KG_CONNECTION_LIMIT; default from the open-file limit).",
-)
-@click.option(
-    "--workers",
-    type=int,
-    default=None,
-    help="Query worker processes, each reading the store read-only (env KG_QUERY_WORKERS, "
-    "default 2; 0 = run queries in the request threads, without a timeout).",
-)
-@click.option(
-    "--query-timeout",
-    type=float,
-    default=None,
-    help="Seconds before a query is stopped (env KG_QUERY_TIMEOUT, default 30).",
-)
-@click.option(
-    "--write-token",
-    default=None,
-    help="Enable /update and /store for clients sending this bearer token "
-    "(prefer env KG_WRITE_TOKEN: flags are visible to other users in `ps`).",
-)
-def serve(
-    store_path: str | None,
-    base_iri: str | None,
-    host: str | None,
-    port: int | None,
-    threads: int | None,
-    connection_limit: int | None,
-    workers: int | None,
-    query_timeout: float | None,
-    write_token: str | None,
-) -> None:
-    """Run the HTTP service; an empty store is first filled with the bundled graph.
-
-    One process holds the read-write store and serves requests on --threads threads; SPARQL
-    queries run in --workers processes that read the store read-only and are killed when a
-    query passes the time limit.
-    """
-    import signal
-
-    from . import projection_store
-    from .app import create_app
-    from .loading import ensure_loaded
-    from .server import describe_limits, make_server
-
-    config = _config(
-        store_path,
-        base_iri,
-        host=host,
-        port=port,
-        threads=threads,
-        connection_limit=connection_limit,
-        query_workers=workers,
-        query_timeout_s=query_timeout,
-        write_token=write_token,
-    )
-    try:  # the port first: a busy one is a one-line error, not a traceback after loading
-        serve_setup.check_port(config.host, config.port)
-    except serve_setup.PortBusy as err:
-        raise click.ClickException(str(err)) from None
-    store = _open(config)
-    config, warnings = serve_setup.settle_base_iri(config, store, explicit=base_iri is not None)
-    store.config = config
-    for warning in warnings:
-        click.secho(f"WARNING: {warning}", err=True, fg="yellow", bold=True)
-    serve_setup.accept_raw_utf8_targets()
-    try:
-        report = ensure_loaded(store)
-    except StoreError as err:
-        raise click.ClickException(str(err)) from None
-    if report:
-        click.echo(f"loaded the bundled graph: {report.triples:,} triples", err=True)
-    app = create_app(config, store)
-    if app.extensions["kg"].extras["projection"]._snapshot is not None:  # noqa: SLF001
-        click.echo("traversal projection restored from the last clean shutdown", err=True)
-    server = make_server(app, config)
-    click.echo(
-        f"serving on http://{config.host}:{config.port}/ (store: {config.store}; "
-        f"IRIs under {config.base_iri})",
-        err=True,
-    )
-    click.echo(f"limits: {describe_limits(config)}", err=True)
-    # SIGTERM stops like Ctrl-C, so the projection is saved for the next start
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        server.run()
-    finally:
-        try:
-            server.close()
-        except OSError:
-            pass
-        try:
-            projection_store.save(app.extensions["kg"].extras["projection"], store)
-        except Exception as err:  # noqa: BLE001 - the next start rebuilds it; stop anyway
-            click.echo(f"warning: the traversal projection was not saved: {err}", err=True)
-        finally:
-            store.close()
 
 
 @cli.command()
@@ -386,7 +275,8 @@ def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
     Works while `kg serve` runs: the store is then opened read-only and the snapshot holds
     every write the service has acknowledged. Restore with `kg restore TARGET --store PATH`.
     """
-    from .store import OxigraphStore, open_store
+    from .backends import open_store
+    from .store import OxigraphStore
 
     if target.exists() and any(target.iterdir()):
         raise click.ClickException(f"{target} exists and is not empty; choose a new folder")
@@ -565,13 +455,17 @@ for _command in (*_TRAVERSAL_COMMANDS, *_BUILD_COMMANDS, *_INGEST_COMMANDS):
     cli.add_command(_command)
 
 
-def main() -> None:
+def main(group: click.Group = cli) -> None:
+    """Run ``group`` (the terminal commands; ``kg.__main__.program`` adds ``kg serve``) as
+    ``kg``, a store failure mid-command ending in one ``Error:`` line."""
     try:
-        cli(prog_name="kg")
+        group(prog_name="kg")
     except StoreError as err:  # e.g. a remote engine that went down mid-command: one line
         click.echo(f"Error: {err}", err=True)
         sys.exit(1)
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m kg.cli` (older scripts): the whole `kg`, with serve
+    from .__main__ import main as kg_main
+
+    kg_main()
