@@ -66,7 +66,6 @@ LONG_MODULES = {
     "executor.py": "#19's until 12:10: split after the move",
     "shacl_core.py": "#14's until 12:10: split after the move",
     "store.py": "#14's flush path until 12:10: split after the move",
-    "static/netview.js": "being split (#20)",
 }
 
 

@@ -98,6 +98,15 @@ def _html_page(graph: nx.MultiDiGraph, ctx: RenderContext) -> bytes:
 {_static("netlabels.js")}
 </script>
 <script>
+{_static("netdom.js")}
+</script>
+<script>
+{_static("netdetails.js")}
+</script>
+<script>
+{_static("netmap.js")}
+</script>
+<script>
 {_static("netview.js")}
 </script>
 <script>
