@@ -52,7 +52,7 @@ _FLAT = {
     "web": """app home http_common paging security sparql_http queries_http traversal_http
         export_http ingest_http writes_http linked_data openapi openapi_schema openapi_api terms executor admission
         server serve_setup serving body_guard update_dataset""",
-    "cli": "cli cli_build cli_common cli_ingest cli_table cli_traversal",
+    "cli": "cli cli_build cli_common cli_ingest cli_table cli_traversal cli_store cli_query",
 }
 for _layer, _names in _FLAT.items():
     for _name in _names.split():
