@@ -48,7 +48,7 @@ _FLAT = {
         traversal_filters traversal_walk traversal_explain traversal_summaries filter_values
         resolver gazetteer export picture labels palette placement fonts overview source_text""",
     "curation": """ingest ingest_context ingest_places ingest_rules ingest_write curated
-        curated_build curated_schema curated_yaml""",
+        curated_build curated_schema curated_yaml gazetteer_build""",
     "web": """app home http_common paging security sparql_http queries_http traversal_http
         export_http ingest_http writes_http linked_data openapi openapi_schema openapi_api terms executor admission
         server serve_setup serving body_guard update_dataset""",
