@@ -15,16 +15,10 @@ from .cli_common import (
     base_option,
     make_config,
     open_existing,
-    open_for_cli,
-    store_exists,
     store_option,
 )
 from .named_queries import ParameterError, load_named_queries
 from .store import GraphStore, QueryError, StoreError
-
-_config = make_config
-_open = open_for_cli
-_exists = store_exists
 
 
 @click.command()
@@ -53,7 +47,7 @@ def query(
     """Run a SPARQL query given as TEXT, a file (-f) or a named query (-n)."""
     if sum(x is not None for x in (text, file, named)) != 1:
         raise click.UsageError("give exactly one of: TEXT, --file, --named")
-    config = _config(store_path, base_iri)
+    config = make_config(store_path, base_iri)
     bindings = None
     store = open_existing(config)
     try:
@@ -162,7 +156,7 @@ def export_network(
         raise click.ClickException(f"unknown export format {fmt!r}; use one of: {names}")
     if output is None and not chosen.charset and sys.stdout.isatty():
         raise click.ClickException(f"{chosen.name} is binary: give -o FILE or redirect stdout")
-    config = _config(store_path, base_iri)
+    config = make_config(store_path, base_iri)
     store = open_existing(config)
     try:
         snap = Projection(store).snapshot()

@@ -26,10 +26,6 @@ from .loading import FileLoad, load_bundled, load_files
 from .store import StoreError
 from .void import Describer
 
-_config = make_config
-_open = open_for_cli
-_exists = store_exists
-
 
 class _Progress:
     """Progress on a terminal only: a bulk load reports bytes read and speed in place."""
@@ -81,8 +77,8 @@ def load(
     Each file replaces its own named graph, atomically; a broken file or a SHACL violation
     leaves the store as it was.
     """
-    config = _config(store_path, base_iri)
-    store = _open(config)
+    config = make_config(store_path, base_iri)
+    store = open_for_cli(config)
     progress = _Progress()
     try:
         if paths:
@@ -115,7 +111,7 @@ def load(
 @base_option
 def validate(check_sources: bool, store_path: str | None, base_iri: str | None) -> None:
     """Check the store against the SHACL shapes; exit 1 listing the violations."""
-    config = _config(store_path, base_iri)
+    config = make_config(store_path, base_iri)
     store = open_existing(config)
     try:
         if check_sources:
@@ -159,7 +155,7 @@ def _validation_progress(done: int, total: int) -> None:
 @base_option
 def dump(output: Path | None, fmt: str, store_path: str | None, base_iri: str | None) -> None:
     """Write every graph (N-Quads or TriG), e.g. for backup or moving to another store."""
-    config = _config(store_path, base_iri)
+    config = make_config(store_path, base_iri)
     store = open_existing(config)
     rdf_format = ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG
     try:
@@ -192,15 +188,15 @@ def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
 
     if target.exists() and any(target.iterdir()):
         raise click.ClickException(f"{target} exists and is not empty; choose a new folder")
-    config = _config(store_path, base_iri)
-    if not _exists(config):
+    config = make_config(store_path, base_iri)
+    if not store_exists(config):
         raise click.ClickException(f"no store at {config.store}")
     try:
         store = open_store(config)
     except StoreError:
         # Held by a running service: it flushes every write before acknowledging it (kg.writes),
         # so a read-only handle opened now sees every acknowledged write.
-        store = _open(config, read_only=True)
+        store = open_for_cli(config, read_only=True)
     try:
         if not isinstance(store, OxigraphStore):
             raise click.ClickException("backup needs the embedded store")
@@ -223,14 +219,14 @@ def restore(source: Path, store_path: str | None, base_iri: str | None) -> None:
     """Make a new store from a `kg backup` folder (the --store folder must not exist yet)."""
     import shutil
 
-    config = _config(store_path, base_iri)
+    config = make_config(store_path, base_iri)
     target = Path(config.store)
     if config.store == ":memory:" or (target.exists() and any(target.iterdir())):
         raise click.ClickException(
             f"{config.store} exists; restore into a new folder, then point KG_STORE at it"
         )
     shutil.copytree(source, target, dirs_exist_ok=True)
-    store = _open(config)  # proves it opens
+    store = open_for_cli(config)  # proves it opens
     graphs = len(store.named_graphs())
     store.close()
     click.echo(f"restored {source} to {target} ({graphs} graphs)", err=True)
@@ -244,7 +240,7 @@ def stats(as_json: bool, store_path: str | None, base_iri: str | None) -> None:
     """Count triples, graphs and instances per class."""
     import json
 
-    config = _config(store_path, base_iri)
+    config = make_config(store_path, base_iri)
     store = open_existing(config)
     try:
         counts = Describer(store).counts()

@@ -43,7 +43,7 @@ from .export_common import (
     split_multi,
     with_hosts,
 )
-from .export_drawing import script_json, svg_text
+from .export_drawing import VIEWER_SCRIPTS, script_json, svg_text
 from .export_json import node_link
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "KIND_LABELS",
     "NODE_FIELDS",
     "TooLarge",
+    "VIEWER_SCRIPTS",
     "check_counts",
     "check_drawable",
     "communities",

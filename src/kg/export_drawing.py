@@ -53,6 +53,17 @@ def render_png(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
 
 
 # -- a self-contained interactive page -------------------------------------------------------
+#: The network viewer's scripts, in load order: the /explore and /map pages load the same ones.
+VIEWER_SCRIPTS = (
+    "netlayout.js",
+    "netlabels.js",
+    "netdom.js",
+    "netdetails.js",
+    "netmap.js",
+    "netview.js",
+)
+
+
 def _static(name: str) -> str:
     return resources.files("kg").joinpath("static", name).read_text(encoding="utf-8")
 
@@ -73,6 +84,7 @@ def render_html(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
 def _html_page(graph: nx.MultiDiGraph, ctx: RenderContext) -> bytes:
     title = ctx.title if ctx.title not in ("", "result") else "co-operation network"
     config = {"mode": "force", "resolveUrl": None, "placeUrl": None, "data": node_link(graph, ctx)}
+    scripts = "\n".join(f"<script>\n{_static(name)}\n</script>" for name in VIEWER_SCRIPTS)
     page = f"""<!doctype html>
 <html lang="zh-Hans">
 <head>
@@ -91,24 +103,7 @@ def _html_page(graph: nx.MultiDiGraph, ctx: RenderContext) -> bytes:
 <div id="netview" class="netview"></div>
 </main>
 <script>window.KG_CONFIG = {script_json(config)};</script>
-<script>
-{_static("netlayout.js")}
-</script>
-<script>
-{_static("netlabels.js")}
-</script>
-<script>
-{_static("netdom.js")}
-</script>
-<script>
-{_static("netdetails.js")}
-</script>
-<script>
-{_static("netmap.js")}
-</script>
-<script>
-{_static("netview.js")}
-</script>
+{scripts}
 <script>
 {_static("explore.js")}
 </script>

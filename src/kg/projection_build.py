@@ -16,12 +16,7 @@ import networkx as nx
 from . import relation_model
 from .projection_read import (
     LINKED_RELATION_PROPS,
-    read_broader,
-    read_coords,
-    read_labels,
-    read_located,
-    read_parents,
-    read_place_types,
+    read_facts,
     read_relations,
     read_sources,
 )
@@ -241,10 +236,8 @@ def _party_role(rel: dict[str, Any], place: str) -> str:
 
 def build_snapshot(store: GraphStore, version: int) -> Snapshot:
     """Read the whole projection from the store."""
-    labels = read_labels(store, None)
-    types = read_place_types(store, None)
-    parents = read_parents(store, None)
-    coords = read_coords(store, None)
+    facts = read_facts(store, None)
+    labels, types, parents, coords = facts.labels, facts.types, facts.parents, facts.coords
 
     nodes = {
         place: node_attrs(place, kinds, labels, parents, coords) for place, kinds in types.items()
@@ -257,7 +250,7 @@ def build_snapshot(store: GraphStore, version: int) -> Snapshot:
     for child, parent in parents.items():
         children.setdefault(parent, []).append(child)
 
-    located = read_located(store, None)
+    located = facts.located
     infos = read_relations(store, None, graph, located)
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
     snap = snapshot_from(
@@ -271,7 +264,7 @@ def build_snapshot(store: GraphStore, version: int) -> Snapshot:
         groups={},
         add_edge=lambda a, b, key, attrs: edges.append((a, b, key, attrs)),
         children=children,
-        broader=read_broader(store, None),
+        broader=facts.broader,
         parents=parents,
         located=located,
     )

@@ -24,12 +24,7 @@ from .projection_read import (
     RDF,
     RDFS,
     SCHEMA_PREDICATES,
-    read_broader,
-    read_coords,
-    read_labels,
-    read_located,
-    read_parents,
-    read_place_types,
+    read_facts,
     read_relations,
     read_sources,
     rows,
@@ -168,12 +163,8 @@ def patch_snapshot(
     changed = _affected(store, touched)
     if changed is None:
         return None
-    new_labels = read_labels(store, changed)
-    new_types = read_place_types(store, changed)
-    new_parents = read_parents(store, changed)
-    new_coords = read_coords(store, changed)
-    new_located = read_located(store, changed)
-    new_broader = read_broader(store, changed)
+    new = read_facts(store, changed)
+    new_types, new_coords = new.types, new.coords
 
     labels, parents, located, broader = (
         dict(old.labels),
@@ -182,10 +173,10 @@ def patch_snapshot(
         dict(old.broader),
     )
     for mapping, fresh in (
-        (labels, new_labels),
-        (parents, new_parents),
-        (located, new_located),
-        (broader, new_broader),
+        (labels, new.labels),
+        (parents, new.parents),
+        (located, new.located),
+        (broader, new.broader),
     ):
         for iri in changed:
             mapping.pop(iri, None)

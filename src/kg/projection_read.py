@@ -8,6 +8,7 @@ the same way.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -298,3 +299,27 @@ def read_sources(store: GraphStore, iris: set[str] | None) -> dict[str, list[dic
                 {"id": src.value, "title": title, "quote": quote.value}
             )
     return sources
+
+
+@dataclass
+class Facts:
+    """The facts about places and concepts a snapshot joins, read by one set of queries."""
+
+    labels: dict[str, Labels]
+    types: dict[str, set[str]]
+    parents: dict[str, str]
+    coords: dict[str, tuple[float, float]]
+    located: dict[str, str]
+    broader: dict[str, set[str]]
+
+
+def read_facts(store: GraphStore, iris: set[str] | None) -> Facts:
+    """Every fact (``iris`` None: a full build) or the facts about ``iris`` (a patch)."""
+    return Facts(
+        labels=read_labels(store, iris),
+        types=read_place_types(store, iris),
+        parents=read_parents(store, iris),
+        coords=read_coords(store, iris),
+        located=read_located(store, iris),
+        broader=read_broader(store, iris),
+    )
