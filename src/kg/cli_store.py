@@ -180,8 +180,9 @@ def dump(output: Path | None, fmt: str, store_path: str | None, base_iri: str | 
 def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
     """Write a consistent snapshot of the store to the new folder TARGET.
 
-    Works while `kg serve` runs: the store is then opened read-only and the snapshot holds
-    every write the service has acknowledged. Restore with `kg restore TARGET --store PATH`.
+    Works while `kg serve` runs: the store is then opened read-only (after a second's wait
+    for the service's background flush) and the snapshot holds every write the service
+    acknowledged before the command started. Restore with `kg restore TARGET --store PATH`.
     """
     from .backends import open_store
     from .store import OxigraphStore
@@ -194,8 +195,13 @@ def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
     try:
         store = open_store(config)
     except StoreError:
-        # Held by a running service: it flushes every write before acknowledging it (kg.writes),
-        # so a read-only handle opened now sees every acknowledged write.
+        # Held by a running service. A checkpoint of a read-only handle holds what was flushed
+        # to disk, and the service flushes each write within kg.flusher.FLUSH_DELAY_S of
+        # acknowledging it: waiting BACKUP_WAIT_S lets every write acknowledged before this
+        # command started reach the disk.
+        from .flusher import BACKUP_WAIT_S
+
+        time.sleep(BACKUP_WAIT_S)
         store = open_for_cli(config, read_only=True)
     try:
         if not isinstance(store, OxigraphStore):

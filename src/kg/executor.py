@@ -19,15 +19,18 @@ in the request thread, without a timeout.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib
 import multiprocessing as mp
 import queue
 import shutil
 import signal
+import sys
 import threading
 import time
+import types
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -179,6 +182,27 @@ def _worker_main(conn: Any, config: Config, snapshot: str, modules: list[str]) -
 
 
 # -- service side -----------------------------------------------------------------------------
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _bare_main() -> Iterator[None]:
+    """Start a worker without re-running the service's ``__main__`` in it.
+
+    A spawned process first imports the parent's main module (``python -m kg.cli`` → all of
+    ``kg.cli``: networkx, rdflib, the ingest pipeline; the ``kg`` script does the same), about
+    a second of CPU per worker that competed with the service's own start-up. The worker's
+    entry point lives in this module, so it needs none of that: while the process is started,
+    ``__main__`` is an empty module and spawn has nothing to re-run."""
+    with _MAIN_LOCK:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
+
+
 class _Worker:
     def __init__(self, ctx: Any, config: Config, snapshot: str, modules: list[str]) -> None:
         parent, child = ctx.Pipe()
@@ -188,7 +212,8 @@ class _Worker:
             name="kg-query-worker",
             daemon=True,
         )
-        self.process.start()
+        with _bare_main():
+            self.process.start()
         child.close()
         self.conn = parent
         self.snapshot = snapshot  # what it reads (or last read)

@@ -20,6 +20,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from .config import Config
+from .flusher import DeferredFlush
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -288,6 +289,8 @@ class OxigraphStore(GraphStore):
                 self.clean_token = _consume_token(self.path)
             self._drop_leftover_staging()
         self.opened_version = self.version
+        #: writes are flushed shortly after they commit, not before they are acknowledged
+        self._deferred = DeferredFlush(self.flush)
 
     def _drop_leftover_staging(self) -> None:
         """A crash during a bulk load can leave a staging graph; it was never visible data.
@@ -495,7 +498,14 @@ class OxigraphStore(GraphStore):
         if self.path is not None and not self.read_only:
             self._store.flush()
 
+    def flush_soon(self) -> None:
+        """A write was committed (durable in the write-ahead log): flush it within
+        ``kg.flusher.FLUSH_DELAY_S``, in the background, sharing one flush per burst."""
+        if self.path is not None and not self.read_only:
+            self._deferred.request()
+
     def close(self) -> None:
+        self._deferred.cancel()
         self.flush()
         del self._store
 
