@@ -8,11 +8,12 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from . import projection_store
+from .backends import open_store
 from .config import Config
 from .http_common import ApiError, Services, error_response
 from .named_queries import load_named_queries
 from .projection import Projection
-from .store import GraphStore, StoreUnavailable, open_store
+from .store import GraphStore, StoreUnavailable
 from .void import Describer
 
 
