@@ -281,6 +281,9 @@ class OxigraphStore(GraphStore):
         #: the token a clean shutdown left for the saved projection (``kg.projection_store``),
         #: taken away before anything can change the store; None if there was none
         self.clean_token: str | None = None
+        #: set when opening dropped a half-loaded graph whose inferences may already have been
+        #: written: the inferred graph must be recomputed (``kg.backends.open_store`` does it)
+        self._inference_stale = False
         if not read_only:
             if self.path is not None:
                 self.clean_token = _consume_token(self.path)
@@ -293,8 +296,9 @@ class OxigraphStore(GraphStore):
         """A crash during a bulk load can leave a staging graph; it was never visible data.
 
         A loading marker left by a crash names a new graph that was half loaded in place: it is
-        dropped too, and the inferred graph recomputed (a big load writes its inferences as it
-        goes), so the store is as if that load never started."""
+        dropped too, and the inferred graph marked stale (a big load writes its inferences as it
+        goes): ``kg.backends.open_store`` recomputes it, so the store is as if that load never
+        started."""
         mark = ox.NamedNode(LOADING_MARK)
         half_loaded = False
         for graph in self._store.named_graphs():
@@ -304,10 +308,17 @@ class OxigraphStore(GraphStore):
                         self._store.remove_graph(quad.object)
                         half_loaded = True
                 self._store.remove_graph(graph)
-        if half_loaded:  # its inferences may have been written while it loaded: recompute them
-            from . import inference
+        # its inferences may have been written while it loaded: they must be recomputed, by
+        # whoever opened the store (the store layer's bottom never imports the rule engine)
+        self._inference_stale = half_loaded
 
-            inference.materialise(self, inference.rule_files(self.config.data_dirs))
+    def inference_pending(self) -> bool:
+        """Whether the inferred graph must be recomputed (a crash left a half-done load)."""
+        return self._inference_stale
+
+    def inference_done(self) -> None:
+        """The inferred graph matches the data again (``kg.loading`` calls this)."""
+        self._inference_stale = False
 
     # -- reads -----------------------------------------------------------------------------
     def query(
@@ -518,15 +529,6 @@ def _consume_token(store_path: Path) -> str | None:
     except OSError:
         return None  # it cannot be invalidated: do not trust it either
     return token or None
-
-
-def open_store(config: Config, *, read_only: bool = False) -> GraphStore:
-    """The one place a backend is chosen from configuration."""
-    if config.store.startswith("sparql+"):  # a remote SPARQL 1.1 engine: kg.remote_store
-        from .remote_store import SparqlProtocolStore
-
-        return SparqlProtocolStore(config, read_only=read_only)
-    return OxigraphStore(config, read_only=read_only)
 
 
 def iter_rdf_files(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
