@@ -28,12 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from kg import resolver, traversal  # noqa: E402
+from kg.backends import open_store  # noqa: E402
 from kg.config import Config  # noqa: E402
 from kg.loading import load_bundled  # noqa: E402
 from kg.named_queries import load_named_queries  # noqa: E402
 from kg.projection import build_snapshot  # noqa: E402
 from kg.remote_store import SparqlProtocolStore  # noqa: E402
-from kg.store import GraphStore, OxigraphStore, open_store  # noqa: E402
+from kg.store import GraphStore, OxigraphStore  # noqa: E402
 
 EXTRA_QUERIES = {
     "count-all": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",

@@ -17,9 +17,10 @@ from oxigraph_server import OxigraphServer, oxigraph_server  # noqa: F401 - sess
 from processes import stop_process
 from virtuoso import Virtuoso, virtuoso  # noqa: F401 - the session fixture, registered here
 
+from kg.backends import open_store
 from kg.config import PROJECT_ROOT, Config
 from kg.loading import load_bundled
-from kg.store import GraphStore, OxigraphStore, open_store
+from kg.store import GraphStore, OxigraphStore
 
 #: Modules whose ``server``/``bundled_store`` tests run on both backends (README "Scaling out");
 #: the rest of the suite runs on the embedded store only, to keep it fast.

@@ -20,7 +20,7 @@ import pytest
 import requests
 from PIL import Image
 
-from kg import export, formats
+from kg import export, export_common, formats
 from kg.formats import NETWORK, RenderContext, by_name, formats_for, render_to_bytes
 from kg.placement import place_all
 
@@ -566,7 +566,7 @@ def test_pictures_refuse_networks_past_the_limits(net, monkeypatch):
     bare = net.copy()
     for _, data in bare.nodes(data=True):
         data["lat"] = data["lon"] = None
-    monkeypatch.setattr(export, "FORCE_LAYOUT_LIMIT", 8)
+    monkeypatch.setattr(export_common, "FORCE_LAYOUT_LIMIT", 8)  # read by check_drawable
     with pytest.raises(export.TooLarge, match="force layout"):
         by_name(NETWORK, "svg").render(bare, RenderContext())
     assert render("svg", net)  # 9 places, most located: geographic, no force layout needed

@@ -17,7 +17,7 @@ from conftest import free_port
 from processes import stop_process
 from tiny_data import make_root
 
-from kg.cli import cli
+from kg.__main__ import program as cli
 from kg.cli_table import display_width
 from kg.config import PROJECT_ROOT
 

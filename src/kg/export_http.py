@@ -186,7 +186,12 @@ def _page(template: str, mode: str) -> str:
         "query": request.query_string.decode("utf-8", "replace"),
     }
     filters = {k: v for k, v in request.args.items() if k != "format"}
-    return render_template(template, config_json=export.script_json(config), filters=filters)
+    return render_template(
+        template,
+        config_json=export.script_json(config),
+        filters=filters,
+        viewer_scripts=export.VIEWER_SCRIPTS,
+    )
 
 
 def nav_links() -> list[tuple[str, str]]:

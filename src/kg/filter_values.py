@@ -96,11 +96,39 @@ def resolve_province(snap: Snapshot, name: str) -> str:
     raise UnknownValue("province", name, labels, why=why)
 
 
+def domain_concepts(snap: Snapshot) -> list[str]:
+    """Every domain concept in use or in the hierarchy, sorted (computed once per snapshot: it
+    reads every relation)."""
+
+    def compute() -> list[str]:
+        used = {d["id"] for r in snap.relations.values() for d in r["domains"]}
+        return sorted(used | set(snap.broader) | {b for bs in snap.broader.values() for b in bs})
+
+    return list(snap.cached("traversal-domain-concepts", compute))
+
+
+def domain_names(snap: Snapshot) -> dict[str, str]:
+    """Per snapshot: lower-cased IRI, slug and labels -> the first concept (sorted) so named."""
+
+    concepts = domain_concepts(snap)  # outside: ``cached`` holds the snapshot's lock
+
+    def compute() -> dict[str, str]:
+        names: dict[str, str] = {}
+        for concept in concepts:
+            lab = snap.labels.get(concept)
+            own = {concept.lower(), concept.rsplit("/", 1)[-1].lower()}
+            if lab:
+                own |= {n.lower() for n in (lab.zh, lab.en, lab.hant, *lab.alt) if n}
+            for name in own:
+                names.setdefault(name, concept)
+        return names
+
+    return snap.cached("traversal-domain-names", compute)
+
+
 def resolve_domain(snap: Snapshot, text: str) -> str:
     """A domain concept by IRI, slug, label, or label prefix (the broadest match wins)."""
-    from .traversal import _domain_names, domain_concepts  # the names a domain goes by
-
-    names = _domain_names(snap)
+    names = domain_names(snap)
     key = text.strip().lower()
     if key in names:
         return names[key]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -199,28 +200,56 @@ class Malformed(Exception):
 
 
 _CHECKER = threading.local()
+#: Query texts up to this length keep their verdict (``check_syntax``): bounded memory.
+SYNTAX_MEMO_MAX_CHARS = 16_384
 
 
 def check_syntax(
     query: str, config: Config, substitutions: Mapping[str, Any] | None = None
 ) -> None:
     """Parse the query here, on an empty in-memory store, so a malformed one is a 400 without
-    taking a query worker (a flood of garbage must not queue behind real queries)."""
+    taking a query worker (a flood of garbage must not queue behind real queries).
+
+    The verdict depends only on the text, the base IRI, the prefixes and which variables are
+    substituted, so it is memoised: a named query's text is the same on every request, and
+    parsing it again cost 0.3–0.6 ms a request."""
+    names = tuple(sorted(substitutions)) if substitutions else ()
+    if len(query) > SYNTAX_MEMO_MAX_CHARS:
+        problem = _parse_problem(query, config.base_iri, _prefix_items(config), names)
+    else:
+        problem = _memo_parse_problem(query, config.base_iri, _prefix_items(config), names)
+    if problem is not None:
+        raise Malformed(problem)
+
+
+def _prefix_items(config: Config) -> tuple[tuple[str, str], ...]:
+    return tuple(config.prefixes().items())
+
+
+def _parse_problem(
+    query: str, base_iri: str, prefixes: tuple[tuple[str, str], ...], names: tuple[str, ...]
+) -> str | None:
+    """The syntax error's description, or ``None`` if the text parses."""
     from .store import describe_syntax_error
 
     empty = getattr(_CHECKER, "store", None)
     if empty is None:
         empty = _CHECKER.store = ox.Store()
     kwargs: dict[str, Any] = {
-        "base_iri": config.base_iri,
-        "prefixes": config.prefixes(),
+        "base_iri": base_iri,
+        "prefixes": dict(prefixes),
         "use_default_graph_as_union": True,
     }
-    if substitutions:
-        kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+    if names:
+        # Only the variables matter to the parser; an unbound blank node stands for any value.
+        kwargs["substitutions"] = {ox.Variable(k): ox.BlankNode() for k in names}
     try:
         empty.query(query, **kwargs)  # parsed; an empty store has nothing to evaluate
     except SyntaxError as err:
-        raise Malformed(describe_syntax_error("query", err)) from None
+        return describe_syntax_error("query", err)
     except (ValueError, RuntimeError):
         pass  # the worker decides, with the real dataset
+    return None
+
+
+_memo_parse_problem = lru_cache(maxsize=512)(_parse_problem)

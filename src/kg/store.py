@@ -20,6 +20,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from .config import Config
+from .flusher import DeferredFlush
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -280,18 +281,24 @@ class OxigraphStore(GraphStore):
         #: the token a clean shutdown left for the saved projection (``kg.projection_store``),
         #: taken away before anything can change the store; None if there was none
         self.clean_token: str | None = None
+        #: set when opening dropped a half-loaded graph whose inferences may already have been
+        #: written: the inferred graph must be recomputed (``kg.backends.open_store`` does it)
+        self._inference_stale = False
         if not read_only:
             if self.path is not None:
                 self.clean_token = _consume_token(self.path)
             self._drop_leftover_staging()
         self.opened_version = self.version
+        #: writes are flushed shortly after they commit, not before they are acknowledged
+        self._deferred = DeferredFlush(self.flush)
 
     def _drop_leftover_staging(self) -> None:
         """A crash during a bulk load can leave a staging graph; it was never visible data.
 
         A loading marker left by a crash names a new graph that was half loaded in place: it is
-        dropped too, and the inferred graph recomputed (a big load writes its inferences as it
-        goes), so the store is as if that load never started."""
+        dropped too, and the inferred graph marked stale (a big load writes its inferences as it
+        goes): ``kg.backends.open_store`` recomputes it, so the store is as if that load never
+        started."""
         mark = ox.NamedNode(LOADING_MARK)
         half_loaded = False
         for graph in self._store.named_graphs():
@@ -301,10 +308,17 @@ class OxigraphStore(GraphStore):
                         self._store.remove_graph(quad.object)
                         half_loaded = True
                 self._store.remove_graph(graph)
-        if half_loaded:  # its inferences may have been written while it loaded: recompute them
-            from . import inference
+        # its inferences may have been written while it loaded: they must be recomputed, by
+        # whoever opened the store (the store layer's bottom never imports the rule engine)
+        self._inference_stale = half_loaded
 
-            inference.materialise(self, inference.rule_files(self.config.data_dirs))
+    def inference_pending(self) -> bool:
+        """Whether the inferred graph must be recomputed (a crash left a half-done load)."""
+        return self._inference_stale
+
+    def inference_done(self) -> None:
+        """The inferred graph matches the data again (``kg.loading`` calls this)."""
+        self._inference_stale = False
 
     # -- reads -----------------------------------------------------------------------------
     def query(
@@ -484,7 +498,14 @@ class OxigraphStore(GraphStore):
         if self.path is not None and not self.read_only:
             self._store.flush()
 
+    def flush_soon(self) -> None:
+        """A write was committed (durable in the write-ahead log): flush it within
+        ``kg.flusher.FLUSH_DELAY_S``, in the background, sharing one flush per burst."""
+        if self.path is not None and not self.read_only:
+            self._deferred.request()
+
     def close(self) -> None:
+        self._deferred.cancel()
         self.flush()
         del self._store
 
@@ -508,15 +529,6 @@ def _consume_token(store_path: Path) -> str | None:
     except OSError:
         return None  # it cannot be invalidated: do not trust it either
     return token or None
-
-
-def open_store(config: Config, *, read_only: bool = False) -> GraphStore:
-    """The one place a backend is chosen from configuration."""
-    if config.store.startswith("sparql+"):  # a remote SPARQL 1.1 engine: kg.remote_store
-        from .remote_store import SparqlProtocolStore
-
-        return SparqlProtocolStore(config, read_only=read_only)
-    return OxigraphStore(config, read_only=read_only)
 
 
 def iter_rdf_files(paths: Iterable[Path]) -> list[tuple[Path, Path]]:

@@ -9,10 +9,10 @@ Every write goes through the same steps, one write at a time:
    affect (``kg.shacl_scope``), read through a view of the store as the write would leave it
    (``kg.write_plan``); violations → ``WriteRejected`` and the store is never touched;
 3. commit the write and the inferred graph's change as one SPARQL update (one transaction,
-   durable through RocksDB's write-ahead log once it returns), and flush it so other
-   processes reading the store (``kg backup``) see it; the query workers' checkpoint is taken
-   before the next query (``kg.executor``). The update bumps the store version, so the
-   traversal projection and VoID counts follow.
+   durable through RocksDB's write-ahead log once it returns); it is flushed to disk in the
+   background shortly after (``kg.flusher``: what ``kg backup`` from another process reads);
+   the query workers' checkpoint is taken before the next query (``kg.executor``). The
+   update bumps the store version, so the traversal projection and VoID counts follow.
 
 Nothing in steps 1–2 copies the store: their cost follows the size of the write. A write whose
 delta cannot be worked out that way (``LOAD``, ``CLEAR ALL``, rules the native engine does not
@@ -324,14 +324,15 @@ class Writer:
             raise WriteRejected(violations)
 
     def _after_commit(self) -> None:
-        """Make the committed write visible to other processes. It is already durable (a
+        """Let the rest of the service know of the committed write. It is already durable (a
         pyoxigraph update commits through RocksDB's write-ahead log, which survives the process
-        being killed), but a store opened read-only by another process — ``kg backup`` while
-        the service runs, ``Store.read_only`` — only sees what was flushed from memory to disk;
-        so every write is flushed before it is acknowledged."""
-        flush = getattr(self.store, "flush", None)
-        if flush is not None:
-            flush()
+        being killed) and visible to stores opened afterwards (the query workers' checkpoints);
+        only ``kg backup`` from another process needs it flushed to disk, which ``kg.flusher``
+        does in the background within a fraction of a second (flushing before acknowledging
+        cost nearly all of a small write's time)."""
+        flush_soon = getattr(self.store, "flush_soon", None)
+        if flush_soon is not None:
+            flush_soon()
         if self.on_commit is not None:
             self.on_commit()  # e.g. publish a checkpoint for the query workers
 

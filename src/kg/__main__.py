@@ -1,0 +1,107 @@
+"""The ``kg`` program (``python -m kg``): the terminal commands plus ``kg serve``.
+
+The composition root: the one module that imports both shells, the terminal commands
+(``kg.cli``) and the web application (``kg.serving``), so neither imports the other (the
+layer rule in ``kg``'s docstring). ``kg serve`` is defined here because it is where the two
+meet: the CLI's store options, the web layer's start-up.
+"""
+
+from __future__ import annotations
+
+import click
+
+from . import serve_setup, serving
+from .cli import cli
+from .cli import main as run_cli
+from .cli_common import base_option, make_config, store_option
+from .store import StoreError
+
+
+@click.command()
+@store_option
+@base_option
+@click.option("--host", envvar="KG_HOST", default=None, help="Interface (default 127.0.0.1).")
+@click.option("--port", envvar="KG_PORT", type=int, default=None, help="Port (default 8000).")
+@click.option(
+    "--threads", type=int, default=None, help="Threads for everything but queries (default 8)."
+)
+@click.option(
+    "--connection-limit",
+    type=int,
+    default=None,
+    help="Open connections accepted (env KG_CONNECTION_LIMIT; default from the open-file limit).",
+)
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Query worker processes, each reading the store read-only (env KG_QUERY_WORKERS, "
+    "default 2; 0 = run queries in the request threads, without a timeout).",
+)
+@click.option(
+    "--query-timeout",
+    type=float,
+    default=None,
+    help="Seconds before a query is stopped (env KG_QUERY_TIMEOUT, default 30).",
+)
+@click.option(
+    "--write-token",
+    default=None,
+    help="Enable /update and /store for clients sending this bearer token "
+    "(prefer env KG_WRITE_TOKEN: flags are visible to other users in `ps`).",
+)
+def serve(
+    store_path: str | None,
+    base_iri: str | None,
+    host: str | None,
+    port: int | None,
+    threads: int | None,
+    connection_limit: int | None,
+    workers: int | None,
+    query_timeout: float | None,
+    write_token: str | None,
+) -> None:
+    """Run the HTTP service; an empty store is first filled with the bundled graph.
+
+    One process holds the read-write store and serves requests on --threads threads; SPARQL
+    queries run in --workers processes that read the store read-only and are killed when a
+    query passes the time limit.
+    """
+    config = make_config(
+        store_path,
+        base_iri,
+        host=host,
+        port=port,
+        threads=threads,
+        connection_limit=connection_limit,
+        query_workers=workers,
+        query_timeout_s=query_timeout,
+        write_token=write_token,
+    )
+    try:
+        serving.run(
+            config,
+            explicit_base=base_iri is not None,
+            say=lambda line: click.echo(line, err=True),
+            warn=lambda line: click.secho(f"WARNING: {line}", err=True, fg="yellow", bold=True),
+        )
+    except (serve_setup.PortBusy, StoreError) as err:
+        raise click.ClickException(str(err)) from None
+
+
+#: The whole ``kg`` program: the terminal commands and ``kg serve``.
+program = click.Group(
+    name="kg",
+    commands={**cli.commands, "serve": serve},
+    help=cli.help,
+    context_settings=cli.context_settings,
+)
+
+
+def main() -> None:
+    """The ``kg`` console command."""
+    run_cli(program)
+
+
+if __name__ == "__main__":
+    main()
