@@ -3,10 +3,10 @@
 pyoxigraph cannot cancel a query, so a query that must be stoppable runs in another process:
 
 * The service process holds the single read-write store (writes, loads, inference).
-* ``query_workers`` worker processes each open the same on-disk store with
-  ``Store.read_only``. A read-only handle sees what was flushed before it was opened, so every
-  task carries the store version; before handing out a new version the service flushes, and a
-  worker whose handle is older reopens.
+* ``query_workers`` worker processes each open a checkpoint of the store with
+  ``Store.read_only``. Every task names the checkpoint of the store version it must see; the
+  service takes a new checkpoint when the version moved (a checkpoint of the read-write handle
+  holds every committed write, flushed or not), and a worker whose handle is older reopens.
 * A worker runs the query, negotiates the format (the one ``kg.formats`` registry) and renders
   the result to bytes, stopping at ``max_result_bytes``. The request thread waits at most the
   timeout; past it the worker is killed (SIGKILL) and replaced, and the client gets 503 while
