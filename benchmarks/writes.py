@@ -274,45 +274,68 @@ def write_places() -> tuple[str, str]:
     return (f"{BASE}id/place/suzhou", f"{BASE}id/place/yancheng")
 
 
-def measure(scale: str, args: argparse.Namespace) -> dict[str, Any]:
+def prepare(scale: str, args: argparse.Namespace, out: dict[str, Any]) -> Path:
+    """A store holding the bundled graph and, for a number, that scale of synthetic data;
+    measuring ``kg load`` (validated, ``--no-validate``, raw bulk_load) on the way unless
+    ``load`` is skipped (then: one ``kg load --no-validate``)."""
     work = args.workdir / f"x{scale}"
+    store = work / "store"
+    if args.reuse and store.exists():
+        log(f"[{scale}] reusing {store}")
+        return store
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    store = work / "store"
-    out: dict[str, Any] = {"scale": scale}
-    data = None
     log(f"[{scale}] load the bundled graph …")
     seconds, done = kg("load", "--store", str(store))
     assert done.returncode == 0, done.stderr
     out["bundled_load_validated_s"] = round(seconds, 2)
-    if scale != "bundled":
-        data = generate.write(float(scale), work / f"syn-x{scale}.ttl", quiet=True)
-        triples = count(data)
-        out["synthetic_triples"] = triples
-        log(f"[{scale}] kg load of {triples:,} synthetic triples (validated, then not) …")
-        raw_dir = work / "raw"
-        t0 = time.perf_counter()
-        ox.Store(str(raw_dir)).bulk_load(path=str(data), format=ox.RdfFormat.TURTLE, base_iri=BASE)
-        raw_s = time.perf_counter() - t0
-        shutil.rmtree(raw_dir, ignore_errors=True)
-        plain = work / "plain"
-        shutil.copytree(store, plain)
-        plain_s, done = kg("load", str(data), "--no-validate", "--store", str(plain))
+    if scale == "bundled":
+        return store
+    data = generate.write(float(scale), work / f"syn-x{scale}.ttl", quiet=True)
+    if "load" in args.skip:
+        log(f"[{scale}] kg load --no-validate of the synthetic data …")
+        seconds, done = kg("load", str(data), "--no-validate", "--store", str(store))
         assert done.returncode == 0, done.stderr
-        shutil.rmtree(plain, ignore_errors=True)
-        valid_s, done = kg("load", str(data), "--store", str(store))
-        assert done.returncode == 0, done.stderr
-        out["load"] = {
-            "raw_bulk_load_triples_per_s": round(triples / raw_s),
-            "kg_load_no_validate_triples_per_s": round(triples / plain_s),
-            "kg_load_validated_triples_per_s": round(triples / valid_s),
-            "validated_vs_raw": round(raw_s / valid_s, 2),
-        }
-    log(f"[{scale}] kg validate …")
-    seconds, done = kg("validate", "--store", str(store))
-    out["kg_validate_s"] = round(seconds, 2)
-    out["kg_validate_exit"] = done.returncode
+        out["kg_load_no_validate_s"] = round(seconds, 1)
+        return store
+    triples = count(data)
+    out["synthetic_triples"] = triples
+    log(f"[{scale}] kg load of {triples:,} synthetic triples (validated, then not) …")
+    raw_dir = work / "raw"
+    t0 = time.perf_counter()
+    ox.Store(str(raw_dir)).bulk_load(path=str(data), format=ox.RdfFormat.TURTLE, base_iri=BASE)
+    raw_s = time.perf_counter() - t0
+    shutil.rmtree(raw_dir, ignore_errors=True)
+    plain = work / "plain"
+    shutil.copytree(store, plain)
+    plain_s, done = kg("load", str(data), "--no-validate", "--store", str(plain))
+    assert done.returncode == 0, done.stderr
+    shutil.rmtree(plain, ignore_errors=True)
+    valid_s, done = kg("load", str(data), "--store", str(store))
+    assert done.returncode == 0, done.stderr
+    out["load"] = {
+        "raw_bulk_load_triples_per_s": round(triples / raw_s),
+        "kg_load_no_validate_triples_per_s": round(triples / plain_s),
+        "kg_load_validated_triples_per_s": round(triples / valid_s),
+        "validated_vs_raw": round(raw_s / valid_s, 2),
+    }
+    return store
+
+
+def measure(scale: str, args: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {"scale": scale}
+    store = prepare(scale, args, out)
+    out["store_quads"] = len(ox.Store.read_only(str(store)))
+    if args.prepare_only:
+        return out
+    if "validate" not in args.skip:
+        log(f"[{scale}] kg validate …")
+        seconds, done = kg("validate", "--store", str(store))
+        out["kg_validate_s"] = round(seconds, 2)
+        out["kg_validate_exit"] = done.returncode
     log(f"[{scale}] kg serve: first start, writes …")
+    stale = store.parent / (store.name + ".projection")  # a first start builds the projection
+    stale.unlink(missing_ok=True)
     server = Serve(store)
     out["first_start_to_partners_s"] = round(server.started, 2)
     places = write_places()
@@ -326,10 +349,11 @@ def measure(scale: str, args: argparse.Namespace) -> dict[str, Any]:
     server.stop()
     log(f"[{scale}] raw pyoxigraph Store.update …")
     out["raw_update_one"] = raw_updates(store, args.reps)
-    log(f"[{scale}] oxigraph server …")
-    out["oxigraph_server"] = oxigraph_server(store, args.reps, places)
+    if "oxigraph" not in args.skip:
+        log(f"[{scale}] oxigraph server …")
+        out["oxigraph_server"] = oxigraph_server(store, args.reps, places)
     if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(store.parent, ignore_errors=True)
     return out
 
 
@@ -350,8 +374,9 @@ def markdown(results: list[dict[str, Any]]) -> str:
         "| measure | " + " | ".join(r["scale"] for r in results) + " |",
         "| --- |" + " --- |" * len(results),
         "| synthetic triples loaded | "
-        + " | ".join(str(r.get("synthetic_triples", 0)) for r in results)
+        + " | ".join(str(r.get("synthetic_triples", "–")) for r in results)
         + " |",
+        "| quads in the store | " + " | ".join(f"{r['store_quads']:,}" for r in results) + " |",
         "| one-triple INSERT DATA, kg `/update` p50 / p99 ms | "
         + " | ".join(cell(r["kg_http"], "insert_one") for r in results)
         + " |",
@@ -364,19 +389,19 @@ def markdown(results: list[dict[str, Any]]) -> str:
         )
         + " |",
         "| same, Oxigraph server `/update` p50 / p99 ms | "
-        + " | ".join(cell(r["oxigraph_server"], "insert_one") for r in results)
+        + " | ".join(cell(r.get("oxigraph_server"), "insert_one") for r in results)
         + " |",
         "| one-relation GSP PUT, kg `/store` p50 / p99 ms | "
         + " | ".join(cell(r["kg_http"], "put_relation") for r in results)
         + " |",
         "| same, Oxigraph server `/store` p50 / p99 ms | "
-        + " | ".join(cell(r["oxigraph_server"], "put_relation") for r in results)
+        + " | ".join(cell(r.get("oxigraph_server"), "put_relation") for r in results)
         + " |",
         "| 4 clients, kg writes/s | "
         + " | ".join(str(r["kg_http"]["four_clients_writes_per_s"]) for r in results)
         + " |",
         "| 4 clients, Oxigraph server writes/s | "
-        + " | ".join(cell(r["oxigraph_server"], "four_clients_writes_per_s") for r in results)
+        + " | ".join(cell(r.get("oxigraph_server"), "four_clients_writes_per_s") for r in results)
         + " |",
         "| first start → first /partners s (projection built) | "
         + " | ".join(str(r["first_start_to_partners_s"]) for r in results)
@@ -397,7 +422,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
         )
         + " |",
         "| `kg validate` whole store s | "
-        + " | ".join(str(r["kg_validate_s"]) for r in results)
+        + " | ".join(str(r.get("kg_validate_s", "–")) for r in results)
         + " |",
     ]
     return "\n".join(rows)
@@ -413,7 +438,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="only build the stores (with --keep: a later --reuse run measures on them)",
+    )
+    parser.add_argument("--reuse", action="store_true", help="measure on stores kept before")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated: load (no load comparison), validate, oxigraph",
+    )
     args = parser.parse_args(argv)
+    args.skip = {part.strip() for part in args.skip.split(",") if part.strip()}
     results = [measure(s.strip(), args) for s in args.scales.split(",") if s.strip()]
     out = (
         args.out or REPO / "benchmarks" / "results" / f"writes-{time.strftime('%Y%m%d-%H%M')}.json"

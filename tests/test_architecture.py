@@ -50,8 +50,9 @@ _FLAT = {
     "curation": """ingest ingest_context ingest_places ingest_rules ingest_write curated
         curated_build curated_schema curated_yaml gazetteer_build""",
     "web": """app home http_common paging security sparql_http queries_http traversal_http
-        export_http ingest_http writes_http linked_data openapi openapi_schema openapi_api terms executor admission
-        server serve_setup serving body_guard update_dataset""",
+        export_http ingest_http writes_http linked_data openapi openapi_schema openapi_api terms
+        executor admission priority query_lane server serve_setup serving body_guard
+        update_dataset""",
     "cli": "cli cli_build cli_common cli_ingest cli_table cli_traversal cli_store cli_query",
 }
 for _layer, _names in _FLAT.items():

@@ -52,6 +52,9 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
     app.register_blueprint(openapi.blueprint)
     security.install(app, config)
     executor.executor_for(app.extensions["kg"])
+    from .query_lane import QueryLane  # plain GET /sparql answered without Flask's overhead
+
+    app.wsgi_app = QueryLane(app.wsgi_app, app.extensions["kg"])  # type: ignore[method-assign]
     app.register_blueprint(linked_data.blueprint)
 
     from . import export_http

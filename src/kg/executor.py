@@ -3,10 +3,10 @@
 pyoxigraph cannot cancel a query, so a query that must be stoppable runs in another process:
 
 * The service process holds the single read-write store (writes, loads, inference).
-* ``query_workers`` worker processes each open the same on-disk store with
-  ``Store.read_only``. A read-only handle sees what was flushed before it was opened, so every
-  task carries the store version; before handing out a new version the service flushes, and a
-  worker whose handle is older reopens.
+* ``query_workers`` worker processes each open a checkpoint of the store with
+  ``Store.read_only``. Every task names the checkpoint of the store version it must see; the
+  service takes a new checkpoint when the version moved (a checkpoint of the read-write handle
+  holds every committed write, flushed or not), and a worker whose handle is older reopens.
 * A worker runs the query, negotiates the format (the one ``kg.formats`` registry) and renders
   the result to bytes, stopping at ``max_result_bytes``. The request thread waits at most the
   timeout; past it the worker is killed (SIGKILL) and replaced, and the client gets 503 while
@@ -22,6 +22,7 @@ import atexit
 import contextlib
 import importlib
 import multiprocessing as mp
+import os
 import queue
 import shutil
 import signal
@@ -37,7 +38,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import formats, paging
+from . import formats, paging, priority
 from .admission import Gate, Limits, Refused, Ticket
 from .config import Config
 from .store import GraphStore, OxigraphStore, QueryError, Term
@@ -217,6 +218,7 @@ class _Worker:
         child.close()
         self.conn = parent
         self.snapshot = snapshot  # what it reads (or last read)
+        self.demoted = False  # running (or ran) a long query at the lowest CPU priority
 
     def wait_ready(self, timeout: float = 120.0) -> bool:
         """Wait for the worker's imports and store opening (its first message)."""
@@ -291,6 +293,7 @@ class QueryExecutor:
         self._closed = False
         self._version = -1
         self._snapshot = ""
+        self._nice = os.getpriority(os.PRIO_PROCESS, 0)  # what workers start with
         self.gate = Gate(query_limits(config), what="query worker")
         if self.inline:
             return
@@ -423,7 +426,7 @@ class QueryExecutor:
         try:
             worker.conn.send((snapshot, task))
             remaining = max(0.0, timeout - (time.monotonic() - started))
-            if not worker.conn.poll(remaining):
+            if not self._await(worker, remaining):
                 raise ExecutionError(
                     503,
                     f"the query was stopped after the {timeout:g} s time limit "
@@ -435,6 +438,10 @@ class QueryExecutor:
         except (EOFError, OSError, BrokenPipeError):
             raise ExecutionError(503, "the query worker died (out of memory?); try again") from None
         finally:
+            if healthy and worker.demoted:
+                # back to normal priority for the next query, or (not permitted) retired
+                healthy = priority.restore(worker.process.pid, self._nice)
+                worker.demoted = not healthy
             if healthy:
                 with self._lock:
                     self._busy.pop(worker, None)
@@ -446,6 +453,18 @@ class QueryExecutor:
         if isinstance(reply, ExecutionError):
             raise reply
         return reply
+
+    def _await(self, worker: _Worker, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the worker's reply; a query still running after
+        ``query_demote_after_s`` gets the lowest CPU priority (``kg.priority``) meanwhile."""
+        after = self.config.query_demote_after_s
+        if after <= 0 or seconds <= after:
+            return worker.conn.poll(seconds)
+        if worker.conn.poll(after):
+            return True
+        worker.demoted = True
+        priority.demote(worker.process.pid)
+        return worker.conn.poll(seconds - after)
 
     def close(self) -> None:
         if self._closed:
@@ -482,6 +501,11 @@ def executor_for(services: Any) -> QueryExecutor:
         )
     return executor
 
+
+#: Where ``kg.query_lane`` leaves the outcome of a query it ran but does not answer itself
+#: (an error, an HTML page): ``(query text, QueryOutput | the exception it raised)``. Only the
+#: server sets environ keys without the ``HTTP_`` prefix, so a client cannot forge it.
+LANE_OUTCOME = "kg.query_outcome"
 
 #: A lower per-request timeout is allowed, down to this (a stopped query costs a worker restart).
 MIN_TIMEOUT_S = 0.5
@@ -563,9 +587,15 @@ def answer(
         if timeout is None:
             timeout = request_timeout(svc.config)
         runner = executor_for(svc)
-        if not runner.inline:
-            guard.check_syntax(query, svc.config, substitutions)
-        output = runner.run(task, timeout, client=request.remote_addr or "")
+        ran = request.environ.pop(LANE_OUTCOME, None)  # kg.query_lane ran this very query
+        if ran is not None and ran[0] == query and page_limit is None:
+            if isinstance(ran[1], Exception):
+                raise ran[1]
+            output = ran[1]
+        else:
+            if not runner.inline:
+                guard.check_syntax(query, svc.config, substitutions)
+            output = runner.run(task, timeout, client=request.remote_addr or "")
     except guard.Malformed as err:
         raise ApiError(query_error[0], query_error[1] + str(err)) from None
     except ExecutionError as err:

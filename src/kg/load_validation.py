@@ -134,8 +134,9 @@ def validate_load(
     found: list[Violation] = []
     for start in range(0, len(focus), BATCH):
         batch = focus[start : start + BATCH]
+        # no data.forget() between batches: neighbours (places, sources) are shared by many
+        # batches, and Data bounds its cache itself (Data.CACHE nodes)
         found.extend(v for v in compiled.validate(data, batch) if v.severity == "Violation")
-        data.forget()
         if progress is not None:
             progress(min(start + BATCH, len(focus)), len(focus))
         if len(found) >= MAX_VIOLATIONS:

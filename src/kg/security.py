@@ -30,6 +30,29 @@ def is_read_path(path: str) -> bool:
     return path in ("/sparql", "/queries") or path.startswith(READ_PREFIXES)
 
 
+def cors_headers(
+    path: str, method: str, origin: str | None, origins: tuple[str, ...] | list[str]
+) -> tuple[list[tuple[str, str]], bool]:
+    """The CORS headers of a response to ``method path`` asked from ``origin``, and whether the
+    answer depends on the Origin header (then ``Vary: Origin``). Shared by the ``after_request``
+    hook and ``kg.query_lane``, which answers plain queries without Flask."""
+    if not origins or not is_read_path(path):
+        return [], False
+    headers: list[tuple[str, str]] = []
+    vary = False
+    if "*" in origins:
+        headers.append(("Access-Control-Allow-Origin", "*"))
+    elif origin and origin in origins:
+        headers.append(("Access-Control-Allow-Origin", origin))
+        vary = True
+    if method == "OPTIONS":
+        headers.append(("Access-Control-Allow-Methods", "GET, POST, OPTIONS"))
+        headers.append(("Access-Control-Allow-Headers", "Accept, Content-Type"))
+        headers.append(("Access-Control-Max-Age", "600"))
+    headers.append(("Access-Control-Expose-Headers", "Content-Disposition"))
+    return headers, vary
+
+
 def install(app: Flask, config: Config) -> None:
     origins = config.cors_origins
 
@@ -40,16 +63,11 @@ def install(app: Flask, config: Config) -> None:
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             response.headers.setdefault("Referrer-Policy", "no-referrer")
             response.headers.setdefault("X-Frame-Options", "DENY")
-        if origins and is_read_path(request.path):
-            origin = request.headers.get("Origin")
-            if "*" in origins:
-                response.headers["Access-Control-Allow-Origin"] = "*"
-            elif origin and origin in origins:
-                response.headers["Access-Control-Allow-Origin"] = origin
-                response.vary.add("Origin")
-            if request.method == "OPTIONS":
-                response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-                response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-                response.headers["Access-Control-Max-Age"] = "600"
-            response.headers["Access-Control-Expose-Headers"] = "Content-Disposition"
+        cors, vary = cors_headers(
+            request.path, request.method, request.headers.get("Origin"), origins
+        )
+        for name, value in cors:
+            response.headers[name] = value
+        if vary:
+            response.vary.add("Origin")
         return response

@@ -152,10 +152,19 @@ def affected_nodes(scope: ShapeScope, view: TripleView, changes: Iterable[Fact])
         if _node(o):
             affected.add(o)
         dirty.setdefault(s, set()).add(p)
+    walked: dict[Any, set[ox.NamedNode]] = {}  # paths already walked back from a node
     for _ in range(scope.levels):
         found: dict[Any, set[ox.NamedNode]] = {}
         for y, preds in dirty.items():
             paths = {p for p, reads in scope.reads_via.items() if preds & reads}
+            # walked at an earlier level: what it reached is affected already, and was walked
+            # from at least as deep as it would be now (a load dirties thousands of nodes that
+            # reach each other; each is read once instead of once per level)
+            done = walked.setdefault(y, set())
+            paths -= done
+            done |= paths
+            if not paths:
+                continue
             if len(paths) > 2:  # one scan of the node's incoming arcs instead of one per path
                 for x, p, _y in view.match(None, None, y):
                     if p in paths:
