@@ -3,6 +3,8 @@
     python benchmarks/hostile.py                       # this checkout
     python benchmarks/hostile.py --src /path/to/src    # another checkout's kg (e.g. the commit
                                                        # before, for the "before" column)
+    python benchmarks/hostile.py --floor OLD/src [...]  # only the ASK {} floor, A/B: every
+                                                       # server up at once, measured in turns
 
 1. the HTTP floor: ``ASK {}`` through a query worker, one keep-alive client, p50/p99;
 2. ``/api/graph`` p50/p99 while 12 slow queries are in flight — from one client, then from 12
@@ -124,13 +126,71 @@ def idle_flood(port: int, count: int = 150) -> dict[str, object]:
     return {"idle_sockets": count, "new_request_ms": [round(x * 1000, 1) for x in seconds]}
 
 
+def floor_ab(srcs: list[Path | None], rounds: int, reps: int, tmp: Path) -> dict[str, object]:
+    """The ``ASK {}`` floor of several checkouts, fairly: all servers up side by side, measured
+    in turns (order reversed every round) so a change in the machine's load hits each alike.
+    Per server: the median over rounds of each round's p50 and p99, and every round's p50."""
+    servers = []
+    try:
+        for i, src in enumerate(srcs):
+            workdir = tmp / f"s{i}"
+            workdir.mkdir()
+            servers.append((str(src or "this checkout"), *spawn(workdir, src)))
+        clients = [Client(port, "127.0.0.1") for _, _, port in servers]
+        path = "/sparql?query=" + quote("ASK {}")
+        for client in clients:
+            timed(client, path, 100)  # warm-up: worker caches, first-request costs
+        rows: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in servers}
+        for r in range(rounds):
+            turn = list(zip(servers, clients, strict=True))
+            for (name, _, _), client in turn if r % 2 == 0 else reversed(turn):
+                rows[name].append(timed(client, path, reps))
+        for client in clients:
+            client.close()
+    finally:
+        for _, process, _ in servers:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def median(values: list[float]) -> float:
+        return round(sorted(values)[len(values) // 2], 2)
+
+    return {
+        name: {
+            "p50_ms": median([f["p50_ms"] for f in figures]),
+            "p99_ms": median([f["p99_ms"] for f in figures]),
+            "p50_ms_rounds": [f["p50_ms"] for f in figures],
+            "failed": sum(int(f["failed"]) for f in figures),
+        }
+        for name, figures in rows.items()
+    } | {"rounds": rounds, "reps": reps, "load_avg": os.getloadavg()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--src", type=Path, help="the kg package's parent folder to serve")
     parser.add_argument("--reps", type=int, default=500, help="ASK {} repetitions")
     parser.add_argument("--seconds", type=float, default=15, help="per flood measurement")
+    parser.add_argument(
+        "--floor",
+        type=Path,
+        nargs="+",
+        metavar="SRC",
+        help="only the ASK {} floor: these checkouts' src folders against this one, in turns",
+    )
+    parser.add_argument("--rounds", type=int, default=8, help="--floor: turns per server")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    if args.floor:
+        with tempfile.TemporaryDirectory(prefix="kg-floor-") as tmp:
+            floor = floor_ab([*args.floor, None], args.rounds, args.reps, Path(tmp))
+        print(json.dumps(floor, indent=2))
+        if args.json:
+            args.json.write_text(json.dumps(floor, indent=2), encoding="utf-8")
+        return 0
     with tempfile.TemporaryDirectory(prefix="kg-hostile-") as tmp:
         process, port = spawn(Path(tmp), args.src)
         try:

@@ -19,7 +19,10 @@ SPARQL and RDF. Each class connects from its own loopback address (127.0.0.0/8),
 caps see one client per class: this soak does not model a many-address botnet.
 
 Bounded: at most 60 minutes, loopback only (the server listens on 127.0.0.1), every socket has
-a timeout. Exit status 0 when the normal clients saw no error and no acknowledged write is lost.
+a timeout. It ends with a verdict, one PASS/FAIL line per Done-when item (normal clients: no
+error and p99 under ``--p99-ms``; every acknowledged write present; server RSS not growing
+between the attack's two halves; server alive; hostile clients at their intended rate with only
+their refusals), and exits 0 only when every item passed.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +61,11 @@ EXPECTED: dict[str, set[int | str]] = {
     "oversized": {413, "closed"},
     "malformed": {400},
 }
+
+
+#: Requests a second each paced hostile class sends when the server answers at once.
+NOMINAL_RATE = {"entity-bombs": 1.0, "oversized": 1.0, "malformed": 1 / 0.3}
+IDLE_SOCKETS = 150
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -292,17 +301,25 @@ class Hostile:
     def __init__(self, port: int, token: str, tally: Tally, stop: threading.Event) -> None:
         self.port, self.token, self.tally, self.stop = port, token, tally, stop
         self.auth = {"Authorization": f"Bearer {token}"}
+        #: Sampled once a second: slow queries awaiting an answer, idle sockets held open.
+        self.in_flight = 0
+        self.held = 0
+        self.lock = threading.Lock()
 
     def slow_flood(self) -> None:
         client = Client(self.port, "127.0.2.1", timeout=120)
         while not self.stop.is_set():
+            with self.lock:
+                self.in_flight += 1
             status, _, seconds = client.request("GET", "/sparql?query=" + quote(SLOW))
+            with self.lock:
+                self.in_flight -= 1
             self.tally.add("slow-flood", seconds, status)
             if status != 200:
                 self.stop.wait(0.25)
         client.close()
 
-    def idle_sockets(self, count: int = 150, trickle: int = 10) -> None:
+    def idle_sockets(self, count: int = IDLE_SOCKETS, trickle: int = 10) -> None:
         socks: list[socket.socket] = []
         trickling: list[socket.socket] = []
 
@@ -348,6 +365,7 @@ class Hostile:
                     self.tally.add("idle-sockets", 0.0, "closed by server")
                     s.close()
             trickling = kept
+            self.held = len(socks)
             while len(trickling) < trickle and not self.stop.is_set():
                 s = connect("127.0.2.3")
                 if s is None:
@@ -448,7 +466,11 @@ def run(minutes: float, workdir: Path) -> dict[str, object]:
     stop_normal, stop_hostile = threading.Event(), threading.Event()
     peak = {"server_mb": 0.0, "tree_mb": 0.0}
     series: list[tuple[float, float, float]] = []
+    attack_rss: list[tuple[float, float]] = []  # (server, with workers) during the attack
+    gauges: list[tuple[int, int]] = []  # (slow queries awaiting an answer, idle sockets held)
     sampling = threading.Event()
+    normal = Normal(port, token, tally, stop_normal)
+    hostile = Hostile(port, token, tally, stop_hostile)
 
     def sample() -> None:
         t0 = time.monotonic()
@@ -457,12 +479,13 @@ def run(minutes: float, workdir: Path) -> dict[str, object]:
             peak["server_mb"] = max(peak["server_mb"], own)
             peak["tree_mb"] = max(peak["tree_mb"], tree)
             series.append((round(time.monotonic() - t0, 1), round(own, 1), round(tree, 1)))
+            if tally.phase == "attack" and not stop_hostile.is_set():
+                attack_rss.append((own, tree))
+                gauges.append((hostile.in_flight, hostile.held))
             sampling.wait(1.0)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    normal = Normal(port, token, tally, stop_normal)
-    hostile = Hostile(port, token, tally, stop_hostile)
     total = minutes * 60
     quiet = max(5.0, total / 10)
     workers = normal.threads()
@@ -472,10 +495,12 @@ def run(minutes: float, workdir: Path) -> dict[str, object]:
         time.sleep(quiet)
         rss_before = tree_rss_mb(process.pid)
         tally.phase = "attack"
+        attack_started = time.monotonic()
         attackers = hostile.threads()
         for t in attackers:
             t.start()
         time.sleep(max(1.0, total - quiet))
+        attack_s = time.monotonic() - attack_started
         stop_hostile.set()
         stop_normal.set()
         for t in workers:
@@ -504,10 +529,26 @@ def run(minutes: float, workdir: Path) -> dict[str, object]:
         for c in NORMAL
         for p in ("quiet", "attack")  # type: ignore[call-overload]
     )
+    half = len(attack_rss) // 2
+
+    def top(rows: list[tuple[float, float]], i: int) -> float:
+        return round(max((r[i] for r in rows), default=0.0), 1)
+
     return {
         "minutes": minutes,
         "quiet_s": round(quiet, 1),
+        "attack_s": round(attack_s, 1),
         "classes": classes,
+        "hostile_rates": {
+            cls: round(int(classes[cls]["attack"]["requests"]) / attack_s, 2)  # type: ignore[call-overload]
+            for cls in HOSTILE
+            if cls != "idle-sockets"
+        },
+        "slow_in_flight_mean": round(sum(g[0] for g in gauges) / max(1, len(gauges)), 2),
+        "idle_sockets_held": {
+            "mean": round(sum(g[1] for g in gauges) / max(1, len(gauges)), 1),
+            "min": min((g[1] for g in gauges), default=0),
+        },
         "error_examples": tally.examples,
         "writes": {"acknowledged": len(normal.acked), "present": present, "missing": missing},
         "rss_mb": {
@@ -515,12 +556,63 @@ def run(minutes: float, workdir: Path) -> dict[str, object]:
             "peak_with_workers": round(peak["tree_mb"], 1),
             "before_attack": [round(v, 1) for v in rss_before],
             "end": [round(v, 1) for v in rss_end],
+            # the highest in the attack's first half and in its second: growth means a leak
+            "attack_first_half": [top(attack_rss[:half], 0), top(attack_rss[:half], 1)],
+            "attack_second_half": [top(attack_rss[half:], 0), top(attack_rss[half:], 1)],
         },
         "rss_series": series[:: max(1, len(series) // 60)],
         "server_alive_at_end": alive,
         "normal_errors": normal_errors,
         "machine": {"cpus": os.cpu_count(), "load_avg_at_end": os.getloadavg()},
     }
+
+
+def verdict(result: dict[str, Any], p99_limit_ms: float) -> list[tuple[str, bool, str]]:
+    """The Done-when of the soak, item by item: (what, met, the figures behind it)."""
+    classes = result["classes"]
+    worst = max((classes[c][p]["p99_ms"] or 0.0, c, p) for c in NORMAL for p in ("quiet", "attack"))
+    r = result["rss_mb"]
+    first, second = r["attack_first_half"], r["attack_second_half"]
+    # a worker is replaced whenever the flood's query is stopped, and a new one warms its
+    # caches: the tree gets one worker's worth of slack, the server process none
+    grew = [second[0] > first[0] * 1.10 + 16, second[1] > first[1] * 1.10 + 64]
+    w = result["writes"]
+    rates = result["hostile_rates"]
+    slow = [c for c, nominal in NOMINAL_RATE.items() if rates[c] < nominal / 2]
+    held = result["idle_sockets_held"]
+    unexpected = [c for c in HOSTILE if classes[c]["attack"]["unexpected"]]
+    return [
+        (
+            "normal clients: no error",
+            result["normal_errors"] == 0,
+            f"{result['normal_errors']} errors",
+        ),
+        (
+            f"normal clients: p99 < {p99_limit_ms:g} ms in both phases",
+            worst[0] < p99_limit_ms,
+            f"highest p99 {worst[0]} ms ({worst[1]}, {worst[2]})",
+        ),
+        (
+            "every acknowledged write present",
+            not w["missing"] and w["acknowledged"] > 0,
+            f"{w['present']} of {w['acknowledged']}",
+        ),
+        (
+            "server RSS bounded (attack's 2nd half ≤ 1st + 10 % + 16 MB; with workers + 64 MB)",
+            not any(grew),
+            f"server {first[0]} → {second[0]} MB, with workers {first[1]} → {second[1]} MB",
+        ),
+        ("server alive at the end", bool(result["server_alive_at_end"]), ""),
+        (
+            "hostile clients ran at their intended rate and got only their refusals",
+            not slow and held["mean"] >= 0.9 * IDLE_SOCKETS and not unexpected,
+            ", ".join(f"{c} {v}/s" for c, v in rates.items())
+            + f"; slow queries awaiting an answer {result['slow_in_flight_mean']} on average"
+            + f"; idle sockets held {held['mean']} on average (min {held['min']})"
+            + (f"; below half their rate: {slow}" if slow else "")
+            + (f"; unexpected statuses: {unexpected}" if unexpected else ""),
+        ),
+    ]
 
 
 def table(result: dict[str, object]) -> str:
@@ -554,6 +646,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=10.0, help="total, ≤ 60 (default 10)")
     parser.add_argument("--workdir", type=Path, help="for the store and the server log")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--p99-ms",
+        type=float,
+        default=1000.0,
+        help="the normal clients' p99 the verdict asks for (default 1000)",
+    )
     args = parser.parse_args(argv)
     if not 0 < args.minutes <= 60:
         parser.error("--minutes must be in (0, 60]")
@@ -561,15 +659,21 @@ def main(argv: list[str] | None = None) -> int:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         result = run(args.minutes, workdir)
+    items = verdict(result, args.p99_ms)
+    result["verdict"] = {what: {"met": met, "figures": figures} for what, met, figures in items}
+    result["passed"] = all(met for _, met, _ in items)
     print(table(result))
+    print()
+    for what, met, figures in items:
+        print(f"{'PASS' if met else 'FAIL'}  {what}" + (f": {figures}" if figures else ""))
+    print(f"VERDICT: {'PASS' if result['passed'] else 'FAIL'}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-    ok = result["normal_errors"] == 0 and not result["writes"]["missing"]  # type: ignore[index]
     if result["error_examples"]:
         print("normal-client errors, first of each class:", file=sys.stderr)
         for cls, example in result["error_examples"].items():  # type: ignore[union-attr]
             print(f"  {cls}: {example}", file=sys.stderr)
-    return 0 if ok and result["server_alive_at_end"] else 1
+    return 0 if result["passed"] else 1
 
 
 if __name__ == "__main__":

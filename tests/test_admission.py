@@ -123,5 +123,7 @@ def test_load_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("KG_QUERY_QUEUE", "3")
     monkeypatch.setenv("KG_HEADER_TIMEOUT", "2.5")
     monkeypatch.setenv("KG_MAX_LITERAL_CHARS", "100")
+    monkeypatch.setenv("KG_QUERY_DEMOTE_AFTER", "0")
     config = Config.from_env()
     assert (config.query_queue, config.header_timeout_s, config.max_literal_chars) == (3, 2.5, 100)
+    assert config.query_demote_after_s == 0

@@ -34,6 +34,7 @@ LAYER_OF_PACKAGE = {
 LAYER_OF_MODULE = {
     "kg": "base",
     "kg.__main__": "main",
+    "kg.wsgi": "main",
     "kg.config": "base",
     "kg.formats": "base",
 }
@@ -50,8 +51,9 @@ _FLAT = {
     "curation": """ingest ingest_context ingest_places ingest_rules ingest_write curated
         curated_build curated_schema curated_yaml gazetteer_build""",
     "web": """app home http_common paging security sparql_http queries_http traversal_http
-        export_http ingest_http writes_http linked_data openapi openapi_schema openapi_api terms executor admission
-        server serve_setup serving body_guard update_dataset""",
+        export_http ingest_http writes_http linked_data openapi openapi_schema openapi_api terms
+        executor admission priority query_lane server serve_setup serving body_guard
+        update_dataset""",
     "cli": "cli cli_build cli_common cli_ingest cli_table cli_traversal cli_store cli_query",
 }
 for _layer, _names in _FLAT.items():
@@ -203,3 +205,21 @@ def test_listed_long_modules_exist_and_are_long():
         assert path.exists(), f"LONG_MODULES lists {name}, which is gone"
         lines = len(path.read_text(encoding="utf-8").splitlines())
         assert lines > MAX_LINES, f"{name} is {lines} lines now: drop it from LONG_MODULES"
+
+
+def test_the_public_entry_points_survive_the_layering(monkeypatch):
+    """``kg`` (every command, serve included) and ``create_app`` for other WSGI servers."""
+    from kg.__main__ import program
+    from kg.wsgi import create_app
+
+    assert {"serve", "load", "query", "partners", "export", "build", "ingest"} <= set(
+        program.commands
+    )
+    monkeypatch.setenv("KG_STORE", ":memory:")
+    client = create_app().test_client()
+    answer = client.get(
+        "/sparql",
+        query_string={"query": "ASK {}"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status_code == 200 and answer.get_json()["boolean"] is True

@@ -242,3 +242,13 @@ def test_projection_is_rebuilt_after_a_write_and_not_before():
     second = projection.snapshot()
     assert projection.builds == 2 and second is not first
     assert set(second.graph.nodes) == {"urn:a", "urn:b"}
+
+
+def test_graph_summary_counts_the_components_an_undirected_copy_has(snap):
+    # /api/graph counts on a view (no copy of every edge's evidence): the same number
+    graph = snap.graph
+    connected = [n for n in graph if graph.degree(n) > 0]
+    expected = nx.number_connected_components(graph.to_undirected().subgraph(connected))
+    summary = traversal.graph_summary(snap)
+    assert summary["components"] == expected > 1
+    assert summary["connected_places"] == len(connected)

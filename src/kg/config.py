@@ -30,6 +30,7 @@ _LOAD_SETTINGS: tuple[tuple[str, str, type], ...] = (
     ("query_queue", "KG_QUERY_QUEUE", int),
     ("query_queue_wait_s", "KG_QUERY_QUEUE_WAIT", float),
     ("queries_per_client", "KG_QUERIES_PER_CLIENT", int),
+    ("query_demote_after_s", "KG_QUERY_DEMOTE_AFTER", float),
     ("max_literal_chars", "KG_MAX_LITERAL_CHARS", int),
     ("connection_limit", "KG_CONNECTION_LIMIT", int),
     ("header_timeout_s", "KG_HEADER_TIMEOUT", float),
@@ -73,6 +74,9 @@ class Config:
     #: Queries one client (peer address) may run at once; 0 = workers - 1 (at least 1), so one
     #: client can never hold every worker.
     queries_per_client: int = 0
+    #: Seconds after which a running query's worker drops to the lowest CPU priority, so slow
+    #: queries only use CPU the rest of the service does not need (kg.priority); 0 = never.
+    query_demote_after_s: float = 1.0
     #: Longest literal (characters) a write may store; a bigger one is refused with 413.
     max_literal_chars: int = 256 * 1024
     #: Open connections the server accepts (0 = sized from the open-file limit).

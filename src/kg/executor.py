@@ -22,6 +22,7 @@ import atexit
 import contextlib
 import importlib
 import multiprocessing as mp
+import os
 import queue
 import shutil
 import signal
@@ -37,7 +38,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import formats, paging
+from . import formats, paging, priority
 from .admission import Gate, Limits, Refused, Ticket
 from .config import Config
 from .store import GraphStore, OxigraphStore, QueryError, Term
@@ -217,6 +218,7 @@ class _Worker:
         child.close()
         self.conn = parent
         self.snapshot = snapshot  # what it reads (or last read)
+        self.demoted = False  # running (or ran) a long query at the lowest CPU priority
 
     def wait_ready(self, timeout: float = 120.0) -> bool:
         """Wait for the worker's imports and store opening (its first message)."""
@@ -291,6 +293,7 @@ class QueryExecutor:
         self._closed = False
         self._version = -1
         self._snapshot = ""
+        self._nice = os.getpriority(os.PRIO_PROCESS, 0)  # what workers start with
         self.gate = Gate(query_limits(config), what="query worker")
         if self.inline:
             return
@@ -423,7 +426,7 @@ class QueryExecutor:
         try:
             worker.conn.send((snapshot, task))
             remaining = max(0.0, timeout - (time.monotonic() - started))
-            if not worker.conn.poll(remaining):
+            if not self._await(worker, remaining):
                 raise ExecutionError(
                     503,
                     f"the query was stopped after the {timeout:g} s time limit "
@@ -435,6 +438,10 @@ class QueryExecutor:
         except (EOFError, OSError, BrokenPipeError):
             raise ExecutionError(503, "the query worker died (out of memory?); try again") from None
         finally:
+            if healthy and worker.demoted:
+                # back to normal priority for the next query, or (not permitted) retired
+                healthy = priority.restore(worker.process.pid, self._nice)
+                worker.demoted = not healthy
             if healthy:
                 with self._lock:
                     self._busy.pop(worker, None)
@@ -446,6 +453,18 @@ class QueryExecutor:
         if isinstance(reply, ExecutionError):
             raise reply
         return reply
+
+    def _await(self, worker: _Worker, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the worker's reply; a query still running after
+        ``query_demote_after_s`` gets the lowest CPU priority (``kg.priority``) meanwhile."""
+        after = self.config.query_demote_after_s
+        if after <= 0 or seconds <= after:
+            return worker.conn.poll(seconds)
+        if worker.conn.poll(after):
+            return True
+        worker.demoted = True
+        priority.demote(worker.process.pid)
+        return worker.conn.poll(seconds - after)
 
     def close(self) -> None:
         if self._closed:

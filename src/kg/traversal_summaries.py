@@ -151,7 +151,9 @@ def graph_summary(snap: Snapshot) -> dict[str, Any]:
         "relations_by_kind": dict(sorted(kinds.items())),
         "groups": len(snap.groups),
         "places_by_type": dict(sorted(types.items())),
-        "components": nx.number_connected_components(graph.to_undirected().subgraph(connected))
+        # Weak components of the directed graph are the undirected graph's components, counted
+        # on a view: ``to_undirected()`` deep-copied every edge's evidence (15 ms a request).
+        "components": nx.number_weakly_connected_components(graph.subgraph(connected))
         if connected
         else 0,
     }
