@@ -34,6 +34,7 @@ LAYER_OF_PACKAGE = {
 LAYER_OF_MODULE = {
     "kg": "base",
     "kg.__main__": "main",
+    "kg.wsgi": "main",
     "kg.config": "base",
     "kg.formats": "base",
 }
@@ -204,3 +205,21 @@ def test_listed_long_modules_exist_and_are_long():
         assert path.exists(), f"LONG_MODULES lists {name}, which is gone"
         lines = len(path.read_text(encoding="utf-8").splitlines())
         assert lines > MAX_LINES, f"{name} is {lines} lines now: drop it from LONG_MODULES"
+
+
+def test_the_public_entry_points_survive_the_layering(monkeypatch):
+    """``kg`` (every command, serve included) and ``create_app`` for other WSGI servers."""
+    from kg.__main__ import program
+    from kg.wsgi import create_app
+
+    assert {"serve", "load", "query", "partners", "export", "build", "ingest"} <= set(
+        program.commands
+    )
+    monkeypatch.setenv("KG_STORE", ":memory:")
+    client = create_app().test_client()
+    answer = client.get(
+        "/sparql",
+        query_string={"query": "ASK {}"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status_code == 200 and answer.get_json()["boolean"] is True

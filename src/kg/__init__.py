@@ -17,8 +17,10 @@ of result and export formats), which every layer may use and which import no lay
 ``kg.__main__`` is the ``kg`` program: the CLI plus ``kg serve``, which starts the web app.
 
 Import rule: web and cli may import graph, curation and store; curation may import graph
-and store; graph may import store; store imports none of them; web and cli never import each
-other, and nothing imports web or cli except ``kg.__main__``. No import cycles anywhere.
+and store; graph may import store; store imports none of them. Nothing imports web or cli:
+they never import each other, no lower layer imports them, and only ``kg.__main__`` (the
+program, which nothing imports) brings the two together. No import cycles anywhere, counting
+imports inside functions too.
 """
 
 __version__ = "0.1.0"

@@ -101,12 +101,7 @@ def _curate(root: Path, article: Path, text: str, meta: Meta, data: dict, ctx: C
         document = facts_document(
             data["candidates"],
             text=text,
-            meta={
-                "title": meta.title,
-                "date": meta.date,
-                "url": meta.url,
-                "publisher": meta.publisher,
-            },
+            meta=meta.article(),
             slug=f"s{number:03d}",
             file_name=file_name,
             base=ctx.base,

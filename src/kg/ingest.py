@@ -36,6 +36,11 @@ class Meta:
         m = re.match(r"((?:19|20)\d\d)", self.date or "")
         return int(m.group(1)) if m else None
 
+    def article(self) -> dict[str, str | None]:
+        """What a curated fact file's ``article:`` says about the source (not its home place)."""
+        fields = ("title", "date", "url", "publisher")
+        return {name: getattr(self, name) for name in fields}
+
 
 @dataclass
 class Candidate:

@@ -84,12 +84,7 @@ def accept() -> Response:
         document = facts_document(
             candidates,
             text=text,
-            meta={
-                "title": meta.title,
-                "date": meta.date,
-                "url": meta.url,
-                "publisher": meta.publisher,
-            },
+            meta=meta.article(),
             slug=slug,
             file_name=text_file_name(text, 900),
             base=base,

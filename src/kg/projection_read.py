@@ -201,35 +201,33 @@ def read_place_types(store: GraphStore, iris: set[str] | None) -> dict[str, set[
     return types
 
 
+def _smallest(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """Per resource, the smallest of the values it states: a choice that does not depend on the
+    order rows arrive in, so a patched snapshot equals a fresh build."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        old = found.get(key)
+        if old is None or value < old:
+            found[key] = value
+    return found
+
+
 def read_parents(store: GraphStore, iris: set[str] | None) -> dict[str, str]:
     """The asserted parent (the inferred graph holds the transitive closure); the smallest if a
     place states several."""
     query = Q_PARENTS.replace("?inferred", f"<{store.config.inferred_graph}>")
-    parents: dict[str, str] = {}
-    for p, parent in rows(store, query, "p", iris):
-        old = parents.get(p.value)
-        if old is None or parent.value < old:
-            parents[p.value] = parent.value
-    return parents
+    return _smallest((p.value, parent.value) for p, parent in rows(store, query, "p", iris))
 
 
 def read_coords(store: GraphStore, iris: set[str] | None) -> dict[str, tuple[float, float]]:
-    coords: dict[str, tuple[float, float]] = {}
-    for p, lat, lon in rows(store, Q_COORDS, "p", iris):
-        point = (float(lat.value), float(lon.value))
-        old = coords.get(p.value)
-        if old is None or point < old:
-            coords[p.value] = point
-    return coords
+    return _smallest(
+        (p.value, (float(lat.value), float(lon.value)))
+        for p, lat, lon in rows(store, Q_COORDS, "p", iris)
+    )
 
 
 def read_located(store: GraphStore, iris: set[str] | None) -> dict[str, str]:
-    located: dict[str, str] = {}
-    for org, place in rows(store, Q_LOCATED, "org", iris):
-        old = located.get(org.value)
-        if old is None or place.value < old:
-            located[org.value] = place.value
-    return located
+    return _smallest((org.value, place.value) for org, place in rows(store, Q_LOCATED, "org", iris))
 
 
 def read_broader(store: GraphStore, iris: set[str] | None) -> dict[str, set[str]]:
