@@ -14,37 +14,14 @@
   const openInEditor = document.getElementById("open-in-editor");
   const base = R.data.base;
 
-  async function resolve(name) {
-    const response = await fetch("/api/resolve?q=" + encodeURIComponent(name), { headers: { Accept: "application/json" } });
-    if (!response.ok) return { matches: [], suggestions: [], error: (await response.json()).error };
-    return response.json();
-  }
+  const { describe } = window.KGSuggest;
+  const resolve = (name) => window.KGSuggest.resolve("/api/resolve", name);
 
-  function describe(place) {
-    const parent = place.parent ? " · " + place.parent.label_zh : "";
-    return place.label_zh + (place.label_en ? " " + place.label_en : "") + parent;
-  }
-
-  // Suggestions while typing a place: the resolver's matches, then its closest names.
+  // Suggestions while typing a place (suggest.js), and the place a unique match means.
   for (const input of form.querySelectorAll("input[data-kind=place]")) {
-    const list = document.getElementById(input.getAttribute("list"));
     const note = document.getElementById(input.id + "-resolved");
-    let timer = null;
-    input.addEventListener("input", () => {
-      clearTimeout(timer);
-      timer = setTimeout(async () => {
-        const value = input.value.trim();
-        if (!value) return;
-        const body = await resolve(value);
-        list.replaceChildren();
-        for (const m of [...(body.matches || []), ...(body.suggestions || [])]) {
-          const option = document.createElement("option");
-          option.value = m.label_zh;
-          option.label = describe(m);
-          list.appendChild(option);
-        }
-        note.textContent = body.matches && body.matches.length === 1 ? "→ " + describe(body.matches[0]) : "";
-      }, 200);
+    window.KGSuggest.places(input, "/api/resolve", (body) => {
+      note.textContent = body.matches && body.matches.length === 1 ? "→ " + describe(body.matches[0]) : "";
     });
   }
 
