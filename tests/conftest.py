@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 from oxigraph_server import OxigraphServer, oxigraph_server  # noqa: F401 - session fixture
-from processes import stop_process
+from processes import answering, free_port, stop_process
 from virtuoso import Virtuoso, virtuoso  # noqa: F401 - the session fixture, registered here
 
 from kg.backends import open_store
@@ -84,12 +81,6 @@ def bundled_store(backend: str, request: pytest.FixtureRequest) -> Iterator[Grap
     yield store
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Server:
     url: str
@@ -126,16 +117,9 @@ def start_server(
         cwd=PROJECT_ROOT,
     )
     server = Server(f"http://127.0.0.1:{port}", process, store_path, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"kg serve exited early:\n{log.read_text()}")
-        try:
-            if requests.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=2).ok:
-                return server
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
+    exited = lambda: RuntimeError(f"kg serve exited early:\n{log.read_text()}")  # noqa: E731
+    if answering(server.url + "/sparql", process, 60, exited):
+        return server
     server.stop()
     raise RuntimeError(f"kg serve did not come up:\n{log.read_text()}")
 

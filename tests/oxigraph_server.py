@@ -10,17 +10,14 @@ declares no quirks, next to Virtuoso's dialect.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
-from processes import stop_process
+from processes import answering, free_port, stop_process
 from virtuoso import in_ci
 
 
@@ -71,25 +68,17 @@ def start_oxigraph(folder: Path, timeout: float = 60.0) -> OxigraphServer:
     binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     if not Path(binary).exists():
         raise OxigraphUnavailable("the oxigraph binary is missing: pip install -e '.[test]'")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
         stdout=open(folder / "oxigraph.out", "wb"),  # noqa: SIM115 - the child owns it
         stderr=subprocess.STDOUT,
     )
     server = OxigraphServer(folder, port, process)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise OxigraphUnavailable(f"oxigraph exited: {(folder / 'oxigraph.out').read_text()}")
-        try:
-            if requests.get(server.sparql_url, params={"query": "ASK {}"}, timeout=2).ok:
-                return server
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
+    output = folder / "oxigraph.out"
+    exited = lambda: OxigraphUnavailable(f"oxigraph exited: {output.read_text()}")  # noqa: E731
+    if answering(server.sparql_url, process, timeout, exited):
+        return server
     server.stop()
     raise OxigraphUnavailable(f"Oxigraph server did not answer within {timeout:g} s")
 

@@ -6,15 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import free_port
-from processes import stop_process
+from processes import answering, free_port, stop_process
 from tiny_data import make_root
 
 from kg.__main__ import program as cli
@@ -166,15 +164,8 @@ def serve(store: Path, port: int, root: Path, log: Path) -> subprocess.Popen[byt
 
 
 def wait_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()
-        try:
-            if requests.get(url + "/sparql", params={"query": "ASK {}"}, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    raise AssertionError(log.read_text())
+    if not answering(url + "/sparql", process, 60, lambda: AssertionError(log.read_text())):
+        raise AssertionError(log.read_text())
 
 
 def test_base_iri_follows_the_port_and_a_moved_store_is_reported(tmp_path):

@@ -15,16 +15,13 @@ from __future__ import annotations
 import configparser
 import os
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
-from processes import stop_process
+from processes import answering, free_port, stop_process
 
 PACKAGED_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 START_TIMEOUT_S = 120.0
@@ -32,12 +29,6 @@ START_TIMEOUT_S = 120.0
 
 class VirtuosoUnavailable(RuntimeError):
     """Virtuoso is not installed or did not start; the message says why."""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -152,7 +143,7 @@ def start_virtuoso(folder: Path, *, timeout: float = START_TIMEOUT_S) -> Virtuos
         )
     if shutil.which("isql-vt") is None:
         raise VirtuosoUnavailable("isql-vt not found (virtuoso-opensource is incomplete)")
-    http_port, sql_port = _free_port(), _free_port()
+    http_port, sql_port = free_port(), free_port()
     ini = write_ini(folder, http_port, sql_port)
     log = folder / "virtuoso.out"
     process = subprocess.Popen(
@@ -162,19 +153,12 @@ def start_virtuoso(folder: Path, *, timeout: float = START_TIMEOUT_S) -> Virtuos
         stderr=subprocess.STDOUT,
     )
     server = Virtuoso(folder, http_port, sql_port, process)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise VirtuosoUnavailable(
-                f"virtuoso-t exited with {process.returncode}:\n{_tail(folder)}"
-            )
-        try:
-            r = requests.get(server.sparql_url, params={"query": "ASK {}"}, timeout=2)
-            if r.ok:
-                return server
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
+
+    def exited() -> Exception:
+        return VirtuosoUnavailable(f"virtuoso-t exited with {process.returncode}:\n{_tail(folder)}")
+
+    if answering(server.sparql_url, process, timeout, exited, pause=0.5):
+        return server
     server.stop()
     raise VirtuosoUnavailable(f"Virtuoso did not answer within {timeout:g} s:\n{_tail(folder)}")
 
