@@ -14,12 +14,13 @@ Layers, from the bottom (``tests/test_architecture.py`` holds the module -> laye
 
 Beside them: ``config`` (settings passed around, no globals) and ``formats`` (one registry
 of result and export formats), which every layer may use and which import no layer.
-``kg.__main__`` is the ``kg`` program: the CLI plus ``kg serve``, which starts the web app.
+``kg.__main__`` is the ``kg`` program: the CLI plus ``kg serve``, which starts the web app;
+``kg.wsgi`` hands the app to other WSGI servers. Nothing imports either.
 
 Import rule: web and cli may import graph, curation and store; curation may import graph
 and store; graph may import store; store imports none of them. Nothing imports web or cli:
 they never import each other, no lower layer imports them, and only ``kg.__main__`` (the
-program, which nothing imports) brings the two together. No import cycles anywhere, counting
+program) brings the two together. No import cycles anywhere, counting
 imports inside functions too.
 """
 

@@ -439,9 +439,13 @@ class QueryExecutor:
             raise ExecutionError(503, "the query worker died (out of memory?); try again") from None
         finally:
             if healthy and worker.demoted:
-                # back to normal priority for the next query, or (not permitted) retired
-                healthy = priority.restore(worker.process.pid, self._nice)
-                worker.demoted = not healthy
+                # Back to normal priority for the next query. Where that is not permitted the
+                # ready spare takes its place; with none ready it serves on (demoted) rather
+                # than leave the pool short, and is retired after a later query.
+                if priority.restore(worker.process.pid, self._nice):
+                    worker.demoted = False
+                elif not self._standby.empty():
+                    healthy = False
             if healthy:
                 with self._lock:
                     self._busy.pop(worker, None)
