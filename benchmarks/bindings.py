@@ -33,8 +33,8 @@ import generate  # noqa: E402
 from run import bench_bindings  # noqa: E402
 
 from kg.config import Config  # noqa: E402
-from kg.named_queries import BINDINGS, NamedQuery, load_named_queries  # noqa: E402
-from kg.store import QueryError  # noqa: E402
+from kg.store.base import QueryError  # noqa: E402
+from kg.store.named_queries import BINDINGS, NamedQuery, load_named_queries  # noqa: E402
 
 
 def rows_of(result: ox.QuerySolutions, text: str) -> list[tuple[str, ...]]:

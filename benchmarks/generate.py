@@ -405,8 +405,8 @@ def validate_sample(path: Path, limit_bytes: int = 6 * 1024 * 1024) -> int:
     import tempfile
 
     from kg.config import Config
-    from kg.loading import ValidationFailed, load_files
-    from kg.store import OxigraphStore
+    from kg.store.base import OxigraphStore
+    from kg.store.loading import ValidationFailed, load_files
 
     config = Config(store=":memory:")
     with tempfile.TemporaryDirectory() as tmp:

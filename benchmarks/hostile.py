@@ -43,7 +43,7 @@ def spawn(workdir: Path, src: Path | None) -> tuple[subprocess.Popen[bytes], int
     if src is not None:
         env["PYTHONPATH"] = str(src)
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(workdir / "store")]
+        [sys.executable, "-m", "kg", "serve", "--store", str(workdir / "store")]
         + ["--port", str(port)],
         stdout=open(workdir / "server.log", "wb"),  # noqa: SIM115 - the child owns it
         stderr=subprocess.STDOUT,

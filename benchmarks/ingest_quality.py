@@ -19,10 +19,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from kg import curated_yaml  # noqa: E402
 from kg.config import Config  # noqa: E402
-from kg.ingest import Meta, analyse  # noqa: E402
-from kg.ingest_context import Context, files_select  # noqa: E402
+from kg.curation import curated_yaml  # noqa: E402
+from kg.curation.ingest import Meta, analyse  # noqa: E402
+from kg.curation.ingest_context import Context, files_select  # noqa: E402
 
 KINDS = {"Pairing", "Park", "Agreement"}
 

@@ -36,10 +36,10 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from kg.config import Config  # noqa: E402
-from kg.named_queries import NamedQuery, load_named_queries  # noqa: E402
-from kg.paging import DEFAULT_PAGE  # noqa: E402
-from kg.sparql_text import analyse, inject_values, inline_terms, with_page  # noqa: E402
-from kg.store import QueryError  # noqa: E402
+from kg.store.base import QueryError  # noqa: E402
+from kg.store.named_queries import NamedQuery, load_named_queries  # noqa: E402
+from kg.store.sparql_text import analyse, inject_values, inline_terms, with_page  # noqa: E402
+from kg.web.paging import DEFAULT_PAGE  # noqa: E402
 
 SPARQL_JSON = "application/sparql-results+json"
 #: The "Done when" of issue 19: ours ≤ 1.2 × peer + 0.5 ms per named query, ASK {} ≤ 2 × peer.
@@ -123,7 +123,7 @@ class OxigraphServer:
 def peer_text(query: NamedQuery, params: dict[str, str], config: Config) -> str:
     """What the peer runs for a named query: our text, constants written in, our default page,
     with the BASE/PREFIX prologue our store adds implicitly."""
-    from kg.remote_store import prologue
+    from kg.store.remote_store import prologue
 
     bindings = query.bindings(params, config.base_iri)
     try:

@@ -27,14 +27,14 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from kg import resolver, traversal  # noqa: E402
-from kg.backends import open_store  # noqa: E402
 from kg.config import Config  # noqa: E402
-from kg.loading import load_bundled  # noqa: E402
-from kg.named_queries import load_named_queries  # noqa: E402
-from kg.projection import build_snapshot  # noqa: E402
-from kg.remote_store import SparqlProtocolStore  # noqa: E402
-from kg.store import GraphStore, OxigraphStore  # noqa: E402
+from kg.graph import resolver, traversal  # noqa: E402
+from kg.graph.projection import build_snapshot  # noqa: E402
+from kg.store.backends import open_store  # noqa: E402
+from kg.store.base import GraphStore, OxigraphStore  # noqa: E402
+from kg.store.loading import load_bundled  # noqa: E402
+from kg.store.named_queries import load_named_queries  # noqa: E402
+from kg.store.remote_store import SparqlProtocolStore  # noqa: E402
 
 EXTRA_QUERIES = {
     "count-all": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
@@ -178,7 +178,7 @@ def main() -> None:
             sys.path.insert(0, str(ROOT / "benchmarks"))
             from generate import write
 
-            from kg.loading import load_files
+            from kg.store.loading import load_files
 
             folder = Path(tempfile.mkdtemp(prefix="kg-bench-syn-"))
             data = write(args.synthetic, folder / f"syn-x{args.synthetic:g}.ttl", quiet=True)

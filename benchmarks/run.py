@@ -58,7 +58,7 @@ import generate  # noqa: E402
 import peer  # noqa: E402
 
 from kg.config import Config  # noqa: E402
-from kg.named_queries import load_named_queries  # noqa: E402
+from kg.store.named_queries import load_named_queries  # noqa: E402
 
 RESULTS = HERE / "results"
 TOKEN = "bench-token"
@@ -185,7 +185,7 @@ def python(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 
 
 def kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return python("-m", "kg.cli", *args, env=env)
+    return python("-m", "kg", *args, env=env)
 
 
 # -- the service -------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--store", str(store)]
+            [sys.executable, "-m", "kg", "serve", "--store", str(store)]
             + ["--port", str(self.port)],
             stdout=open(log_path, "wb"),  # noqa: SIM115 - the child owns it
             stderr=subprocess.STDOUT,
@@ -682,8 +682,8 @@ def measure_peer(
 PROJECTION_BUILD = """
 import json, sys, time, gc
 from kg.config import Config
-from kg.store import OxigraphStore
-from kg.projection import build_snapshot
+from kg.store.base import OxigraphStore
+from kg.graph.projection import build_snapshot
 store = OxigraphStore(Config(store=sys.argv[1]), read_only=True)
 times = []
 for _ in range(int(sys.argv[2])):
@@ -711,9 +711,9 @@ import json, sys, time
 import pyoxigraph as ox
 import rdflib
 from kg.config import Config
-from kg.projection import Projection
-from kg.store import OxigraphStore
-from kg.writes import Writer
+from kg.graph.projection import Projection
+from kg.store.base import OxigraphStore
+from kg.store.writes import Writer
 store = OxigraphStore(Config(store=sys.argv[1]))
 base = store.config.base_iri
 projection = Projection(store)
@@ -771,8 +771,8 @@ GEXF_FALLBACK = """
 import json, sys, time, io
 import networkx as nx
 from kg.config import Config
-from kg.store import OxigraphStore
-from kg.projection import build_snapshot
+from kg.store.base import OxigraphStore
+from kg.graph.projection import build_snapshot
 snap = build_snapshot(OxigraphStore(Config(store=sys.argv[1]), read_only=True), 0)
 def plain(d):
     return {k: v for k, v in d.items() if isinstance(v, (str, int, float))}

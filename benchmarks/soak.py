@@ -165,7 +165,7 @@ def start_server(workdir: Path, token: str) -> tuple[subprocess.Popen[bytes], in
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 - the child owns it
     env = {**os.environ, "KG_WRITE_TOKEN": token, "KG_BASE_IRI": BASE}
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(workdir / "store")]
+        [sys.executable, "-m", "kg", "serve", "--store", str(workdir / "store")]
         + ["--host", "127.0.0.1", "--port", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,

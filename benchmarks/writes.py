@@ -83,7 +83,7 @@ def env() -> dict[str, str]:
 def kg(*args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
     t0 = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, env=env()
+        [sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env()
     )
     return time.perf_counter() - t0, done
 
@@ -99,7 +99,7 @@ class Serve:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         t0 = time.perf_counter()
-        cmd = [sys.executable, "-m", "kg.cli", "serve", "--store", str(store)]
+        cmd = [sys.executable, "-m", "kg", "serve", "--store", str(store)]
         self.process = subprocess.Popen(
             [*cmd, "--port", str(self.port)],
             env=env(),

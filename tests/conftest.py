@@ -14,10 +14,10 @@ from oxigraph_server import OxigraphServer, oxigraph_server  # noqa: F401 - sess
 from processes import answering, free_port, stop_process
 from virtuoso import Virtuoso, virtuoso  # noqa: F401 - the session fixture, registered here
 
-from kg.backends import open_store
 from kg.config import PROJECT_ROOT, Config
-from kg.loading import load_bundled
-from kg.store import GraphStore, OxigraphStore
+from kg.store.backends import open_store
+from kg.store.base import GraphStore, OxigraphStore
+from kg.store.loading import load_bundled
 
 #: Modules whose ``server``/``bundled_store`` tests run on both backends (README "Scaling out");
 #: the rest of the suite runs on the embedded store only, to keep it fast.
@@ -108,7 +108,7 @@ def start_server(
     log = store_path.parent / f"server-{port}.log"
     store_arg = store or str(store_path)
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", store_arg, "--port", str(port)]
+        [sys.executable, "-m", "kg", "serve", "--store", store_arg, "--port", str(port)]
         + (args or []),
         stdout=open(log, "wb"),  # noqa: SIM115 - the child owns it
         stderr=subprocess.STDOUT,

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from kg.admission import Gate, Limits, Refused, render_limits
 from kg.config import Config
-from kg.executor import query_limits
+from kg.web.admission import Gate, Limits, Refused, render_limits
+from kg.web.executor import query_limits
 
 
 def gate(**kw: float) -> Gate:

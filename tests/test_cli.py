@@ -14,7 +14,7 @@ from kg.config import PROJECT_ROOT
 
 
 def kg(*args: str, store: Path | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "kg.cli", *args]
+    cmd = [sys.executable, "-m", "kg", *args]
     if store is not None:
         cmd += ["--store", str(store)]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)

@@ -16,9 +16,9 @@ from _data_store import REPO
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
-from kg import curated_build
-from kg.cli import cli
-from kg.curated import CurationError
+from kg.cli.commands import cli
+from kg.curation import curated_build
+from kg.curation.curated import CurationError
 
 FACTS = REPO / "graph_data" / "facts"
 
@@ -173,7 +173,7 @@ def test_every_quote_is_found_in_its_bundled_article_text():
     from _data_store import LocalStore
 
     from kg.config import Config
-    from kg.source_text import check_quotes
+    from kg.graph.source_text import check_quotes
 
     store = LocalStore()
     checked, problems = check_quotes(store, Config().data_dirs)

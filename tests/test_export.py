@@ -20,9 +20,10 @@ import pytest
 import requests
 from PIL import Image
 
-from kg import export, export_common, formats
+from kg import formats
 from kg.formats import NETWORK, RenderContext, by_name, formats_for, render_to_bytes
-from kg.placement import place_all
+from kg.graph import export, export_common
+from kg.graph.placement import place_all
 
 B = "http://127.0.0.1:8000/"
 SVG = "http://www.w3.org/2000/svg"
@@ -189,8 +190,8 @@ def _edge_key(u: str, v: str, data: dict) -> tuple[str, str, str]:
 @pytest.fixture(scope="module")
 def filtered(bundled_store) -> nx.MultiDiGraph:
     """A filtered export of the bundled graph's projection: pairings and parks only."""
-    from kg import traversal
-    from kg.projection import Projection
+    from kg.graph import traversal
+    from kg.graph.projection import Projection
 
     snap = Projection(bundled_store).snapshot()
     filters = traversal.make_filters(snap, kinds=["pairing", "park"])
@@ -541,7 +542,7 @@ def test_cli_export_writes_file(server, tmp_path):
     out = tmp_path / "net.graphml"
     env = {**os.environ}
     run = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "export", "--store", str(server.store_path),
+        [sys.executable, "-m", "kg", "export", "--store", str(server.store_path),
          "--format", "graphml", "--place", "盐城", "-o", str(out)],
         capture_output=True, env=env, timeout=120,
     )  # fmt: skip
@@ -549,7 +550,7 @@ def test_cli_export_writes_file(server, tmp_path):
     back = nx.read_graphml(out, force_multigraph=True)
     assert "盐城市" in {d.get("label_zh") for _, d in back.nodes(data=True)}
     bad = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "export", "--store", ":memory:", "--format", "mp3"],
+        [sys.executable, "-m", "kg", "export", "--store", ":memory:", "--format", "mp3"],
         capture_output=True, timeout=120,
     )  # fmt: skip
     assert bad.returncode != 0 and b"Error:" in bad.stderr and b"Traceback" not in bad.stderr
@@ -573,8 +574,8 @@ def test_pictures_refuse_networks_past_the_limits(net, monkeypatch):
 
 
 def test_http_export_too_large_is_413_naming_filters(bundled_store, monkeypatch):
-    from kg.app import create_app
     from kg.config import Config
+    from kg.web.app import create_app
 
     client = create_app(Config(store=":memory:"), bundled_store).test_client()
     small = client.get("/api/export", query_string={"format": "d3", "place": "盐城", "depth": 1})

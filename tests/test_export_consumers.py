@@ -19,8 +19,8 @@ import networkx as nx
 import pytest
 from PIL import Image
 
-from kg import export
 from kg.formats import NETWORK, RenderContext, by_name, render_to_bytes
+from kg.graph import export
 
 HERE = Path(__file__).parent
 JS = HERE / "js"
@@ -39,7 +39,7 @@ def need(condition: bool, why: str) -> None:
 
 @pytest.fixture(scope="module")
 def snapshot(bundled_store):
-    from kg.projection import Projection
+    from kg.graph.projection import Projection
 
     return Projection(bundled_store).snapshot()
 
@@ -47,7 +47,7 @@ def snapshot(bundled_store):
 @pytest.fixture(scope="module", params=["whole", "focus"])
 def network(request, snapshot) -> tuple[nx.MultiDiGraph, RenderContext]:
     """The whole network, and the two-step neighbourhood of 盐城 (with its focus)."""
-    from kg import traversal
+    from kg.graph import traversal
 
     if request.param == "whole":
         return traversal.subgraph(snapshot), RenderContext(title="network")
@@ -176,7 +176,7 @@ def test_geojson_validates_against_the_geojson_models(network):
 
 def test_placement_rule_keeps_unlocated_places_off_real_ones(network):
     """Places without coordinates stand in the margin band, below every located place."""
-    from kg.placement import place_all
+    from kg.graph.placement import place_all
 
     graph, _ = network
     placed = place_all(graph, scale=100.0)
@@ -206,7 +206,7 @@ def test_png_without_a_cjk_font_is_an_error_naming_the_package(
     """With fontconfig finding no Chinese font, PNG labels would be boxes: refuse, say why."""
     import sys
 
-    from kg import fonts
+    from kg.graph import fonts
 
     config = tmp_path / "fonts.conf"
     config.write_text(
@@ -216,7 +216,7 @@ def test_png_without_a_cjk_font_is_an_error_naming_the_package(
     )
     env = {**os.environ, "FONTCONFIG_FILE": str(config)}
     run = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "export", "--store", ":memory:", "--format", "png",
+        [sys.executable, "-m", "kg", "export", "--store", ":memory:", "--format", "png",
          "-o", str(tmp_path / "x.png")],
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
@@ -224,8 +224,8 @@ def test_png_without_a_cjk_font_is_an_error_naming_the_package(
     assert run.stderr.startswith("Error:") and fonts.PACKAGE in run.stderr
     assert not (tmp_path / "x.png").exists()
     # Over HTTP: a 503 naming the package; the SVG (drawn by the viewer's fonts) still works.
-    from kg.app import create_app
     from kg.config import Config
+    from kg.web.app import create_app
 
     monkeypatch.setenv("FONTCONFIG_FILE", str(config))
     assert fonts.cjk_fonts() == 0
@@ -243,7 +243,7 @@ def test_a_multilateral_group_is_one_square_in_the_margin(network):
     as one white square in the band of places without coordinates, and named in the legend."""
     import xml.etree.ElementTree as ET
 
-    from kg import picture
+    from kg.graph import picture
 
     graph, ctx = network
     graph = graph.copy()

@@ -16,7 +16,7 @@ from processes import answering, free_port, stop_process
 from tiny_data import make_root
 
 from kg.__main__ import program as cli
-from kg.cli_table import display_width
+from kg.cli.table import display_width
 from kg.config import PROJECT_ROOT
 
 
@@ -147,7 +147,7 @@ def serve(store: Path, port: int, root: Path, log: Path) -> subprocess.Popen[byt
         [
             sys.executable,
             "-m",
-            "kg.cli",
+            "kg",
             "serve",
             "--store",
             str(store),

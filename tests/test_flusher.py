@@ -10,8 +10,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.config import Config
-from kg.flusher import DeferredFlush
-from kg.store import OxigraphStore
+from kg.store.base import OxigraphStore
+from kg.store.flusher import DeferredFlush
 
 
 def test_a_burst_of_writes_shares_one_flush_started_within_the_delay() -> None:

@@ -10,9 +10,9 @@ from html import unescape
 import pytest
 from flask.testing import FlaskClient
 
-from kg.app import create_app
 from kg.config import Config
-from kg.store import GraphStore
+from kg.store.base import GraphStore
+from kg.web.app import create_app
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 

@@ -9,9 +9,9 @@ import pytest
 from _data_store import PREFIXES, REPO, local_store
 from click.testing import CliRunner
 
-from kg import gazetteer, resolver
-from kg.cli import cli
-from kg.projection import Projection
+from kg.cli.commands import cli
+from kg.graph import gazetteer, resolver
+from kg.graph.projection import Projection
 
 GAZ = gazetteer.load()
 DELTA = {"31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省"}

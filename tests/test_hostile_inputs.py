@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import pyoxigraph as ox
 import pytest
 
-from kg import body_guard
-from kg.app import create_app
 from kg.config import Config
-from kg.server import RoutingDispatcher, connection_limit
-from kg.store import OxigraphStore
+from kg.store.base import OxigraphStore
+from kg.web import body_guard
+from kg.web.app import create_app
+from kg.web.server import RoutingDispatcher, connection_limit
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 

@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import incremental, inference
 from kg.config import PROJECT_ROOT, Config
-from kg.loading import load_files
-from kg.store import OxigraphStore
+from kg.store import incremental, inference
+from kg.store.base import OxigraphStore
+from kg.store.loading import load_files
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 import generate  # noqa: E402

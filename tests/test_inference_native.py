@@ -14,11 +14,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import inference, loading
-from kg.backends import open_store
 from kg.config import PROJECT_ROOT, Config
-from kg.loading import load_files
-from kg.store import LOADING_MARK, STAGING_PREFIX, OxigraphStore
+from kg.store import inference, loading
+from kg.store.backends import open_store
+from kg.store.base import LOADING_MARK, STAGING_PREFIX, OxigraphStore
+from kg.store.loading import load_files
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 import generate  # noqa: E402

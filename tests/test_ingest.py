@@ -15,11 +15,11 @@ import yaml
 from _data_store import REPO
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.commands import cli
 from kg.config import Config
-from kg.curated_build import build
-from kg.ingest import IngestError, Meta, analyse
-from kg.ingest_context import Context, files_select, to_json
+from kg.curation.curated_build import build
+from kg.curation.ingest import IngestError, Meta, analyse
+from kg.curation.ingest_context import Context, files_select, to_json
 
 TEXTS = REPO / "tests" / "ingest_texts"
 BASE = "http://127.0.0.1:8000/"

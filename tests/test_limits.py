@@ -13,10 +13,10 @@ import requests
 from conftest import Server
 from tiny_data import EX, UPDATE, Listener, serve_tiny
 
-from kg import guard
-from kg.app import create_app
 from kg.config import Config
-from kg.store import OxigraphStore
+from kg.store import guard
+from kg.store.base import OxigraphStore
+from kg.web.app import create_app
 
 #: Seven unconstrained patterns over ~40 triples: 40^7 solutions to count; never finishes.
 EXPLOSION = (

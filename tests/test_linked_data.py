@@ -10,10 +10,10 @@ import pytest
 import rdflib
 import requests
 
-from kg.app import create_app
 from kg.config import Config
-from kg.loading import load_files
-from kg.store import OxigraphStore
+from kg.store.base import OxigraphStore
+from kg.store.loading import load_files
+from kg.web.app import create_app
 
 YANCHENG = "http://127.0.0.1:8000/id/place/yancheng"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

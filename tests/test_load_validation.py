@@ -16,10 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import load_validation, validation
 from kg.config import PROJECT_ROOT, Config
-from kg.loading import ValidationFailed, load_bundled, load_files
-from kg.store import OxigraphStore
+from kg.store import load_validation, validation
+from kg.store.base import OxigraphStore
+from kg.store.loading import ValidationFailed, load_bundled, load_files
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 import generate  # noqa: E402
@@ -39,7 +39,7 @@ def contents(store_dir: Path) -> list[str]:
 
 
 def kg(*args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "kg.cli", *args]
+    cmd = [sys.executable, "-m", "kg", *args]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=600)
 
 

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from kg.named_queries import ParameterError, parse_named_query
+from kg.store.named_queries import ParameterError, parse_named_query
 
 SAMPLE = """# title: Partners of a city
 # description: Every partner of the place,

@@ -10,9 +10,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.config import PROJECT_ROOT, Config
-from kg.named_queries import BINDINGS, load_named_queries, parse_named_query
-from kg.sparql_text import inline_terms
-from kg.store import QueryError
+from kg.store.base import QueryError
+from kg.store.named_queries import BINDINGS, load_named_queries, parse_named_query
+from kg.store.sparql_text import inline_terms
 
 QUERIES = load_named_queries(PROJECT_ROOT / "queries")
 WITH_PARAMS = sorted(name for name, q in QUERIES.items() if q.parameters)
@@ -154,7 +154,7 @@ def test_the_cli_runs_a_named_query_with_its_strategy(tmp_path):
     """``kg query -n`` goes through the same ``prepare`` as ``/queries/<name>``."""
     from click.testing import CliRunner
 
-    from kg.cli import cli
+    from kg.cli.commands import cli
 
     folder = tmp_path / "queries"
     folder.mkdir()

@@ -7,8 +7,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from kg.paging import DEFAULT_PAGE, MAX_PAGE, Page, trim_solutions
-from kg.sparql_text import with_page
+from kg.store.sparql_text import with_page
+from kg.web.paging import DEFAULT_PAGE, MAX_PAGE, Page, trim_solutions
 
 JSON = {"Accept": "application/sparql-results+json"}
 

@@ -15,10 +15,10 @@ import pyoxigraph as ox
 import pytest
 
 from kg.config import Config
-from kg.loading import load_bundled
-from kg.projection import Projection, Snapshot, build_snapshot
-from kg.store import OxigraphStore
-from kg.writes import Writer
+from kg.graph.projection import Projection, Snapshot, build_snapshot
+from kg.store.base import OxigraphStore
+from kg.store.loading import load_bundled
+from kg.store.writes import Writer
 
 B = "http://127.0.0.1:8000/"
 TEST_GRAPH = B + "graph/test-writes"

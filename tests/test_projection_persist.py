@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from test_projection_patch import canonical
 
-from kg import projection_store
 from kg.config import Config
-from kg.loading import load_bundled
-from kg.projection import Projection, build_snapshot
-from kg.store import OxigraphStore
+from kg.graph import projection_store
+from kg.graph.projection import Projection, build_snapshot
+from kg.store.base import OxigraphStore
+from kg.store.loading import load_bundled
 
 
 def open_store(path: Path) -> OxigraphStore:

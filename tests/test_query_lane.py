@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import requests
 
-from kg import executor
-from kg.app import create_app
 from kg.config import Config
+from kg.web import executor
+from kg.web.app import create_app
 
 CITIES = """
 PREFIX yrd: <http://127.0.0.1:8000/ontology#>

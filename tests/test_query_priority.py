@@ -16,10 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import priority
 from kg.config import Config
-from kg.executor import ExecutionError, QueryExecutor, QueryTask
-from kg.store import OxigraphStore
+from kg.store.base import OxigraphStore
+from kg.web import priority
+from kg.web.executor import ExecutionError, QueryExecutor, QueryTask
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="priorities read from /proc")
 

@@ -11,8 +11,9 @@ import pytest
 import rdflib
 from _data_store import BASE, PREFIXES, REPO, store_for
 
-from kg import traversal, validation
-from kg.projection import Projection
+from kg.graph import traversal
+from kg.graph.projection import Projection
+from kg.store import validation
 
 PLACE = BASE + "id/place/"
 
@@ -323,8 +324,8 @@ def test_simplified_labels_use_mainland_terms_and_english_stays_english(kg):
 
 
 def test_http_answers_say_how_many_undated_relations_a_period_filter_left_out(bundled_store):
-    from kg.app import create_app
     from kg.config import Config
+    from kg.web.app import create_app
 
     client = create_app(Config(store=":memory:"), bundled_store).test_client()
     partners = client.get("/api/places/盐城/partners", query_string={"since": 2000}).get_json()

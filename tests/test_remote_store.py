@@ -18,13 +18,13 @@ import pyoxigraph as ox
 import pytest
 from conftest import remote_config
 
-from kg import loading, remote_store
-from kg.app import create_app
-from kg.backends import open_store
 from kg.config import PROJECT_ROOT, Config
-from kg.loading import ensure_loaded
-from kg.named_queries import load_named_queries
-from kg.remote_store import (
+from kg.store import loading, remote_store
+from kg.store.backends import open_store
+from kg.store.base import GraphStore, LoadError, QueryError, StoreUnavailable
+from kg.store.loading import ensure_loaded
+from kg.store.named_queries import load_named_queries
+from kg.store.remote_store import (
     Dialect,
     SparqlProtocolStore,
     VirtuosoDialect,
@@ -32,7 +32,7 @@ from kg.remote_store import (
     inject_values,
     prologue,
 )
-from kg.store import GraphStore, LoadError, QueryError, StoreUnavailable
+from kg.web.app import create_app
 
 T = "http://example.org/kg-test/"
 YANCHENG = "http://127.0.0.1:8000/id/place/yancheng"
@@ -165,7 +165,7 @@ def test_cli_reports_an_engine_that_is_down_in_one_line(tmp_path: Path):
         [
             sys.executable,
             "-m",
-            "kg.cli",
+            "kg",
             "query",
             "ASK {}",
             "--store",
@@ -429,13 +429,13 @@ def test_kg_load_and_query_through_the_cli(engine, tmp_path):
         env_args += ["--remote-user", engine.user]
         env["KG_REMOTE_PASSWORD"] = engine.password
     loaded = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "load", str(data), "--no-validate", *env_args],
+        [sys.executable, "-m", "kg", "load", str(data), "--no-validate", *env_args],
         capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT, env=env,
     )  # fmt: skip
     assert loaded.returncode == 0, loaded.stderr
     try:
         asked = subprocess.run(
-            [sys.executable, "-m", "kg.cli", "query", "--format", "csv",
+            [sys.executable, "-m", "kg", "query", "--format", "csv",
              f"SELECT ?o WHERE {{ <{T}cli> ?p ?o }}", *env_args],
             capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT, env=env,
         )  # fmt: skip

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg import guard
 from kg.config import Config
-from kg.sparql_text import MEMO_MAX_CHARS, with_page
+from kg.store import guard
+from kg.store.sparql_text import MEMO_MAX_CHARS, with_page
 
 QUERY = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s"
 

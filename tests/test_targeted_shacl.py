@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rdflib.namespace import SH
 
-from kg import inference, shacl_core, shacl_scope, validation, write_plan
 from kg.config import Config
-from kg.delta_update import update_delta
-from kg.loading import load_bundled
-from kg.store import OxigraphStore
+from kg.store import inference, shacl_core, shacl_scope, validation, write_plan
+from kg.store.base import OxigraphStore
+from kg.store.delta_update import update_delta
+from kg.store.loading import load_bundled
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 GRAPH = "http://127.0.0.1:8000/graph/test-shacl"

@@ -8,10 +8,10 @@ import json
 import networkx as nx
 import pytest
 
-from kg import resolver, traversal
 from kg.config import Config
-from kg.projection import Projection
-from kg.store import OxigraphStore
+from kg.graph import resolver, traversal
+from kg.graph.projection import Projection
+from kg.store.base import OxigraphStore
 
 PLACE = "http://127.0.0.1:8000/id/place/"
 

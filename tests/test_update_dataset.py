@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.update_dataset import DatasetError, with_protocol_dataset
+from kg.web.update_dataset import DatasetError, with_protocol_dataset
 
 G1, G2 = "http://example.org/g1", "http://example.org/g2"
 EX = "http://example.org/"

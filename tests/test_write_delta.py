@@ -14,10 +14,10 @@ import pyoxigraph as ox
 import pytest
 
 from kg.config import Config
-from kg.delta import Unsupported
-from kg.delta_update import update_delta
-from kg.loading import load_bundled
-from kg.store import OxigraphStore
+from kg.store.base import OxigraphStore
+from kg.store.delta import Unsupported
+from kg.store.delta_update import update_delta
+from kg.store.loading import load_bundled
 
 B = "http://127.0.0.1:8000/"
 PLACES = f"<{B}graph/graph_data/places.ttl>"

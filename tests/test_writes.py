@@ -159,7 +159,7 @@ def test_backup_while_serving_holds_every_acknowledged_write(srv: Server, tmp_pa
     assert requests.post(srv.url + "/update", data=body, headers=UPDATE).status_code == 204
     target = tmp_path / "backup"
     done = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "backup", str(target), "--store", str(srv.store_path)],
+        [sys.executable, "-m", "kg", "backup", str(target), "--store", str(srv.store_path)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -168,7 +168,7 @@ def test_backup_while_serving_holds_every_acknowledged_write(srv: Server, tmp_pa
     assert requests.get(srv.url + "/sparql", params={"query": "ASK {}"}).ok  # still serving
     restored = tmp_path / "restored"
     done = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "restore", str(target), "--store", str(restored)],
+        [sys.executable, "-m", "kg", "restore", str(target), "--store", str(restored)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import click
 
-from . import serve_setup, serving
-from .cli import cli
-from .cli import main as run_cli
-from .cli_common import base_option, make_config, store_option
-from .store import StoreError
+from kg.cli.commands import cli
+from kg.cli.commands import main as run_cli
+from kg.cli.common import base_option, make_config, store_option
+from kg.store.base import StoreError
+from kg.web import serve_setup, serving
 
 
 @click.command()

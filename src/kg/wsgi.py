@@ -7,6 +7,6 @@ the ``KG_*`` environment). Like ``kg.__main__`` it sits above the layers: nothin
 
 from __future__ import annotations
 
-from .app import create_app
+from kg.web.app import create_app
 
 __all__ = ["create_app"]

@@ -1,0 +1,26 @@
+"""Opening a store: the one place a backend is chosen from configuration.
+
+It sits above the embedded store (``kg.store``), the remote one (``kg.remote_store``) and the rule
+engine (``kg.inference``) so that none of them has to import another upwards: the embedded store
+only *reports* that a crash left a half-done load (``inference_pending``), and opening it here
+recomputes the inferred graph before anyone reads it.
+"""
+
+from __future__ import annotations
+
+from kg.config import Config
+from kg.store import inference
+from kg.store.base import GraphStore, OxigraphStore
+from kg.store.remote_store import SparqlProtocolStore
+
+
+def open_store(config: Config, *, read_only: bool = False) -> GraphStore:
+    """The store ``config.store`` names: ``sparql+http(s)://…`` a remote SPARQL 1.1 engine,
+    ``:memory:`` or a folder the embedded store."""
+    if config.store.startswith("sparql+"):
+        return SparqlProtocolStore(config, read_only=read_only)
+    store = OxigraphStore(config, read_only=read_only)
+    if store.inference_pending():
+        inference.materialise(store, inference.rule_files(config.data_dirs))
+        store.inference_done()
+    return store

@@ -1,0 +1,180 @@
+"""Validating a load of any size: store it, check the nodes it can affect, undo it if it breaks.
+
+Trying a load on an in-memory copy of the store (and pyshacl on all of it) costs memory and time
+that grow with the store, so big loads used to skip validation. Instead the files are stored as
+usual (bulk loader, native inference), then only the focus nodes the load can affect are
+checked with the compiled shapes (``kg.shacl_core``): the subjects and objects of the loaded
+triples, of the triples a replaced graph lost and of the inferred graph's change, plus the
+nodes whose shapes reach those through their paths (``kg.shacl_scope``). The triples are read
+back from the store as a stream, graph by graph, and focus nodes are checked in batches, so
+memory stays bounded by the nodes, not the triples.
+
+If anything is violated — or anything fails on the way — the load is undone: graphs that were
+new are dropped, replaced graphs get their previous content back (saved to a temporary file
+before they were replaced), and the inferences are recomputed. Readers may see the new data
+while the load runs (as with any bulk load); the store ends as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from kg.store import inference, shacl_core, shacl_scope, validation
+from kg.store.base import STAGING_PREFIX, GraphStore, OxigraphStore
+from kg.store.overlay import Fact, TripleView, visible_graphs
+from kg.store.validation import Violation
+
+#: Focus nodes checked per batch (and between progress reports).
+BATCH = 5_000
+#: Stop collecting after this many violations: the file needs fixing either way.
+MAX_VIOLATIONS = 1_000
+
+
+@dataclass
+class Undo:
+    """How to put the store back as it was before a load."""
+
+    store: OxigraphStore
+    rules: list[Path]
+    new_graphs: list[str] = field(default_factory=list)
+    saved: dict[str, Path] = field(default_factory=dict)
+    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="kg-load-")))
+
+    def before_load(self, graph: str) -> None:
+        """Remember the graph's current content (or that it did not exist)."""
+        raw = self.store._store  # noqa: SLF001 - our own backend
+        node = ox.NamedNode(graph)
+        if graph in self.saved or graph in self.new_graphs:
+            return
+        if not raw.contains_named_graph(node):
+            self.new_graphs.append(graph)
+            return
+        path = self.folder / f"{len(self.saved)}.nt"
+        raw.dump(str(path), ox.RdfFormat.N_TRIPLES, from_graph=node)
+        self.saved[graph] = path
+
+    def run(self) -> None:
+        """Drop what the load wrote, restore what it replaced, recompute the inferences."""
+        raw = self.store._store  # noqa: SLF001
+        for graph in [*self.new_graphs, *self.saved]:
+            raw.remove_graph(ox.NamedNode(graph))
+        for graph, path in self.saved.items():  # parsed, not loaded: blank nodes keep their ids
+            node = ox.NamedNode(graph)
+            quads = ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+            raw.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, node) for q in quads)
+        self.store._bump()  # noqa: SLF001
+        inference.materialise(self.store, self.rules)
+        self.store.flush()
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _graph_facts(raw: ox.Store, graph: str) -> Iterator[Fact]:
+    for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+        yield q.subject, q.predicate, q.object
+
+
+def _file_facts(path: Path) -> Iterator[Fact]:
+    for q in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+        yield q.subject, q.predicate, q.object
+
+
+def changes_of_load(
+    store: OxigraphStore, undo: Undo, inferred: list[inference.InferredChange]
+) -> Iterator[Fact]:
+    """Every triple the load may have added or removed (a superset): the loaded graphs' triples,
+    the replaced graphs' old triples, the inferred graph's difference."""
+    raw = store._store  # noqa: SLF001
+    for graph in [*undo.new_graphs, *undo.saved]:
+        yield from _graph_facts(raw, graph)
+    for path in undo.saved.values():
+        yield from _file_facts(path)
+    for added, removed in inferred:
+        yield from added
+        yield from removed
+
+
+def validate_load(
+    store: OxigraphStore,
+    compiled: shacl_core.Compiled,
+    scope: shacl_scope.ShapeScope,
+    undo: Undo,
+    inferred: list[inference.InferredChange] | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Violation]:
+    """The violations on the focus nodes the load can affect (all focus nodes when the
+    inferred graph's change is unknown or the class hierarchy changed)."""
+    raw = store._store  # noqa: SLF001
+    view = TripleView(raw, visible_graphs)
+    data = shacl_core.Data(view.match, raw)  # after the load no staging graph is left
+    focus: list[object]
+    if inferred is None or scope.whole:
+        focus = list(compiled.focus_nodes(data))
+    else:
+        hierarchy = False
+
+        def watched() -> Iterator[Fact]:
+            nonlocal hierarchy
+            for fact in changes_of_load(store, undo, inferred):
+                hierarchy = hierarchy or fact[1] == shacl_scope.SUBCLASS
+                yield fact
+
+        focus = list(shacl_scope.affected_nodes(scope, view, watched()))
+        if hierarchy:  # a class moved: every instance's targets may have changed
+            focus = list(compiled.focus_nodes(data))
+    found: list[Violation] = []
+    for start in range(0, len(focus), BATCH):
+        batch = focus[start : start + BATCH]
+        # no data.forget() between batches: neighbours (places, sources) are shared by many
+        # batches, and Data bounds its cache itself (Data.CACHE nodes)
+        found.extend(v for v in compiled.validate(data, batch) if v.severity == "Violation")
+        if progress is not None:
+            progress(min(start + BATCH, len(focus)), len(focus))
+        if len(found) >= MAX_VIOLATIONS:
+            break
+    return found
+
+
+def validate_store(
+    store: GraphStore, shapes: rdflib.Graph, progress: Callable[[int, int], None] | None = None
+) -> list[Violation]:
+    """Every result (violations and warnings) of the whole store: with the compiled shapes on
+    an embedded store, in batches of focus nodes with progress reports; otherwise pyshacl on a
+    copy of the store, as before."""
+    compiled = shacl_core.compile_shapes(shapes)
+    raw = getattr(store, "_store", None)
+    if compiled is None or raw is None:
+        return validation.validate(validation.store_as_rdflib(store), shapes)
+    view = TripleView(raw, visible_graphs)
+    data = shacl_core.Data(view.match, raw if not _staging(store) else None)
+    focus = list(compiled.focus_nodes(data))
+    found: list[Violation] = []
+    last = 0.0
+    for start in range(0, len(focus), BATCH):
+        found.extend(compiled.validate(data, focus[start : start + BATCH]))
+        data.forget()
+        done = min(start + BATCH, len(focus))
+        if progress is not None and (time.monotonic() - last > 1 or done == len(focus)):
+            progress(done, len(focus))
+            last = time.monotonic()
+    if progress is not None and not focus:
+        progress(0, 0)
+    found.sort(key=lambda v: (v.severity != "Violation", v.focus, v.path or "", v.message))
+    return found
+
+
+def _staging(store: GraphStore) -> bool:
+    """Whether a load is running (a read-only validation beside it must not read its graphs)."""
+    raw = store._store  # type: ignore[attr-defined] # noqa: SLF001
+    return any(
+        type(g) is ox.NamedNode and g.value.startswith(STAGING_PREFIX) for g in raw.named_graphs()
+    )

@@ -1,0 +1,623 @@
+"""Running user queries where they can be stopped: a pool of read-only worker processes.
+
+pyoxigraph cannot cancel a query, so a query that must be stoppable runs in another process:
+
+* The service process holds the single read-write store (writes, loads, inference).
+* ``query_workers`` worker processes each open a checkpoint of the store with
+  ``Store.read_only``. Every task names the checkpoint of the store version it must see; the
+  service takes a new checkpoint when the version moved (a checkpoint of the read-write handle
+  holds every committed write, flushed or not), and a worker whose handle is older reopens.
+* A worker runs the query, negotiates the format (the one ``kg.formats`` registry) and renders
+  the result to bytes, stopping at ``max_result_bytes``. The request thread waits at most the
+  timeout; past it the worker is killed (SIGKILL) and replaced, and the client gets 503 while
+  the other workers keep answering.
+
+An in-memory store (tests, ``:memory:``) cannot be shared between processes: there queries run
+in the request thread, without a timeout.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib
+import multiprocessing as mp
+import os
+import queue
+import shutil
+import signal
+import sys
+import threading
+import time
+import types
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg import formats
+from kg.config import Config
+from kg.store.base import GraphStore, OxigraphStore, QueryError, Term
+from kg.web import paging, priority
+from kg.web.admission import Gate, Limits, Refused, Ticket
+
+
+class ExecutionError(Exception):
+    """A query that could not be answered; ``status`` is the HTTP status to answer with."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        query_error: bool = False,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.message, self.query_error = status, message, query_error
+        self.retry_after = retry_after
+
+    def __reduce__(self) -> Any:  # crosses the worker pipe
+        return (ExecutionError, (self.status, self.message), {"query_error": self.query_error})
+
+
+@dataclass(frozen=True)
+class QueryTask:
+    query: str
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+    substitutions: dict[str, Term] | None = None
+    accept: str | None = None
+    format_param: str | None = None
+    title: str = "result"
+    max_bytes: int = 64 * 1024 * 1024
+    #: A page of a SELECT asked with ``LIMIT page_limit+1``: keep ``page_limit`` rows, say if more.
+    page_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class QueryOutput:
+    body: bytes
+    content_type: str
+    extension: str
+    kind: str
+    more: bool = False  # a page with rows after it (``QueryTask.page_limit``)
+
+
+def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
+    """Run, negotiate and render one query to bytes; raises ``ExecutionError``."""
+    try:
+        result = store.query(
+            task.query,
+            default_graphs=task.default_graphs,
+            named_graphs=task.named_graphs,
+            substitutions=task.substitutions,
+        )
+    except QueryError as err:
+        raise ExecutionError(400, str(err), query_error=True) from None
+    except ValueError as err:  # e.g. a default-graph-uri that is not an IRI
+        raise ExecutionError(400, f"bad request: {err}") from None
+    more = False
+    if task.page_limit is not None and isinstance(result, ox.QuerySolutions):
+        try:
+            result, more = paging.trim_solutions(result, task.page_limit)
+        except (ValueError, SyntaxError) as err:  # evaluation errors surface while iterating
+            raise ExecutionError(400, f"query evaluation failed: {err}", query_error=True) from None
+    kind = formats.result_kind(result)
+    try:
+        fmt = formats.negotiate(kind, task.accept, task.format_param)
+    except formats.NotAcceptable as err:
+        raise ExecutionError(err.status, str(err)) from None
+    ctx = formats.RenderContext(
+        prefixes=store.config.prefixes(), title=task.title, max_bytes=task.max_bytes
+    )
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in fmt.render(result, ctx):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > task.max_bytes:
+                raise formats.ResultTooLarge(task.max_bytes)
+    except formats.ResultTooLarge:
+        raise ExecutionError(
+            413,
+            f"the result is larger than the limit of {task.max_bytes} bytes "
+            "(KG_MAX_RESULT_BYTES); narrow the query or add LIMIT/OFFSET",
+        ) from None
+    except (ValueError, SyntaxError) as err:  # evaluation errors surface while iterating
+        raise ExecutionError(400, f"query evaluation failed: {err}", query_error=True) from None
+    return QueryOutput(b"".join(chunks), fmt.content_type, fmt.extension, kind, more)
+
+
+# -- worker side ------------------------------------------------------------------------------
+def _worker_main(conn: Any, config: Config, snapshot: str, modules: list[str]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the service's to handle
+    for module in modules:  # formats registered outside kg.formats must exist here too
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - a missing optional format must not kill the worker
+            pass
+    store: OxigraphStore | None = None
+    opened = ""
+
+    def reopen(path: str) -> OxigraphStore:
+        nonlocal store, opened
+        if store is not None:
+            old, store = store, None
+            old.close()
+        store = OxigraphStore(replace(config, store=path), read_only=True)
+        opened = path
+        return store
+
+    try:
+        reopen(snapshot)
+    except Exception:  # noqa: BLE001 - retried on the first task
+        store = None
+    try:
+        conn.send("ready")
+    except (OSError, EOFError):
+        return
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return  # the service is gone
+        if message is None:
+            return
+        wanted, task = message
+        try:
+            current = store if store is not None and opened == wanted else reopen(wanted)
+            reply: Any = execute(current, task)
+        except ExecutionError as err:
+            reply = err
+        except Exception as err:  # noqa: BLE001 - report, keep serving
+            store = None
+            reply = ExecutionError(500, f"query failed in the worker: {err}")
+        try:
+            conn.send(reply)
+        except (OSError, EOFError):
+            return
+
+
+# -- service side -----------------------------------------------------------------------------
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _bare_main() -> Iterator[None]:
+    """Start a worker without re-running the service's ``__main__`` in it.
+
+    A spawned process first imports the parent's main module (``python -m kg.cli`` → all of
+    ``kg.cli``: networkx, rdflib, the ingest pipeline; the ``kg`` script does the same), about
+    a second of CPU per worker that competed with the service's own start-up. The worker's
+    entry point lives in this module, so it needs none of that: while the process is started,
+    ``__main__`` is an empty module and spawn has nothing to re-run."""
+    with _MAIN_LOCK:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
+
+
+class _Worker:
+    def __init__(self, ctx: Any, config: Config, snapshot: str, modules: list[str]) -> None:
+        parent, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_worker_main,
+            args=(child, config, snapshot, modules),
+            name="kg-query-worker",
+            daemon=True,
+        )
+        with _bare_main():
+            self.process.start()
+        child.close()
+        self.conn = parent
+        self.snapshot = snapshot  # what it reads (or last read)
+        self.demoted = False  # running (or ran) a long query at the lowest CPU priority
+
+    def wait_ready(self, timeout: float = 120.0) -> bool:
+        """Wait for the worker's imports and store opening (its first message)."""
+        try:
+            return self.conn.poll(timeout) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            return False
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, EOFError):
+            pass
+        self.process.join(timeout=2)
+        self.kill()
+
+
+_EXECUTORS: weakref.WeakSet[QueryExecutor] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for executor in list(_EXECUTORS):
+        executor.close()
+
+
+def snapshots_dir(store_path: Path) -> Path:
+    """Where the service keeps the read-only checkpoints its query workers open."""
+    return store_path.parent / (store_path.name + ".snapshots")
+
+
+def latest_snapshot(store_path: Path) -> Path | None:
+    folder = snapshots_dir(store_path)
+    found = [p for p in folder.glob("v*") if p.is_dir() and p.name[1:].isdigit()]
+    return max(found, key=lambda p: int(p.name[1:])) if found else None
+
+
+class QueryExecutor:
+    """Runs queries with a timeout (worker processes) or in-thread (in-memory stores).
+
+    Workers never open the live store (a read-only RocksDB handle races with the writer's
+    compactions). After each write the service publishes a checkpoint (``Store.backup``: hard
+    links, milliseconds) under ``<store>.snapshots/v<N>``; each task names the checkpoint to
+    read, a worker reopens when it changes, and checkpoints no worker reads any more are deleted.
+    """
+
+    def __init__(self, store: GraphStore, config: Config) -> None:
+        self.store = store
+        self.config = config
+        self.workers = config.query_workers
+        self.inline = (
+            self.workers <= 0
+            or not isinstance(store, OxigraphStore)
+            or store.path is None
+            or store.read_only
+        )
+        # Last in, first out: a lone client keeps reusing the same worker, whose caches (RocksDB
+        # blocks, parsed pages, CPU caches) stay warm; the others only take overflow.
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        # One spare, started and ready: a worker killed at its time limit is replaced at once
+        # instead of leaving the pool short for the seconds a new process takes to start.
+        self._standby: queue.Queue[_Worker] = queue.Queue(maxsize=1)
+        self._all: set[_Worker] = set()
+        self._busy: dict[_Worker, str] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+        self._version = -1
+        self._snapshot = ""
+        self._nice = os.getpriority(os.PRIO_PROCESS, 0)  # what workers start with
+        self.gate = Gate(query_limits(config), what="query worker")
+        if self.inline:
+            return
+        assert isinstance(store, OxigraphStore) and store.path is not None
+        self._ctx = mp.get_context("spawn")  # never fork a process holding RocksDB threads
+        self._modules = sorted(
+            {f.render.__module__ for f in formats._REGISTRY} | {"kg.formats"}  # noqa: SLF001
+        )
+        self._dir = snapshots_dir(store.path)
+        shutil.rmtree(self._dir, ignore_errors=True)  # leftovers of a previous run
+        self._dir.mkdir(parents=True)
+        self._serial = 0
+        self.publish()
+        starting = [self._spawn() for _ in range(self.workers)]
+        for worker in starting:  # ready before the service answers its first request
+            if worker.wait_ready():
+                self._idle.put(worker)
+            else:
+                self._discard(worker)
+                self._respawn(self._idle)
+        self._respawn(self._standby)
+        _EXECUTORS.add(self)
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._ctx, self.config, self._snapshot, self._modules)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _respawn(self, into: queue.Queue[_Worker], then: Callable[[], None] | None = None) -> None:
+        """Start a worker in the background; once ready it joins ``into`` (pool or spare) and
+        ``then`` runs."""
+
+        def start() -> None:
+            try:
+                self._start_into(into)
+            finally:
+                if then is not None:
+                    then()
+
+        threading.Thread(target=start, name="kg-respawn", daemon=True).start()
+
+    def _start_into(self, into: queue.Queue[_Worker]) -> None:
+        while not self._closed:
+            worker = self._spawn()
+            if worker.wait_ready() and not self._closed:
+                try:
+                    into.put_nowait(worker)
+                except queue.Full:  # a spare is already there
+                    self._discard(worker)
+                return
+            self._discard(worker)
+            time.sleep(1)
+
+    def _replace(self, ticket: Ticket) -> None:
+        """A worker was killed running ``ticket``'s query: the spare takes its place at once and
+        the slot is free again. With no spare ready (two kills within one start-up time) the
+        client keeps the slot until the replacement is ready, so the client that caused the
+        gap — not the others — waits for it."""
+        try:
+            spare = self._standby.get_nowait()
+        except queue.Empty:
+            self._respawn(self._idle, then=ticket.release)
+        else:
+            self._idle.put(spare)
+            ticket.release()
+        self._respawn(self._standby)
+
+    def _discard(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+            self._busy.pop(worker, None)
+        worker.kill()
+
+    def publish(self) -> str:
+        """Checkpoint the store if it changed since the last checkpoint; return the current one."""
+        if self.inline:
+            return ""
+        with self._lock:
+            version = self.store.version
+            if version == self._version and self._snapshot:
+                return self._snapshot
+            self._serial += 1
+            target = self._dir / f"v{self._serial}"
+            self.store.backup(target)  # type: ignore[attr-defined]
+            self._version, self._snapshot = version, str(target)
+            in_use = {self._snapshot, *self._busy.values()}
+        for old in self._dir.glob("v*"):
+            if str(old) not in in_use:
+                shutil.rmtree(old, ignore_errors=True)
+        return self._snapshot
+
+    def run(self, task: QueryTask, timeout: float | None = None, client: str = "") -> QueryOutput:
+        """Run ``task`` for ``client`` (the peer address: per-client admission caps).
+
+        Waiting for a worker is bounded by the admission gate (``query_queue``,
+        ``query_queue_wait_s``, ``queries_per_client``); the time limit starts once a worker
+        has the query.
+        """
+        timeout = self.config.query_timeout_s if timeout is None else timeout
+        if self.inline:
+            return execute(self.store, task)
+        if self._closed:
+            raise ExecutionError(503, "the service is shutting down")
+        try:
+            ticket = self.gate.acquire(client)
+        except Refused as err:
+            raise ExecutionError(err.status, err.message, retry_after=err.retry_after) from None
+        try:
+            # A slot normally means an idle worker; only while a killed one is being replaced
+            # can the pool be short, and then the wait is bounded like the queue's.
+            worker = self._idle.get(timeout=self.config.query_queue_wait_s)
+        except queue.Empty:
+            ticket.release()
+            retry = max(1, round(self.config.query_queue_wait_s))
+            raise ExecutionError(
+                503, "the query workers are restarting; try again shortly", retry_after=retry
+            ) from None
+        started = time.monotonic()
+        try:
+            self.publish()
+        except BaseException:
+            self._idle.put(worker)
+            ticket.release()
+            raise
+        healthy = False
+        with self._lock:  # the current checkpoint, pinned until this task is done
+            snapshot = self._snapshot
+            self._busy[worker] = snapshot
+        try:
+            worker.conn.send((snapshot, task))
+            remaining = max(0.0, timeout - (time.monotonic() - started))
+            if not self._await(worker, remaining):
+                raise ExecutionError(
+                    503,
+                    f"the query was stopped after the {timeout:g} s time limit "
+                    "(server limit KG_QUERY_TIMEOUT, or the request's timeout= parameter); "
+                    "simplify it or add LIMIT",
+                )
+            reply = worker.conn.recv()
+            healthy = True
+        except (EOFError, OSError, BrokenPipeError):
+            raise ExecutionError(503, "the query worker died (out of memory?); try again") from None
+        finally:
+            if healthy and worker.demoted:
+                # Back to normal priority for the next query. Where that is not permitted the
+                # ready spare takes its place; with none ready it serves on (demoted) rather
+                # than leave the pool short, and is retired after a later query.
+                if priority.restore(worker.process.pid, self._nice):
+                    worker.demoted = False
+                elif not self._standby.empty():
+                    healthy = False
+            if healthy:
+                with self._lock:
+                    self._busy.pop(worker, None)
+                self._idle.put(worker)
+                ticket.release()
+            else:
+                self._discard(worker)
+                self._replace(ticket)
+        if isinstance(reply, ExecutionError):
+            raise reply
+        return reply
+
+    def _await(self, worker: _Worker, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the worker's reply; a query still running after
+        ``query_demote_after_s`` gets the lowest CPU priority (``kg.priority``) meanwhile."""
+        after = self.config.query_demote_after_s
+        if after <= 0 or seconds <= after:
+            return worker.conn.poll(seconds)
+        if worker.conn.poll(after):
+            return True
+        worker.demoted = True
+        priority.demote(worker.process.pid)
+        return worker.conn.poll(seconds - after)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.stop()
+        if not self.inline:
+            shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def query_limits(config: Config) -> Limits:
+    """The admission limits for query workers, from the configuration."""
+    workers = max(1, config.query_workers)
+    per_client = config.queries_per_client or max(1, workers - 1)
+    return Limits(
+        slots=workers,
+        queue_limit=config.query_queue,
+        wait_s=config.query_queue_wait_s,
+        per_client=per_client,
+        per_client_waiting=max(1, config.query_queue // 4),
+    )
+
+
+def executor_for(services: Any) -> QueryExecutor:
+    """The app's executor (``Services.extras['executor']``), created on first use."""
+    executor = services.extras.get("executor")
+    if executor is None:
+        executor = services.extras.setdefault(
+            "executor", QueryExecutor(services.store, services.config)
+        )
+    return executor
+
+
+#: Where ``kg.query_lane`` leaves the outcome of a query it ran but does not answer itself
+#: (an error, an HTML page): ``(query text, QueryOutput | the exception it raised)``. Only the
+#: server sets environ keys without the ``HTTP_`` prefix, so a client cannot forge it.
+LANE_OUTCOME = "kg.query_outcome"
+
+#: A lower per-request timeout is allowed, down to this (a stopped query costs a worker restart).
+MIN_TIMEOUT_S = 0.5
+
+
+# -- HTTP glue --------------------------------------------------------------------------------
+def request_timeout(config: Config) -> float:
+    """The server limit, or a lower ``timeout=`` (seconds) from the request.
+
+    Present-but-empty is a 400 like every other typed parameter (``int_arg``), so a client
+    that sends ``timeout=`` by mistake learns it rather than silently getting the server limit.
+    """
+    from flask import request
+
+    from kg.web.http_common import ApiError
+
+    raw = request.values.get("timeout")
+    limit = config.query_timeout_s
+    if raw is None:
+        return limit
+    try:
+        asked = float(raw)
+    except ValueError:
+        raise ApiError(400, f"timeout must be a number of seconds, got {raw!r}") from None
+    if not asked >= MIN_TIMEOUT_S:  # also refuses NaN
+        raise ApiError(400, f"timeout must be at least {MIN_TIMEOUT_S:g} seconds, got {raw!r}")
+    return min(asked, limit)
+
+
+def answer(
+    query: str,
+    *,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    substitutions: dict[str, Term] | None = None,
+    filename: str = "result",
+    format_param: str | None = None,
+    query_error: tuple[int, str] = (400, "malformed query: "),
+    timeout: float | None = None,
+    page: paging.Page | None = None,
+) -> Any:
+    """Guard, run and render a query for the current request; errors become ``ApiError``.
+
+    ``timeout``: the request's limit when the caller has already read it (``request_timeout``).
+    ``page``: answer that page of a SELECT (``kg.paging``), with ``Link`` headers; a query
+    that cannot be paged (its own ``LIMIT``/``OFFSET``, not a SELECT) is answered whole.
+    """
+    from flask import Response, request
+
+    from kg.store import guard, sparql_text
+    from kg.web.http_common import ApiError, services
+
+    svc = services()
+    try:
+        guard.check_nesting(query)
+        guard.check(query, svc.config)
+        formats.check_format_name(format_param, [formats.SOLUTIONS, formats.GRAPH])
+    except (guard.OutboundRefused, guard.TooComplex) as err:
+        raise ApiError(400, str(err)) from None
+    except formats.UnknownFormat as err:
+        raise ApiError(err.status, str(err)) from None
+    page_limit = None
+    if page is not None:
+        paged = sparql_text.with_page(query, page.limit + 1, page.offset)
+        if paged is not None:
+            query, page_limit = paged, page.limit
+    task = QueryTask(
+        query,
+        default_graphs,
+        named_graphs,
+        substitutions,
+        accept=request.headers.get("Accept"),
+        format_param=format_param,
+        title=filename,
+        max_bytes=svc.config.max_result_bytes,
+        page_limit=page_limit,
+    )
+    try:
+        if timeout is None:
+            timeout = request_timeout(svc.config)
+        runner = executor_for(svc)
+        ran = request.environ.pop(LANE_OUTCOME, None)  # kg.query_lane ran this very query
+        if ran is not None and ran[0] == query and page_limit is None:
+            if isinstance(ran[1], Exception):
+                raise ran[1]
+            output = ran[1]
+        else:
+            if not runner.inline:
+                guard.check_syntax(query, svc.config, substitutions)
+            output = runner.run(task, timeout, client=request.remote_addr or "")
+    except guard.Malformed as err:
+        raise ApiError(query_error[0], query_error[1] + str(err)) from None
+    except ExecutionError as err:
+        if err.query_error:
+            raise ApiError(query_error[0], query_error[1] + err.message) from None
+        refused = ApiError(err.status, err.message)
+        if err.retry_after is not None:
+            refused.headers["Retry-After"] = str(err.retry_after)
+        raise refused from None
+    response = Response(output.body, content_type=output.content_type)
+    response.headers["Vary"] = "Accept"
+    if format_param:
+        response.headers["Content-Disposition"] = (
+            f'inline; filename="{filename}.{output.extension}"'
+        )
+    if page_limit is not None and page is not None:
+        link = paging.link_header(page, output.more)
+        if link:
+            response.headers["Link"] = link
+    return response
