@@ -3,7 +3,7 @@
     python benchmarks/bindings.py --store var/bench/x10/store --scale 10
     python benchmarks/bindings.py --store var/bench/x10/store --scale 10 --write
 
-For every named query with parameters it runs each strategy of ``kg.named_queries.BINDINGS``
+For every named query with parameters it runs each strategy of ``kg.store.named_queries.BINDINGS``
 (substitution, ``VALUES``, terms written in) in-process on a read-only handle opened the way
 the query workers open it, checks that they return the same rows, and prints p50 per strategy.
 ``--write`` records the fastest in the query's ``# binding:`` header line (right after its

@@ -9,7 +9,7 @@ RocksDB handle works beside the service's read-write one), so both engines answe
 quads with the same dataset semantics. Each named query is sent to the peer as the text our
 service runs for it, with the parameters written in as constants (``inline_terms``; a ``VALUES``
 block where that does not apply) and the same ``BASE``/``PREFIX`` prologue, and with the page
-our service answers by default (``LIMIT`` of ``kg.paging.DEFAULT_PAGE`` + 1): the same answer.
+our service answers by default (``LIMIT`` of ``kg.web.paging.DEFAULT_PAGE`` + 1): the same answer.
 Calls alternate ours/peer, one lean keep-alive connection each, whole body read.
 
 Also ``kg load`` vs ``oxigraph load`` of the same file (``load_ratio``).

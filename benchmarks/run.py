@@ -753,7 +753,7 @@ print(json.dumps(out))
 
 
 def measure_projection_after_write(store: Path) -> dict[str, Any]:
-    """A small write through ``kg.writes.Writer`` (GSP PUT of a one-relation graph, then its
+    """A small write through ``kg.store.writes.Writer`` (GSP PUT of a one-relation graph, then its
     DELETE), timed: the write itself (with inference; SHACL skipped) and the next snapshot,
     which the projection patches instead of rebuilding. In a fresh process on the store."""
     done = python("-c", PROJECTION_AFTER_WRITE, str(store))

@@ -1,4 +1,4 @@
-"""Admission control (kg.admission): bounded waits, a bounded queue, per-client caps.
+"""Admission control (kg.web.admission): bounded waits, a bounded queue, per-client caps.
 
 Unit tests on the gate itself (no server): every refusal must come *at once* when the queue or
 the client's share is full, and after at most the configured wait otherwise.

@@ -239,7 +239,8 @@ def test_png_without_a_cjk_font_is_an_error_naming_the_package(
 
 
 def test_a_multilateral_group_is_one_square_in_the_margin(network):
-    """A group node (kg.network_groups: type MultilateralGroup, a line to each member) is drawn
+    """A group node (kg.graph.network_groups: type MultilateralGroup, a line to each member) is
+    drawn
     as one white square in the band of places without coordinates, and named in the legend."""
     import xml.etree.ElementTree as ET
 

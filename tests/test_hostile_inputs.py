@@ -1,5 +1,5 @@
 """Hostile inputs without a server: planted IRIs in pages, picture rendering turns, entity and
-literal checks on bodies (kg.body_guard), the server's routing of requests to its pools."""
+literal checks on bodies (kg.web.body_guard), the server's routing of requests to its pools."""
 
 from __future__ import annotations
 

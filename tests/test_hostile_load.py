@@ -27,7 +27,7 @@ EXPLOSION = (
 SMALL = f"SELECT ?l WHERE {{ <{EX}a> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
 SLOW_S = 3  # the flood's time limit: long enough to outlast every check below
 LIMITS = {
-    "KG_QUERY_TIMEOUT": str(SLOW_S),  # a plain ?query= (kg.query_lane) has the server's limit
+    "KG_QUERY_TIMEOUT": str(SLOW_S),  # a plain ?query= (kg.web.query_lane) has the server's limit
     "KG_QUERY_WORKERS": "2",
     "KG_QUERY_QUEUE": "4",
     "KG_QUERY_QUEUE_WAIT": "1",
@@ -70,7 +70,7 @@ def flood(
     srv: Server, sources: list[str], *, lane: bool = False
 ) -> tuple[list[threading.Thread], list[tuple]]:
     """One slow query per source address, all at once; results collected as they end.
-    ``lane``: a plain ``GET /sparql?query=`` (kg.query_lane), else with ``timeout=`` (Flask)."""
+    ``lane``: a plain ``GET /sparql?query=`` (kg.web.query_lane), else with ``timeout=`` (Flask)."""
     results: list[tuple] = []
     path = sparql_path(EXPLOSION) if lane else sparql_path(EXPLOSION, SLOW_S)
 

@@ -3,9 +3,9 @@
 Random sequences of data changes (hypothesis) on the bundled graph and on 0.1× synthetic data:
 triples with the predicates the rules read are removed, or new ones built from existing terms
 are added (new types, parties, ``partOf`` links, even schema triples like ``subClassOf``). After
-each change, ``kg.incremental.update_inferences`` gives the inferred graph's difference; it is
-applied, then ``kg.inference.materialise`` recomputes the inferred graph from scratch and the two
-must be equal. The store stays consistent between examples, so they share one store.
+each change, ``kg.store.incremental.update_inferences`` gives the inferred graph's difference; it is
+applied, then ``kg.store.inference.materialise`` recomputes the inferred graph from scratch and the
+two must be equal. The store stays consistent between examples, so they share one store.
 """
 
 from __future__ import annotations

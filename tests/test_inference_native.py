@@ -1,8 +1,8 @@
 """The native inference engine computes exactly what the SPARQL rules compute.
 
-``kg.inference.materialise`` runs the bundled rules (``ontology/inference/*.rq``) natively when it
-recognises them; ``native=False`` runs the same files as SPARQL. Each test builds a store, lets
-the native engine write the inferred graph, then recomputes it with SPARQL and compares.
+``kg.store.inference.materialise`` runs the bundled rules (``ontology/inference/*.rq``) natively
+when it recognises them; ``native=False`` runs the same files as SPARQL. Each test builds a store,
+lets the native engine write the inferred graph, then recomputes it with SPARQL and compares.
 """
 
 from __future__ import annotations

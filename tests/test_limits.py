@@ -41,7 +41,7 @@ def listener() -> Iterator[Listener]:
 
 def small_query(srv: Server, source: str = "127.0.0.2") -> float:
     """A small query from another client than the runaway's (per-client caps key on the peer
-    address, so one client's runaway may make its own next query wait: kg.admission)."""
+    address, so one client's runaway may make its own next query wait: kg.web.admission)."""
     t0 = time.monotonic()
     session = requests.Session()
     session.mount("http://", _SourceAdapter(source))

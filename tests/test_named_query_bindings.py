@@ -1,6 +1,6 @@
 """Binding strategies of named queries: substitution, ``VALUES`` and terms written into the text
 return the same rows for every named query, and writing terms in can never change a query's
-shape (kg.named_queries, kg.sparql_text)."""
+shape (kg.store.named_queries, kg.store.sparql_text)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Paging of long answers (kg.paging): named queries and traversal lists answer ``limit`` rows
+"""Paging of long answers (kg.web.paging): named queries and traversal lists answer ``limit`` rows
 from ``offset`` with ``Link: rel="next"``; following the links reads every row once, in order."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The projection after a write is patched, not rebuilt, and equals a fresh build exactly.
 
-Writes go through ``kg.writes.Writer`` (SHACL validation, inference) on the bundled graph in
+Writes go through ``kg.store.writes.Writer`` (SHACL validation, inference) on the bundled graph in
 memory; after each one the projection's snapshot is compared with ``build_snapshot`` on the same
 store: same nodes and attributes, edges (both adjacency directions) with attributes, relation
 records, labels, children and broader concepts.

@@ -1,4 +1,4 @@
-"""``GET /sparql?query=…`` answered without Flask (kg.query_lane) must be indistinguishable from
+"""``GET /sparql?query=…`` answered without Flask (kg.web.query_lane) must be indistinguishable from
 the Flask path: same body, same headers a client or browser relies on, same errors."""
 
 from __future__ import annotations

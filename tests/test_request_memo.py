@@ -1,4 +1,5 @@
-"""The per-request text analyses are memoised (kg.guard.check_syntax, kg.sparql_text.with_page):
+"""The per-request text analyses are memoised (kg.store.guard.check_syntax,
+kg.store.sparql_text.with_page):
 a repeated text must get exactly the verdict and the rewrite a first-time text gets."""
 
 from __future__ import annotations

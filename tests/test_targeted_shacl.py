@@ -3,9 +3,9 @@
 Each example is one random write on the bundled graph (hypothesis): a triple of a shaped
 resource deleted, a triple with a shape's path and a random value added, a node's type taken
 away (which breaks ``sh:class`` on the relations pointing at it), or a relation's source quote
-removed (a nested ``sh:node`` two hops away). ``kg.write_plan.plan`` validates only the affected
-focus nodes, both with the compiled checks (``kg.shacl_core``, reading the store) and with
-pyshacl on their neighbourhood; the oracle applies the same update to a copy of the store,
+removed (a nested ``sh:node`` two hops away). ``kg.store.write_plan.plan`` validates only the
+affected focus nodes, both with the compiled checks (``kg.store.shacl_core``, reading the store) and
+with pyshacl on their neighbourhood; the oracle applies the same update to a copy of the store,
 recomputes the inferences and runs pyshacl on all of it. The violations must be the same: focus
 node, path, constraint component, offending value (and message, where the shape gives one —
 otherwise each engine words its own).

@@ -1,7 +1,7 @@
 """A write's delta, worked out without running it, is exactly what the engine then does.
 
-``kg.delta_update.update_delta`` reads an update's text and the live store; the test runs the same
-update with pyoxigraph on a copy and compares the quads that appeared and disappeared (blank
+``kg.store.delta_update.update_delta`` reads an update's text and the live store; the test runs the
+same update with pyoxigraph on a copy and compares the quads that appeared and disappeared (blank
 nodes compared by position only: the engine mints its own).
 """
 

@@ -1,8 +1,8 @@
 """The ``kg`` program (``python -m kg``): the terminal commands plus ``kg serve``.
 
 The composition root: the one module that imports both shells, the terminal commands
-(``kg.cli``) and the web application (``kg.serving``), so neither imports the other (the
-layer rule in ``kg``'s docstring). ``kg serve`` is defined here because it is where the two
+(``kg.cli.commands``) and the web application (``kg.web.serving``), so neither imports the other
+(the layer rule in ``kg``'s docstring). ``kg serve`` is defined here because it is where the two
 meet: the CLI's store options, the web layer's start-up.
 """
 

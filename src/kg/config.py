@@ -66,7 +66,7 @@ class Config:
     #: Query worker processes (each opens the store read-only); 0 runs queries in-thread.
     query_workers: int = 2
     max_result_bytes: int = 64 * 1024 * 1024
-    # -- admission and connections under load (README "Limits"; kg.admission, kg.server) --
+    # -- admission and connections under load (README "Limits"; kg.web.admission, kg.web.server) --
     #: Queries that may wait for a busy worker; the next one gets 503 + Retry-After at once.
     query_queue: int = 16
     #: Longest wait for a query worker before 503 (the query's own time limit starts after it).
@@ -75,7 +75,7 @@ class Config:
     #: client can never hold every worker.
     queries_per_client: int = 0
     #: Seconds after which a running query's worker drops to the lowest CPU priority, so slow
-    #: queries only use CPU the rest of the service does not need (kg.priority); 0 = never.
+    #: queries only use CPU the rest of the service does not need (kg.web.priority); 0 = never.
     query_demote_after_s: float = 1.0
     #: Longest literal (characters) a write may store; a bigger one is refused with 413.
     max_literal_chars: int = 256 * 1024

@@ -1,7 +1,7 @@
 """``kg load|validate|dump|backup|restore|stats``: the store's own commands.
 
 Filling and checking a store, copying it out and back, and counting what it holds; all of them
-open the store the same way (``kg.cli_common``) and end a user's mistake in one ``Error:`` line.
+open the store the same way (``kg.cli.common``) and end a user's mistake in one ``Error:`` line.
 """
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
         store = open_store(config)
     except StoreError:
         # Held by a running service. A checkpoint of a read-only handle holds what was flushed
-        # to disk, and the service flushes each write within kg.flusher.FLUSH_DELAY_S of
+        # to disk, and the service flushes each write within kg.store.flusher.FLUSH_DELAY_S of
         # acknowledging it: waiting BACKUP_WAIT_S lets every write acknowledged before this
         # command started reach the disk.
         from kg.store.flusher import BACKUP_WAIT_S

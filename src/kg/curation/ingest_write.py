@@ -1,9 +1,9 @@
 """Reviewed candidates -> a curated fact file (YAML), the one format every write goes through.
 
 ``kg ingest --curate`` saves it under graph_data/facts/ for a curator (then ``kg build``);
-``POST /api/ingest/accept`` builds it at once with the same checks (kg.curated_build) and writes
-the Turtle into the article's own named graph. So a fact accepted on the page and a fact typed by
-a curator are refused for the same reasons, with the same messages.
+``POST /api/ingest/accept`` builds it at once with the same checks (kg.curation.curated_build) and
+writes the Turtle into the article's own named graph. So a fact accepted on the page and a fact
+typed by a curator are refused for the same reasons, with the same messages.
 """
 
 from __future__ import annotations

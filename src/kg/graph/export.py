@@ -9,7 +9,7 @@ Nodes are place IRIs with ``label_zh``, ``label_en``, ``type``, ``province``,
 ``kind``, ``role``, ``via``, ``level``, ``scheme``, ``domains``, ``start``/``end``, ``period``,
 ``sources`` and ``label_zh``. Missing attributes are treated as ``None``.
 
-The shared records, colours and limits are in ``kg.export_common``; each format family is its
+The shared records, colours and limits are in ``kg.graph.export_common``; each format family is its
 own module registered in :mod:`kg.formats` (adding a format is one function and its
 ``@register`` line). Importing this module registers them all.
 """

@@ -1,9 +1,9 @@
 """What every network export shares: node and edge records, kind colours, size limits, and
 writing a big document as a stream of chunks.
 
-The format families (``kg.export_json``, ``kg.export_xml``, ``kg.export_dot``,
-``kg.export_geojson``, ``kg.export_drawing``) each register their renderers in ``kg.formats``;
-``kg.export`` imports them all.
+The format families (``kg.graph.export_json``, ``kg.graph.export_xml``, ``kg.graph.export_dot``,
+``kg.graph.export_geojson``, ``kg.graph.export_drawing``) each register their renderers in
+``kg.formats``; ``kg.graph.export`` imports them all.
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def domain_labels(edge: dict[str, Any]) -> list[str]:
 
 
 def province_colours(graph: nx.MultiDiGraph) -> dict[str, str]:
-    """The shared palette (:mod:`kg.palette`) for the places of ``graph``."""
+    """The shared palette (:mod:`kg.graph.palette`) for the places of ``graph``."""
     return palette.province_colours(
         (d.get("province"), d.get("province_label")) for _, d in graph.nodes(data=True)
     )
@@ -165,7 +165,8 @@ def graph_meta(graph: nx.MultiDiGraph, ctx: RenderContext) -> dict[str, Any]:
         "kind_labels": {k: KIND_LABELS.get(k, k) for k in kinds},
         "province_colours": province_colours(graph),
         "focus": ctx.focus if ctx.focus in graph else None,
-        # relations a period filter left out for having no date (kg.traversal.undated_left_out)
+        # relations a period filter left out for having no date
+        # (kg.graph.traversal.undated_left_out)
         **{k: graph.graph[k] for k in ("undated_left_out",) if k in graph.graph},
     }
 

@@ -31,7 +31,8 @@ def _dot_attrs(attrs: dict[str, Any]) -> str:
 @register("dot", "text/vnd.graphviz", "gv", [NETWORK], aliases=("gv", "graphviz"))
 def render_dot(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
     """A digraph with a pinned ``pos`` (points) for every node, for ``neato -n2``: from the
-    coordinates (one inch a degree) or the margin band (:mod:`kg.placement`); colour by kind."""
+    coordinates (one inch a degree) or the margin band (:mod:`kg.graph.placement`); colour by
+    kind."""
 
     def parts() -> Iterator[str]:
         placed = place_all(graph, scale=72.0)  # points: one inch per degree

@@ -1,4 +1,5 @@
-"""The network drawn: the SVG picture (``kg.picture``), rasterised to PNG, and a self-contained
+"""The network drawn: the SVG picture (``kg.graph.picture``), rasterised to PNG, and a
+self-contained
 interactive HTML page (the /explore scripts inlined; it fetches nothing).
 """
 
@@ -19,7 +20,7 @@ from kg.graph.export_json import node_link
 
 
 def svg_text(graph: nx.MultiDiGraph, ctx: RenderContext) -> str:
-    """The picture (:mod:`kg.picture`) with this module's kind colours and labels."""
+    """The picture (:mod:`kg.graph.picture`) with this module's kind colours and labels."""
     return picture.render_svg_text(graph, ctx, KIND_COLOURS, KIND_LABELS)
 
 
@@ -39,7 +40,7 @@ def render_svg(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
 def render_png(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
     """The SVG picture rasterised by cairosvg (cairo + fontconfig find the CJK fonts).
 
-    Refuses at once (:class:`kg.fonts.MissingFont`) when fontconfig has no Chinese font: the
+    Refuses at once (:class:`kg.graph.fonts.MissingFont`) when fontconfig has no Chinese font: the
     labels would silently be boxes."""
     check_drawable("png", graph)
     fonts.require_cjk_font()

@@ -74,7 +74,7 @@ def render_cyjs(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
 
     ``parent`` is Cytoscape's compound-node key: the administrative parent travels as
     ``admin_parent`` instead, or every province would become a box around its cities. Every
-    node has a position (:mod:`kg.placement`; ``placement`` says which rule placed it)."""
+    node has a position (:mod:`kg.graph.placement`; ``placement`` says which rule placed it)."""
 
     def nodes() -> Iterator[dict[str, Any]]:
         placed = place_all(graph, scale=100.0)

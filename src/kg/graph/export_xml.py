@@ -309,5 +309,5 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 @register("gexf", "application/gexf+xml", "gexf", [NETWORK], aliases=("gephi",))
 def render_gexf(graph: nx.MultiDiGraph, ctx: RenderContext) -> Iterator[bytes]:
     """GEXF 1.3, streamed, for Gephi: a ``viz:position`` for every node (coordinates x 100,
-    see :mod:`kg.placement`), colour by province, size by degree, edges coloured by kind."""
+    see :mod:`kg.graph.placement`), colour by province, size by degree, edges coloured by kind."""
     return chunked(_gexf_parts(graph, ctx))

@@ -1,7 +1,7 @@
 """The filters every traversal and export takes (kind, domain, level, period, province), and the
 undirected network they are checked on.
 
-A filter value is checked against what exists (``kg.filter_values``) before it filters
+A filter value is checked against what exists (``kg.graph.filter_values``) before it filters
 anything, so an unknown kind is an error listing the allowed ones, not an empty answer.
 """
 

@@ -1,7 +1,7 @@
 """The gazetteer: every administrative unit the articles may name, with its GB/T 2260 code.
 
 ``graph_data/gazetteer.csv`` is generated from data packages (``kg gazetteer``,
-``kg.gazetteer_build``);
+``kg.curation.gazetteer_build``);
 this module only reads it. The graph holds the places that take part in facts; the gazetteer
 knows the rest too (all county-level units of 上海/江苏/浙江/安徽, every prefecture-level unit of
 China), so a name in a new article or a query can be recognised, typed and placed under its

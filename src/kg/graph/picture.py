@@ -1,16 +1,16 @@
-"""The SVG picture of a co-operation network (also rasterised to PNG by :mod:`kg.export`).
+"""The SVG picture of a co-operation network (also rasterised to PNG by :mod:`kg.graph.export`).
 
 What makes it readable, each a rule a browser test measures:
 
 * one line per pair of places, its width by the number of relations between them, coloured by
   their kind (dark grey when they are of several kinds; every kind is in the line's tooltip) —
   not one arc per relation, which turned the busiest pairs into hairballs;
-* labels placed by :mod:`kg.labels`: none overlaps another; the ones that do not fit are left
+* labels placed by :mod:`kg.graph.labels`: none overlaps another; the ones that do not fit are left
   to the node's tooltip, most connected places labelled first;
 * the focus place of a filtered picture in the centre, ringed and bold, its partners on a ring
   around it in the direction they lie (depth-2 places on an outer ring);
-* places without coordinates in a labelled band below the map (:mod:`kg.placement`), never
-  on a real place; one province palette (:mod:`kg.palette`).
+* places without coordinates in a labelled band below the map (:mod:`kg.graph.placement`), never
+  on a real place; one province palette (:mod:`kg.graph.palette`).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ LAYOUT_NOTES = {
     "focus": "centred on the focus place; partners around it in the direction they lie",
 }
 MIXED = "#4d4d4d"
-#: The ``type`` of a multilateral group's node (kg.network_groups): one node with a line to each
-#: member instead of a line between every two members; drawn as a white square.
+#: The ``type`` of a multilateral group's node (kg.graph.network_groups): one node with a line to
+#: each member instead of a line between every two members; drawn as a white square.
 GROUP_TYPE = "MultilateralGroup"
 GROUP_LABEL = "合作组 group: one square, a line to each member"
 LABEL_SIZE = 12.0

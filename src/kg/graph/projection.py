@@ -7,11 +7,12 @@ pair of parties), and every request reads that immutable snapshot. A write bumps
 version and the next reader gets a new snapshot; nothing is rebuilt per request.
 
 A full build reads every place, relation and label (tens of seconds at millions of triples), so a
-write that says what it touched (``kg.writes`` reports a ``Change``: the triples it may have added
-or removed) is applied *incrementally*: the resources those triples are about, and the relations
-and places that depend on them, are re-read with the same queries restricted by ``VALUES``, and a
-copy-on-write copy of the previous snapshot is patched (``patch_snapshot``). Every choice the
-build makes among several values is order-independent, so a patched snapshot equals a fresh build.
+write that says what it touched (``kg.store.writes`` reports a ``Change``: the triples it may have
+added or removed) is applied *incrementally*: the resources those triples are about, and the
+relations and places that depend on them, are re-read with the same queries restricted by
+``VALUES``, and a copy-on-write copy of the previous snapshot is patched (``patch_snapshot``). Every
+choice the build makes among several values is order-independent, so a patched snapshot equals a
+fresh build.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from kg.store.base import GraphStore
 class Projection:
     """Holds the current snapshot and renews it when the store's version moves.
 
-    Writers that go through ``kg.writes.Writer`` announce themselves (``write_started`` /
+    Writers that go through ``kg.store.writes.Writer`` announce themselves (``write_started`` /
     ``write_finished``): while a write runs, readers keep the previous snapshot (the store is
     between versions, and its inferences not yet recomputed), and a finished write whose
     ``Change`` names the triples it touched is applied incrementally. Any other version bump
@@ -54,7 +55,8 @@ class Projection:
         self.builds = 0
         self.patches = 0
 
-    # -- writes announce themselves (kg.writes.Writer observers) -------------------------------
+    # -- writes announce themselves (kg.store.writes.Writer observers)
+    # -------------------------------
     def write_started(self) -> None:
         """Called just before a write touches the store: readers stay at this version (all
         earlier writes included) until the write has finished."""

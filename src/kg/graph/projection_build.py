@@ -2,7 +2,7 @@
 turned into a snapshot's nodes, edges and relation records.
 
 The derivation functions here (``node_attrs``, ``relation_record``, ``relation_edges`` …) are
-shared with the incremental path (``kg.projection_patch``), so a patched snapshot is made the
+shared with the incremental path (``kg.graph.projection_patch``), so a patched snapshot is made the
 same way a built one is.
 """
 
@@ -152,7 +152,8 @@ def relation_record(
 
 
 def relation_pairs(rel: dict[str, Any], nodes: Any) -> tuple[list[tuple[str, str]], str]:
-    """The ordered place pairs a relation joins (its shape decides; see ``kg.relation_model``)."""
+    """The ordered place pairs a relation joins (its shape decides; see
+    ``kg.graph.relation_model``)."""
     return relation_model.pairs(rel, nodes)
 
 

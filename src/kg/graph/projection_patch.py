@@ -1,6 +1,6 @@
 """The incremental path: a snapshot patched with what a write touched, equal to a fresh build.
 
-A write that says what it touched (``kg.writes`` reports the triples it may have added or
+A write that says what it touched (``kg.store.writes`` reports the triples it may have added or
 removed) is applied by re-reading only the resources those triples are about, and the relations
 and places that depend on them, into a copy-on-write copy of the previous snapshot.
 """

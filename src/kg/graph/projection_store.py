@@ -5,14 +5,14 @@ triples), and the first traversal request after a restart used to wait for it. S
 that stops cleanly pickles its current snapshot next to the store (``<store>.projection``)
 together with a fresh random token, and writes the same token to ``<store>.projection-token``.
 
-Whoever opens the store for writing consumes the token (``kg.store``: read, then delete it)
+Whoever opens the store for writing consumes the token (``kg.store.base``: read, then delete it)
 before it can change anything — ``kg load``, a restarted ``kg serve``, anything. So the token
 on disk means "nothing has opened this store for writing since the snapshot was saved", and a
 service starting with a matching pickle (and no write since it opened the store) adopts the
 snapshot instead of rebuilding. Missing token, missing or unreadable pickle, different token,
 a write in between: the projection is rebuilt as before. A killed service saves nothing.
 
-The snapshot object is saved field by field (whatever ``kg.projection.Snapshot`` holds), minus
+The snapshot object is saved field by field (whatever ``kg.graph.projection.Snapshot`` holds), minus
 its per-version memo cache and lock, so changes to what a snapshot contains need no change here.
 """
 

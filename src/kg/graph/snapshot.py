@@ -1,9 +1,9 @@
 """One immutable view of the co-operation network at a store version, and the vocabulary of
 its nodes and edges (relation kinds, place types).
 
-Readers (traversal, exports, pages) hold a ``Snapshot``; ``kg.projection`` renews it when the
-store's version moves, by a full build (``kg.projection_build``) or a patch
-(``kg.projection_patch``).
+Readers (traversal, exports, pages) hold a ``Snapshot``; ``kg.graph.projection`` renews it when the
+store's version moves, by a full build (``kg.graph.projection_build``) or a patch
+(``kg.graph.projection_patch``).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ PLACE_TYPES = (
 PROVINCE_TYPES = {"Municipality", "Province", "AutonomousRegion", "ProvinceLevelUnit"}
 
 
-#: A changed triple as ``kg.writes`` reports it: subject (IRI, or ``_:id`` for a blank node),
+#: A changed triple as ``kg.store.writes`` reports it: subject (IRI, or ``_:id`` for a blank node),
 #: predicate IRI, object (IRI, ``_:id``, ``?`` for "any", None for a literal).
 ChangedTriple = tuple[str, str, str | None]
 
@@ -92,7 +92,7 @@ class Snapshot:
     _located: dict[str, str] = field(default_factory=dict)
     #: multilateral group relation -> ``{"members": places, "edge": attributes}`` (not edges of
     #: ``graph``: a group is one node in drawings and joins its members only in traversals,
-    #: see ``kg.network_groups``)
+    #: see ``kg.graph.network_groups``)
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def label(self, iri: str) -> str:

@@ -1,8 +1,8 @@
 """Traversal questions as plain functions over a projection snapshot (networkx style).
 
 HTTP and CLI call these and only format the answers; nothing here knows about requests. The
-filters live in ``kg.traversal_filters``, the filtered walk in ``kg.traversal_walk``, relation
-entries in ``kg.traversal_explain`` and whole-network answers in ``kg.traversal_summaries``; the
+filters live in ``kg.graph.filters``, the filtered walk in ``kg.graph.walk``, relation
+entries in ``kg.graph.explain`` and whole-network answers in ``kg.graph.summaries``; the
 names callers use are importable from here too.
 """
 

@@ -1,9 +1,9 @@
 """Opening a store: the one place a backend is chosen from configuration.
 
-It sits above the embedded store (``kg.store``), the remote one (``kg.remote_store``) and the rule
-engine (``kg.inference``) so that none of them has to import another upwards: the embedded store
-only *reports* that a crash left a half-done load (``inference_pending``), and opening it here
-recomputes the inferred graph before anyone reads it.
+It sits above the embedded store (``kg.store.base``), the remote one (``kg.store.remote_store``) and
+the rule engine (``kg.store.inference``) so that none of them has to import another upwards: the
+embedded store only *reports* that a crash left a half-done load (``inference_pending``), and
+opening it here recomputes the inferred graph before anyone reads it.
 """
 
 from __future__ import annotations

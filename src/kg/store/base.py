@@ -281,11 +281,11 @@ class OxigraphStore(GraphStore):
                     "`kg serve`?); stop it, or write through the service's /update and /store"
                 ) from None
             raise StoreError(f"cannot open the store at {self.path}: {err}") from None
-        #: the token a clean shutdown left for the saved projection (``kg.projection_store``),
+        #: the token a clean shutdown left for the saved projection (``kg.graph.projection_store``),
         #: taken away before anything can change the store; None if there was none
         self.clean_token: str | None = None
         #: set when opening dropped a half-loaded graph whose inferences may already have been
-        #: written: the inferred graph must be recomputed (``kg.backends.open_store`` does it)
+        #: written: the inferred graph must be recomputed (``kg.store.backends.open_store`` does it)
         self._inference_stale = False
         if not read_only:
             if self.path is not None:
@@ -300,7 +300,7 @@ class OxigraphStore(GraphStore):
 
         A loading marker left by a crash names a new graph that was half loaded in place: it is
         dropped too, and the inferred graph marked stale (a big load writes its inferences as it
-        goes): ``kg.backends.open_store`` recomputes it, so the store is as if that load never
+        goes): ``kg.store.backends.open_store`` recomputes it, so the store is as if that load never
         started."""
         mark = ox.NamedNode(LOADING_MARK)
         half_loaded = False
@@ -320,7 +320,7 @@ class OxigraphStore(GraphStore):
         return self._inference_stale
 
     def inference_done(self) -> None:
-        """The inferred graph matches the data again (``kg.loading`` calls this)."""
+        """The inferred graph matches the data again (``kg.store.loading`` calls this)."""
         self._inference_stale = False
 
     # -- reads -----------------------------------------------------------------------------
@@ -503,7 +503,7 @@ class OxigraphStore(GraphStore):
 
     def flush_soon(self) -> None:
         """A write was committed (durable in the write-ahead log): flush it within
-        ``kg.flusher.FLUSH_DELAY_S``, in the background, sharing one flush per burst."""
+        ``kg.store.flusher.FLUSH_DELAY_S``, in the background, sharing one flush per burst."""
         if self.path is not None and not self.read_only:
             self._deferred.request()
 

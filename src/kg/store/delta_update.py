@@ -1,4 +1,4 @@
-"""The delta of a SPARQL update, operation by operation (see ``kg.delta`` for why).
+"""The delta of a SPARQL update, operation by operation (see ``kg.store.delta`` for why).
 
 Data blocks are parsed by pyoxigraph directly (the common, fast case). Anything else is parsed
 with rdflib's SPARQL grammar for its structure (templates, ``WITH``, ``USING``, graph names);

@@ -1,6 +1,6 @@
 """Incremental inference: what a write changes in the inferred graph, from the write alone.
 
-``kg.inference.materialise`` recomputes the closure from all the data (it stays the oracle the
+``kg.store.inference.materialise`` recomputes the closure from all the data (it stays the oracle the
 tests compare with). A write that adds or removes a handful of triples changes a handful of
 inferences, so this module finds them by joining only the changed triples with the store:
 
@@ -11,9 +11,9 @@ inferences, so this module finds them by joining only the changed triples with t
   derivation from what remains is put back, and the put-back triples propagate like inserts.
 
 The invariant kept is the one ``materialise`` establishes: inferred = Cl(data) minus data, where
-data is the union of the data graphs. Rules are the parsed ``kg.inference.Rule`` objects (head,
-body atoms, filters), evaluated generically by nested index lookups, so this code does not need
-to change when a rule does — as long as the rule is one ``compile_rules`` recognises.
+data is the union of the data graphs. Rules are the parsed ``kg.store.inference.Rule`` objects
+(head, body atoms, filters), evaluated generically by nested index lookups, so this code does not
+need to change when a rule does — as long as the rule is one ``compile_rules`` recognises.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 Trying a load on an in-memory copy of the store (and pyshacl on all of it) costs memory and time
 that grow with the store, so big loads used to skip validation. Instead the files are stored as
 usual (bulk loader, native inference), then only the focus nodes the load can affect are
-checked with the compiled shapes (``kg.shacl_core``): the subjects and objects of the loaded
+checked with the compiled shapes (``kg.store.shacl_core``): the subjects and objects of the loaded
 triples, of the triples a replaced graph lost and of the inferred graph's change, plus the
-nodes whose shapes reach those through their paths (``kg.shacl_scope``). The triples are read
+nodes whose shapes reach those through their paths (``kg.store.shacl_scope``). The triples are read
 back from the store as a stream, graph by graph, and focus nodes are checked in batches, so
 memory stays bounded by the nodes, not the triples.
 

@@ -28,7 +28,7 @@ from kg.store.base import (
 )
 
 #: Kept for callers that print it; validation no longer depends on the size of a load (the
-#: compiled shapes check the focus nodes a load can affect, ``kg.load_validation``).
+#: compiled shapes check the focus nodes a load can affect, ``kg.store.load_validation``).
 VALIDATE_AUTO_LIMIT_BYTES = 2 * 1024 * 1024
 
 #: A lone big file gets its inferences computed and written in a thread while the bulk loader
@@ -93,7 +93,8 @@ def load_files(
 
     On an embedded store with shapes the compiled checks understand, the files are stored, the
     focus nodes they can affect are checked, and a violation (or any error) undoes the whole
-    batch (``kg.load_validation``). Otherwise the batch is first tried on an in-memory copy."""
+    batch (``kg.store.load_validation``). Otherwise the batch is first tried on an in-memory
+    copy."""
     started = time.perf_counter()
     files = iter_rdf_files(paths)
     if not files:
@@ -220,7 +221,7 @@ def _load(
 
 
 def _inference_done(store: GraphStore) -> None:
-    """Clear a remote engine's "inference pending" mark (``kg.remote_store``), set by the
+    """Clear a remote engine's "inference pending" mark (``kg.store.remote_store``), set by the
     update that swapped the data in; the embedded store has no such mark (its loads recover
     through staging graphs)."""
     done = getattr(store, "inference_done", None)

@@ -13,7 +13,7 @@ strategies (``BINDINGS``), which return the same rows but give the planner diffe
 * ``substitution``: SEP-0007 (pyoxigraph ``substitutions``); the plan is chosen before the
   value is known, which can be a disastrous plan (a full scan filtered at the end);
 * ``values``: a ``VALUES`` block opening the groups that mention the variable;
-* ``inline``: the terms written in place of the variables (``kg.sparql_text.inline_terms``),
+* ``inline``: the terms written in place of the variables (``kg.store.sparql_text.inline_terms``),
   so the planner sees constants.
 
 A value can never change the query's shape: it enters the text only as pyoxigraph's escaped

@@ -25,7 +25,8 @@ GraphFilter = Callable[[Any], bool]
 
 def data_graphs(inferred: str) -> GraphFilter:
     """Graphs inference reads: named graphs except the inferred and staging ones (as
-    ``kg.inference.materialise`` does; the store's own default graph is not data for rules)."""
+    ``kg.store.inference.materialise`` does; the store's own default graph is not data for
+    rules)."""
 
     def keep(g: Any) -> bool:
         return (

@@ -485,7 +485,7 @@ class SparqlProtocolStore(GraphStore):
         return bool(self._select_raw(f"SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ {pattern} }} }}"))
 
     def inference_done(self) -> None:
-        """The inferred graph matches the data again (``kg.loading`` calls this)."""
+        """The inferred graph matches the data again (``kg.store.loading`` calls this)."""
         self._writable()
         self._send_update(
             f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{PENDING_PREDICATE}> ?v }} }}"
@@ -645,7 +645,7 @@ def _ground_insert(sparql: str) -> tuple[str, list[ox.Triple]] | None:
     """(graph, triples) of a long ``INSERT DATA { GRAPH <g> { N-Triples } }``, else None.
 
     Engines choke on long ones (Virtuoso: "SP030 … memory exhausted" near 5 000 lines, which is
-    what ``kg.inference`` writes); anything that is not exactly that shape goes as it is.
+    what ``kg.store.inference`` writes); anything that is not exactly that shape goes as it is.
     """
     if len(sparql) < 64 * 1024:
         return None

@@ -6,7 +6,7 @@ store validation at minutes per million triples. The shapes of this project use 
 SHACL Core (targets by class, simple paths, cardinality, class, datatype, node kind, value
 ranges, lengths, patterns, languages, lists of values, nested and qualified shapes, or/and/not/
 xone), so those components are compiled here into closures that read values straight from the
-store (or from a ``kg.overlay.TripleView`` of it after a write) one node at a time.
+store (or from a ``kg.store.overlay.TripleView`` of it after a write) one node at a time.
 
 ``compile_shapes`` returns None when the shapes use anything else (SPARQL constraints, complex
 paths, closed shapes …): callers then fall back to pyshacl, which stays the reference the tests

@@ -10,10 +10,10 @@ store conformed before the write.
 
 ``ShapeScope`` is that reading of the shapes graph; ``affected_nodes`` walks back from a write's
 changes; ``neighbourhood`` fetches the triples the shapes read around those nodes (from a
-``kg.overlay.TripleView`` of the store after the write); pyshacl then validates that small graph
-and only the verdicts on the affected nodes are kept. Shapes this reading cannot follow (complex
-paths, SPARQL constraints, SPARQL targets) and changes to the class hierarchy make the caller
-validate the whole store instead.
+``kg.store.overlay.TripleView`` of the store after the write); pyshacl then validates that small
+graph and only the verdicts on the affected nodes are kept. Shapes this reading cannot follow
+(complex paths, SPARQL constraints, SPARQL targets) and changes to the class hierarchy make the
+caller validate the whole store instead.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Reading and rewriting SPARQL text by tokens, never by splicing user input.
 
 Two users: the remote store (prologue, ``VALUES`` for SEP-0007 substitutions, engine quirks)
-and named queries, whose parameters can be bound three ways (``kg.named_queries``): pyoxigraph
+and named queries, whose parameters can be bound three ways (``kg.store.named_queries``): pyoxigraph
 substitution, a ``VALUES`` block, or the terms written into the text. The query planner sees a
 different query in each case, and which one gets the fast plan depends on the query, so all
 three exist and produce the same rows. Terms enter the text only as pyoxigraph's N-Triples

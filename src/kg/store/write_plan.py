@@ -1,10 +1,11 @@
 """From a write's delta to what gets committed: inference changes and a targeted SHACL verdict.
 
-``kg.writes.Writer`` works out a write's quads (``kg.delta``); this module turns them into the
-changes readers will see (triples entering or leaving the union of the graphs, the data graphs'
-union for the rules), the inferred graph's change (``kg.incremental``) and the violations the
-write would introduce (``kg.shacl_scope`` on the affected focus nodes), all read from the live
-store through ``kg.overlay`` views. Nothing here writes; the cost follows the size of the write.
+``kg.store.writes.Writer`` works out a write's quads (``kg.store.delta``); this module turns them
+into the changes readers will see (triples entering or leaving the union of the graphs, the data
+graphs' union for the rules), the inferred graph's change (``kg.store.incremental``) and the
+violations the write would introduce (``kg.store.shacl_scope`` on the affected focus nodes), all
+read from the live store through ``kg.store.overlay`` views. Nothing here writes; the cost follows
+the size of the write.
 """
 
 from __future__ import annotations

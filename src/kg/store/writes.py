@@ -2,16 +2,16 @@
 
 Every write goes through the same steps, one write at a time:
 
-1. work out its delta — the quads it adds and removes (``kg.delta``: data blocks parsed, a
+1. work out its delta — the quads it adds and removes (``kg.store.delta``: data blocks parsed, a
    ``WHERE`` evaluated on the live store, a replaced graph diffed);
-2. from the delta, the inferred graph's change (``kg.incremental``: semi-naive for inserts,
+2. from the delta, the inferred graph's change (``kg.store.incremental``: semi-naive for inserts,
    delete-and-rederive for deletes) and the SHACL verdict on the focus nodes the write can
-   affect (``kg.shacl_scope``), read through a view of the store as the write would leave it
-   (``kg.write_plan``); violations → ``WriteRejected`` and the store is never touched;
+   affect (``kg.store.shacl_scope``), read through a view of the store as the write would leave it
+   (``kg.store.write_plan``); violations → ``WriteRejected`` and the store is never touched;
 3. commit the write and the inferred graph's change as one SPARQL update (one transaction,
    durable through RocksDB's write-ahead log once it returns); it is flushed to disk in the
-   background shortly after (``kg.flusher``: what ``kg backup`` from another process reads);
-   the query workers' checkpoint is taken before the next query (``kg.executor``). The
+   background shortly after (``kg.store.flusher``: what ``kg backup`` from another process reads);
+   the query workers' checkpoint is taken before the next query (``kg.web.executor``). The
    update bumps the store version, so the traversal projection and VoID counts follow.
 
 Nothing in steps 1–2 copies the store: their cost follows the size of the write. A write whose
@@ -327,7 +327,7 @@ class Writer:
         """Let the rest of the service know of the committed write. It is already durable (a
         pyoxigraph update commits through RocksDB's write-ahead log, which survives the process
         being killed) and visible to stores opened afterwards (the query workers' checkpoints);
-        only ``kg backup`` from another process needs it flushed to disk, which ``kg.flusher``
+        only ``kg backup`` from another process needs it flushed to disk, which ``kg.store.flusher``
         does in the background within a fraction of a second (flushing before acknowledging
         cost nearly all of a small write's time)."""
         flush_soon = getattr(self.store, "flush_soon", None)

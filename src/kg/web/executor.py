@@ -191,9 +191,9 @@ _MAIN_LOCK = threading.Lock()
 def _bare_main() -> Iterator[None]:
     """Start a worker without re-running the service's ``__main__`` in it.
 
-    A spawned process first imports the parent's main module (``python -m kg.cli`` → all of
-    ``kg.cli``: networkx, rdflib, the ingest pipeline; the ``kg`` script does the same), about
-    a second of CPU per worker that competed with the service's own start-up. The worker's
+    A spawned process first imports the parent's main module (``python -m kg.cli.commands`` → all of
+    ``kg.cli.commands``: networkx, rdflib, the ingest pipeline; the ``kg`` script does the same),
+    about a second of CPU per worker that competed with the service's own start-up. The worker's
     entry point lives in this module, so it needs none of that: while the process is started,
     ``__main__`` is an empty module and spawn has nothing to re-run."""
     with _MAIN_LOCK:
@@ -461,7 +461,7 @@ class QueryExecutor:
 
     def _await(self, worker: _Worker, seconds: float) -> bool:
         """Wait up to ``seconds`` for the worker's reply; a query still running after
-        ``query_demote_after_s`` gets the lowest CPU priority (``kg.priority``) meanwhile."""
+        ``query_demote_after_s`` gets the lowest CPU priority (``kg.web.priority``) meanwhile."""
         after = self.config.query_demote_after_s
         if after <= 0 or seconds <= after:
             return worker.conn.poll(seconds)
@@ -507,7 +507,7 @@ def executor_for(services: Any) -> QueryExecutor:
     return executor
 
 
-#: Where ``kg.query_lane`` leaves the outcome of a query it ran but does not answer itself
+#: Where ``kg.web.query_lane`` leaves the outcome of a query it ran but does not answer itself
 #: (an error, an HTML page): ``(query text, QueryOutput | the exception it raised)``. Only the
 #: server sets environ keys without the ``HTTP_`` prefix, so a client cannot forge it.
 LANE_OUTCOME = "kg.query_outcome"
@@ -555,7 +555,7 @@ def answer(
     """Guard, run and render a query for the current request; errors become ``ApiError``.
 
     ``timeout``: the request's limit when the caller has already read it (``request_timeout``).
-    ``page``: answer that page of a SELECT (``kg.paging``), with ``Link`` headers; a query
+    ``page``: answer that page of a SELECT (``kg.web.paging``), with ``Link`` headers; a query
     that cannot be paged (its own ``LIMIT``/``OFFSET``, not a SELECT) is answered whole.
     """
     from flask import Response, request
@@ -592,7 +592,7 @@ def answer(
         if timeout is None:
             timeout = request_timeout(svc.config)
         runner = executor_for(svc)
-        ran = request.environ.pop(LANE_OUTCOME, None)  # kg.query_lane ran this very query
+        ran = request.environ.pop(LANE_OUTCOME, None)  # kg.web.query_lane ran this very query
         if ran is not None and ran[0] == query and page_limit is None:
             if isinstance(ran[1], Exception):
                 raise ran[1]

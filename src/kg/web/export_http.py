@@ -26,7 +26,7 @@ blueprint = Blueprint("export", __name__)
 
 #: Formats a browser shows rather than saves.
 INLINE = {"svg", "png", "html"}
-#: Pictures: drawn in the request process (CPU and the GIL), so few at a time (kg.admission).
+#: Pictures: drawn in the request process (CPU and the GIL), so few at a time (kg.web.admission).
 DRAWINGS = {"svg", "png"}
 STANDALONE_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "

@@ -4,7 +4,7 @@ Media types of results come from the ``kg.formats`` registry, so a new format sh
 itself. Endpoints are described in three places:
 
 * ``core_paths()`` — SPARQL protocol, named queries, writes, VoID (this module);
-* ``API_PATHS`` (``kg.openapi_api``) — the ``/api/...`` traversal and export endpoints: **add
+* ``API_PATHS`` (``kg.web.openapi_api``) — the ``/api/...`` traversal and export endpoints: **add
   or refine entries there** when an endpoint is added (keys are OpenAPI paths, ``{name}`` for
   path parameters);
 * anything else the app routes that is in neither gets a generic entry from its URL rule, so

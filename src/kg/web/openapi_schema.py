@@ -44,7 +44,7 @@ def param(name: str, description: str, *, required: bool = False, **schema: Any)
     }
 
 
-#: kg.paging: a page of rows; the response's ``Link: <…>; rel="next"`` names the next one.
+#: kg.web.paging: a page of rows; the response's ``Link: <…>; rel="next"`` names the next one.
 PAGING = [
     param(
         "limit",

@@ -7,11 +7,11 @@ WSGI wrapper answers the plain case without Flask and hands everything else to F
 
 * only a ``GET /sparql`` whose one parameter is ``query`` takes the lane (a dataset, ``format=``,
   ``timeout=``, a POST, a browser's page load … go to Flask as before);
-* the same checks run in the same order (``kg.executor.answer``'s nesting, outbound and syntax
+* the same checks run in the same order (``kg.web.executor.answer``'s nesting, outbound and syntax
   checks); if any refuses, Flask handles the request from the start and reports it;
 * the query runs through the same executor (admission gate, worker, time limit);
 * only a successful, non-HTML answer is written here, with the headers Flask would add
-  (``Vary: Accept``, ``nosniff`` and ``kg.security.cors_headers``). Any other outcome (an error
+  (``Vary: Accept``, ``nosniff`` and ``kg.web.security.cors_headers``). Any other outcome (an error
   status, ``Retry-After``, an HTML table) is attached to the request and Flask renders it
   exactly as if it had run the query itself, without running it a second time.
 """

@@ -35,7 +35,7 @@ def cors_headers(
 ) -> tuple[list[tuple[str, str]], bool]:
     """The CORS headers of a response to ``method path`` asked from ``origin``, and whether the
     answer depends on the Origin header (then ``Vary: Origin``). Shared by the ``after_request``
-    hook and ``kg.query_lane``, which answers plain queries without Flask."""
+    hook and ``kg.web.query_lane``, which answers plain queries without Flask."""
     if not origins or not is_read_path(path):
         return [], False
     headers: list[tuple[str, str]] = []

@@ -7,7 +7,7 @@ descriptor, never a thread. Three things are added on top of it:
 * **Two thread pools.** Requests that need a query worker (``/sparql``, ``/queries/…``) are
   served by their own threads; everything else (traversal ``/api/…``, pages, VoID, static files,
   writes, exports) by the general pool. Slow SPARQL can then hold at most its own threads — how
-  long it waits for a worker is bounded by ``kg.admission`` — and ``/api/graph`` answers at once
+  long it waits for a worker is bounded by ``kg.web.admission`` — and ``/api/graph`` answers at once
   while a flood of slow queries is in flight.
 * **A header deadline.** Waitress only closes connections that are *idle*; a client trickling a
   byte every few seconds would hold its connection forever. Here the headers must arrive within
@@ -31,7 +31,7 @@ from waitress.task import ThreadedTaskDispatcher
 
 from kg.config import Config
 
-#: Paths served by the query pool: they wait for a query worker (``kg.executor``).
+#: Paths served by the query pool: they wait for a query worker (``kg.web.executor``).
 QUERY_PATHS = ("/sparql", "/queries/")
 
 

@@ -1,11 +1,11 @@
 """``kg serve`` without its flags: open the store, fill it on first start, serve it until stopped.
 
-The web layer's own start-up sequence, so the terminal commands (``kg.cli``) never import the
-web app: ``kg.__main__`` parses the flags and calls :func:`run`. The order matters and each step
+The web layer's own start-up sequence, so the terminal commands (``kg.cli.commands``) never import
+the web app: ``kg.__main__`` parses the flags and calls :func:`run`. The order matters and each step
 has its reason:
 
 1. the port first: a busy one is a one-line error before anything is loaded;
-2. the base IRI follows the address the service is reached at (``kg.serve_setup``);
+2. the base IRI follows the address the service is reached at (``kg.web.serve_setup``);
 3. an empty store is filled with the bundled graph, a stopped remote load finished;
 4. the traversal projection saved by the last clean shutdown is restored, and saved again on
    the way out (SIGTERM stops like Ctrl-C), so the next start does not rebuild it.
@@ -36,7 +36,7 @@ def run(
     """Serve ``config.store`` on ``config.host:config.port`` until interrupted.
 
     ``say`` reports progress, ``warn`` what the operator should fix; failures a user can act on
-    raise ``serve_setup.PortBusy`` or ``kg.store.StoreError`` with a one-line message."""
+    raise ``serve_setup.PortBusy`` or ``kg.store.base.StoreError`` with a one-line message."""
     serve_setup.check_port(config.host, config.port)
     store = open_store(config)
     config, warnings = serve_setup.settle_base_iri(config, store, explicit=explicit_base)

@@ -99,7 +99,7 @@ def sparql() -> Response:
     if not query.strip():
         raise ApiError(400, "the query is empty")
     dataset_given = bool(default_graphs or named_graphs)
-    # Guarded (SERVICE allow-list) and run with a timeout in a worker process: kg.executor.
+    # Guarded (SERVICE allow-list) and run with a timeout in a worker process: kg.web.executor.
     return executor.answer(
         query,
         default_graphs=default_graphs if dataset_given else None,

@@ -1,4 +1,4 @@
-"""Graph-traversal endpoints under ``/api``: thin wrappers over ``kg.traversal``.
+"""Graph-traversal endpoints under ``/api``: thin wrappers over ``kg.graph.traversal``.
 
 Ambiguous place names answer ``300 Multiple Choices`` with the candidates; unknown ones ``404``
 with the closest names. Place names never reach SPARQL: they are resolved against the in-memory

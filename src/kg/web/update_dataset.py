@@ -9,8 +9,8 @@ shorthand of ``DELETE { P } WHERE { P }`` (its pattern is a plain quad pattern, 
 template), so it is written out that way first.
 
 The text is tokenised like a SPARQL parser does (strings, IRIs, comments are single tokens;
-``kg.guard``'s tokenizer), so a ``WHERE`` inside a literal, a comment or a nested group is never
-touched; only keywords at brace depth 0 are operation keywords.
+``kg.store.guard``'s tokenizer), so a ``WHERE`` inside a literal, a comment or a nested group is
+never touched; only keywords at brace depth 0 are operation keywords.
 """
 
 from __future__ import annotations

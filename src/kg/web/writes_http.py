@@ -3,7 +3,7 @@
 Both are off unless the operator sets a write token (``KG_WRITE_TOKEN`` or ``kg serve
 --write-token``); then every request needs ``Authorization: Bearer <token>`` (401 without,
 403 with a wrong one; compared in constant time). Each write is validated against the SHACL
-shapes before it is committed (422 with the violations otherwise) — see ``kg.writes``.
+shapes before it is committed (422 with the violations otherwise) — see ``kg.store.writes``.
 """
 
 from __future__ import annotations
