@@ -405,7 +405,7 @@ def validate_sample(path: Path, limit_bytes: int = 6 * 1024 * 1024) -> int:
     import tempfile
 
     from kg.config import Config
-    from kg.store.base import OxigraphStore
+    from kg.store.embedded import OxigraphStore
     from kg.store.loading import ValidationFailed, load_files
 
     config = Config(store=":memory:")

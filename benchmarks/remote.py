@@ -31,7 +31,8 @@ from kg.config import Config  # noqa: E402
 from kg.graph import resolver, traversal  # noqa: E402
 from kg.graph.projection import build_snapshot  # noqa: E402
 from kg.store.backends import open_store  # noqa: E402
-from kg.store.base import GraphStore, OxigraphStore  # noqa: E402
+from kg.store.base import GraphStore  # noqa: E402
+from kg.store.embedded import OxigraphStore  # noqa: E402
 from kg.store.loading import load_bundled  # noqa: E402
 from kg.store.named_queries import load_named_queries  # noqa: E402
 from kg.store.remote_store import SparqlProtocolStore  # noqa: E402

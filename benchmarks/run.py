@@ -682,7 +682,7 @@ def measure_peer(
 PROJECTION_BUILD = """
 import json, sys, time, gc
 from kg.config import Config
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 from kg.graph.projection import build_snapshot
 store = OxigraphStore(Config(store=sys.argv[1]), read_only=True)
 times = []
@@ -712,7 +712,7 @@ import pyoxigraph as ox
 import rdflib
 from kg.config import Config
 from kg.graph.projection import Projection
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 from kg.store.writes import Writer
 store = OxigraphStore(Config(store=sys.argv[1]))
 base = store.config.base_iri
@@ -771,7 +771,7 @@ GEXF_FALLBACK = """
 import json, sys, time, io
 import networkx as nx
 from kg.config import Config
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 from kg.graph.projection import build_snapshot
 snap = build_snapshot(OxigraphStore(Config(store=sys.argv[1]), read_only=True), 0)
 def plain(d):

@@ -16,7 +16,8 @@ from virtuoso import Virtuoso, virtuoso  # noqa: F401 - the session fixture, reg
 
 from kg.config import PROJECT_ROOT, Config
 from kg.store.backends import open_store
-from kg.store.base import GraphStore, OxigraphStore
+from kg.store.base import GraphStore
+from kg.store.embedded import OxigraphStore
 from kg.store.loading import load_bundled
 
 #: Modules whose ``server``/``bundled_store`` tests run on both backends (README "Scaling out");

@@ -46,8 +46,6 @@ LONG_MODULES = {
     "store/remote_store.py": "#19's until 12:10: split after the move",
     "web/executor.py": "#19's until 12:10: split after the move",
     "store/shacl_core.py": "#14's until 12:10: split after the move",
-    "store/base.py": "#14's flush path until 12:10: split after the move",
-    "store/writes.py": "#14's until 12:10: split after the move",
 }
 
 

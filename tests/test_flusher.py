@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.config import Config
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 from kg.store.flusher import DeferredFlush
 
 

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.config import Config
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 from kg.web import body_guard
 from kg.web.app import create_app
 from kg.web.server import RoutingDispatcher, connection_limit

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from kg.config import PROJECT_ROOT, Config
 from kg.store import incremental, inference
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 from kg.store.loading import load_files
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))

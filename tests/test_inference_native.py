@@ -17,7 +17,8 @@ import pytest
 from kg.config import PROJECT_ROOT, Config
 from kg.store import inference, loading
 from kg.store.backends import open_store
-from kg.store.base import LOADING_MARK, STAGING_PREFIX, OxigraphStore
+from kg.store.base import LOADING_MARK, STAGING_PREFIX
+from kg.store.embedded import OxigraphStore
 from kg.store.loading import load_files
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))

@@ -15,7 +15,7 @@ from tiny_data import EX, UPDATE, Listener, serve_tiny
 
 from kg.config import Config
 from kg.store import guard
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 from kg.web.app import create_app
 
 #: Seven unconstrained patterns over ~40 triples: 40^7 solutions to count; never finishes.

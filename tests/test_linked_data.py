@@ -11,7 +11,7 @@ import rdflib
 import requests
 
 from kg.config import Config
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 from kg.store.loading import load_files
 from kg.web.app import create_app
 

@@ -18,7 +18,7 @@ import pytest
 
 from kg.config import PROJECT_ROOT, Config
 from kg.store import load_validation, validation
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 from kg.store.loading import ValidationFailed, load_bundled, load_files
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))

@@ -16,7 +16,7 @@ import pytest
 
 from kg.config import Config
 from kg.graph.projection import Projection, Snapshot, build_snapshot
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 from kg.store.loading import load_bundled
 from kg.store.writes import Writer
 

@@ -16,7 +16,7 @@ from test_projection_patch import canonical
 from kg.config import Config
 from kg.graph import projection_store
 from kg.graph.projection import Projection, build_snapshot
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 from kg.store.loading import load_bundled
 
 

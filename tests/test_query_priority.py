@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.config import Config
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 from kg.web import priority
 from kg.web.executor import ExecutionError, QueryExecutor, QueryTask
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kg.config import Config
-from kg.store.base import LoadError, OxigraphStore
+from kg.store.base import LoadError
+from kg.store.embedded import OxigraphStore
 from kg.store.loading import ValidationFailed, load_files
 
 PREFIXES = "@prefix ex: <id/place/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
@@ -135,7 +136,7 @@ def test_store_persists_across_process_restart(tmp_path, data_root):
     load_files(store, [data_root / "graph_data"])
     store.close()
     code = (
-        "from kg.config import Config; from kg.store.base import OxigraphStore;"
+        "from kg.config import Config; from kg.store.embedded import OxigraphStore;"
         f"s = OxigraphStore(Config(store={str(path)!r}));"
         "print(sorted(r['l'].value for r in s.select('SELECT ?l WHERE { ?s rdfs:label ?l }')))"
     )

@@ -24,8 +24,8 @@ from rdflib.namespace import SH
 
 from kg.config import Config
 from kg.store import inference, shacl_core, shacl_scope, validation, write_plan
-from kg.store.base import OxigraphStore
 from kg.store.delta_update import update_delta
+from kg.store.embedded import OxigraphStore
 from kg.store.loading import load_bundled
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

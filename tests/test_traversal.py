@@ -11,7 +11,7 @@ import pytest
 from kg.config import Config
 from kg.graph import resolver, traversal
 from kg.graph.projection import Projection
-from kg.store.base import OxigraphStore
+from kg.store.embedded import OxigraphStore
 
 PLACE = "http://127.0.0.1:8000/id/place/"
 

@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.config import Config
-from kg.store.base import OxigraphStore
 from kg.store.delta import Unsupported
 from kg.store.delta_update import update_delta
+from kg.store.embedded import OxigraphStore
 from kg.store.loading import load_bundled
 
 B = "http://127.0.0.1:8000/"

@@ -185,7 +185,7 @@ def backup(target: Path, store_path: str | None, base_iri: str | None) -> None:
     acknowledged before the command started. Restore with `kg restore TARGET --store PATH`.
     """
     from kg.store.backends import open_store
-    from kg.store.base import OxigraphStore
+    from kg.store.embedded import OxigraphStore
 
     if target.exists() and any(target.iterdir()):
         raise click.ClickException(f"{target} exists and is not empty; choose a new folder")

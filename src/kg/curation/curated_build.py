@@ -296,7 +296,7 @@ def write(built: Built) -> list[Path]:
 
 def shacl_problems(root: Path, built: Built) -> list[str]:
     """SHACL on ontology + data as it would be after the build, reported at the facts' lines."""
-    from kg.store.base import OxigraphStore
+    from kg.store.embedded import OxigraphStore
     from kg.store.loading import ValidationFailed, load_files
 
     ontology, graph_data = root / "ontology", root / "graph_data"

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.graph.projection import Projection, Snapshot
-from kg.store.base import GraphStore, projection_token_path
+from kg.store.base import GraphStore
+from kg.store.embedded import projection_token_path
 
 #: Snapshot fields that are per-process (memoised results, a lock): rebuilt empty on load.
 _TRANSIENT = ("_cache", "_lock")

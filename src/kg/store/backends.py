@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from kg.config import Config
 from kg.store import inference
-from kg.store.base import GraphStore, OxigraphStore
+from kg.store.base import GraphStore
+from kg.store.embedded import OxigraphStore
 from kg.store.remote_store import SparqlProtocolStore
 
 

@@ -18,7 +18,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.store.base import STAGING_PREFIX, GraphStore, OxigraphStore, QueryError
+from kg.store.base import STAGING_PREFIX, GraphStore, QueryError
+from kg.store.embedded import OxigraphStore
 
 MAX_ROUNDS = 20
 

@@ -28,7 +28,8 @@ import pyoxigraph as ox
 import rdflib
 
 from kg.store import inference, shacl_core, shacl_scope, validation
-from kg.store.base import STAGING_PREFIX, GraphStore, OxigraphStore
+from kg.store.base import STAGING_PREFIX, GraphStore
+from kg.store.embedded import OxigraphStore
 from kg.store.overlay import Fact, TripleView, visible_graphs
 from kg.store.validation import Violation
 

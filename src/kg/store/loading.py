@@ -17,15 +17,14 @@ import pyoxigraph as ox
 from kg.config import Config
 from kg.store import inference, load_validation, shacl_core, shacl_scope, validation
 from kg.store.base import (
-    BULK_THRESHOLD_BYTES,
     QUAD_FORMATS,
     GraphStore,
-    OxigraphStore,
     Progress,
     StoreError,
     iter_rdf_files,
     rdf_format_for,
 )
+from kg.store.embedded import BULK_THRESHOLD_BYTES, OxigraphStore
 
 #: Kept for callers that print it; validation no longer depends on the size of a load (the
 #: compiled shapes check the focus nodes a load can affect, ``kg.store.load_validation``).

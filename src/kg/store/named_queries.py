@@ -33,7 +33,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.store.base import OxigraphStore, QueryError, Term
+from kg.store.base import QueryError, Term
+from kg.store.embedded import OxigraphStore
 from kg.store.sparql_text import analyse, inject_values, inline_plan, inline_terms
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -42,16 +42,10 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from kg.store import inference, shacl_core, shacl_scope, validation, write_plan
-from kg.store.base import (
-    QUAD_FORMATS,
-    GraphStore,
-    LoadError,
-    OxigraphStore,
-    QueryError,
-    describe_syntax_error,
-)
+from kg.store.base import QUAD_FORMATS, GraphStore, LoadError, QueryError, describe_syntax_error
 from kg.store.delta import Delta, PendingDelta, Unsupported, canonical, fresh_blank_nodes
 from kg.store.delta_update import update_delta
+from kg.store.embedded import OxigraphStore
 from kg.store.loading import ValidationFailed
 
 #: ``None`` stands for the store's default graph (the Graph Store Protocol's ``?default``).

@@ -40,7 +40,8 @@ import pyoxigraph as ox
 
 from kg import formats
 from kg.config import Config
-from kg.store.base import GraphStore, OxigraphStore, QueryError, Term
+from kg.store.base import GraphStore, QueryError, Term
+from kg.store.embedded import OxigraphStore
 from kg.web import paging, priority
 from kg.web.admission import Gate, Limits, Refused, Ticket
 
