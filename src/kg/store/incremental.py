@@ -11,7 +11,7 @@ inferences, so this module finds them by joining only the changed triples with t
   derivation from what remains is put back, and the put-back triples propagate like inserts.
 
 The invariant kept is the one ``materialise`` establishes: inferred = Cl(data) minus data, where
-data is the union of the data graphs. Rules are the parsed ``kg.store.inference.Rule`` objects
+data is the union of the data graphs. Rules are the parsed ``kg.store.inference_rules.Rule`` objects
 (head, body atoms, filters), evaluated generically by nested index lookups, so this code does not
 need to change when a rule does — as long as the rule is one ``compile_rules`` recognises.
 """
@@ -24,7 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.store.inference import Rule, _Atom
+from kg.store.inference_rules import Rule, _Atom
 from kg.store.overlay import Fact, FactIndex, TripleView, closure_graphs, data_graphs
 
 Binding = dict[str, Any]

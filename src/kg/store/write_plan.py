@@ -19,7 +19,7 @@ import rdflib
 from kg.store import incremental, shacl_core, shacl_scope, validation
 from kg.store.base import STAGING_PREFIX
 from kg.store.delta import Delta, Unsupported
-from kg.store.inference import Rule
+from kg.store.inference_rules import Rule
 from kg.store.overlay import Fact, FactIndex, GraphFilter, TripleView, data_graphs, visible_graphs
 
 
