@@ -19,7 +19,8 @@ import pytest
 from kg.config import Config
 from kg.store.embedded import OxigraphStore
 from kg.web import priority
-from kg.web.executor import ExecutionError, QueryExecutor, QueryTask
+from kg.web.executor import QueryExecutor
+from kg.web.query_worker import ExecutionError, QueryTask
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="priorities read from /proc")
 

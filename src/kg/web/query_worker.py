@@ -1,0 +1,224 @@
+"""A query worker process: what it is sent (``QueryTask``), how it runs and renders one query, and
+how the service starts one.
+
+The worker opens the store read-only (a checkpoint) and answers tasks from a pipe until it is
+stopped; the pool, its admission gate and the time limits are ``kg.web.executor``'s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import signal
+import sys
+import threading
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg import formats
+from kg.config import Config
+from kg.store.base import GraphStore, QueryError, Term
+from kg.store.embedded import OxigraphStore
+from kg.web import paging
+
+
+class ExecutionError(Exception):
+    """A query that could not be answered; ``status`` is the HTTP status to answer with."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        query_error: bool = False,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.message, self.query_error = status, message, query_error
+        self.retry_after = retry_after
+
+    def __reduce__(self) -> Any:  # crosses the worker pipe
+        return (ExecutionError, (self.status, self.message), {"query_error": self.query_error})
+
+
+@dataclass(frozen=True)
+class QueryTask:
+    query: str
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+    substitutions: dict[str, Term] | None = None
+    accept: str | None = None
+    format_param: str | None = None
+    title: str = "result"
+    max_bytes: int = 64 * 1024 * 1024
+    #: A page of a SELECT asked with ``LIMIT page_limit+1``: keep ``page_limit`` rows, say if more.
+    page_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class QueryOutput:
+    body: bytes
+    content_type: str
+    extension: str
+    kind: str
+    more: bool = False  # a page with rows after it (``QueryTask.page_limit``)
+
+
+def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
+    """Run, negotiate and render one query to bytes; raises ``ExecutionError``."""
+    try:
+        result = store.query(
+            task.query,
+            default_graphs=task.default_graphs,
+            named_graphs=task.named_graphs,
+            substitutions=task.substitutions,
+        )
+    except QueryError as err:
+        raise ExecutionError(400, str(err), query_error=True) from None
+    except ValueError as err:  # e.g. a default-graph-uri that is not an IRI
+        raise ExecutionError(400, f"bad request: {err}") from None
+    more = False
+    if task.page_limit is not None and isinstance(result, ox.QuerySolutions):
+        try:
+            result, more = paging.trim_solutions(result, task.page_limit)
+        except (ValueError, SyntaxError) as err:  # evaluation errors surface while iterating
+            raise ExecutionError(400, f"query evaluation failed: {err}", query_error=True) from None
+    kind = formats.result_kind(result)
+    try:
+        fmt = formats.negotiate(kind, task.accept, task.format_param)
+    except formats.NotAcceptable as err:
+        raise ExecutionError(err.status, str(err)) from None
+    ctx = formats.RenderContext(
+        prefixes=store.config.prefixes(), title=task.title, max_bytes=task.max_bytes
+    )
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in fmt.render(result, ctx):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > task.max_bytes:
+                raise formats.ResultTooLarge(task.max_bytes)
+    except formats.ResultTooLarge:
+        raise ExecutionError(
+            413,
+            f"the result is larger than the limit of {task.max_bytes} bytes "
+            "(KG_MAX_RESULT_BYTES); narrow the query or add LIMIT/OFFSET",
+        ) from None
+    except (ValueError, SyntaxError) as err:  # evaluation errors surface while iterating
+        raise ExecutionError(400, f"query evaluation failed: {err}", query_error=True) from None
+    return QueryOutput(b"".join(chunks), fmt.content_type, fmt.extension, kind, more)
+
+
+# -- worker side ------------------------------------------------------------------------------
+def _worker_main(conn: Any, config: Config, snapshot: str, modules: list[str]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the service's to handle
+    for module in modules:  # formats registered outside kg.formats must exist here too
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - a missing optional format must not kill the worker
+            pass
+    store: OxigraphStore | None = None
+    opened = ""
+
+    def reopen(path: str) -> OxigraphStore:
+        nonlocal store, opened
+        if store is not None:
+            old, store = store, None
+            old.close()
+        store = OxigraphStore(replace(config, store=path), read_only=True)
+        opened = path
+        return store
+
+    try:
+        reopen(snapshot)
+    except Exception:  # noqa: BLE001 - retried on the first task
+        store = None
+    try:
+        conn.send("ready")
+    except (OSError, EOFError):
+        return
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return  # the service is gone
+        if message is None:
+            return
+        wanted, task = message
+        try:
+            current = store if store is not None and opened == wanted else reopen(wanted)
+            reply: Any = execute(current, task)
+        except ExecutionError as err:
+            reply = err
+        except Exception as err:  # noqa: BLE001 - report, keep serving
+            store = None
+            reply = ExecutionError(500, f"query failed in the worker: {err}")
+        try:
+            conn.send(reply)
+        except (OSError, EOFError):
+            return
+
+
+# -- service side -----------------------------------------------------------------------------
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _bare_main() -> Iterator[None]:
+    """Start a worker without re-running the service's ``__main__`` in it.
+
+    A spawned process first imports the parent's main module (``python -m kg.cli.commands`` → all of
+    ``kg.cli.commands``: networkx, rdflib, the ingest pipeline; the ``kg`` script does the same),
+    about a second of CPU per worker that competed with the service's own start-up. The worker's
+    entry point lives in this module, so it needs none of that: while the process is started,
+    ``__main__`` is an empty module and spawn has nothing to re-run."""
+    with _MAIN_LOCK:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
+
+
+class _Worker:
+    def __init__(self, ctx: Any, config: Config, snapshot: str, modules: list[str]) -> None:
+        parent, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_worker_main,
+            args=(child, config, snapshot, modules),
+            name="kg-query-worker",
+            daemon=True,
+        )
+        with _bare_main():
+            self.process.start()
+        child.close()
+        self.conn = parent
+        self.snapshot = snapshot  # what it reads (or last read)
+        self.demoted = False  # running (or ran) a long query at the lowest CPU priority
+
+    def wait_ready(self, timeout: float = 120.0) -> bool:
+        """Wait for the worker's imports and store opening (its first message)."""
+        try:
+            return self.conn.poll(timeout) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            return False
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, EOFError):
+            pass
+        self.process.join(timeout=2)
+        self.kill()
