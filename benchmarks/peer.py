@@ -123,7 +123,7 @@ class OxigraphServer:
 def peer_text(query: NamedQuery, params: dict[str, str], config: Config) -> str:
     """What the peer runs for a named query: our text, constants written in, our default page,
     with the BASE/PREFIX prologue our store adds implicitly."""
-    from kg.store.remote_store import prologue
+    from kg.store.remote_dialects import prologue
 
     bindings = query.bindings(params, config.base_iri)
     try:

@@ -1,5 +1,5 @@
 """A throw-away Oxigraph server (pip ``oxigraph``) for the remote-store tests: the second engine,
-so the generic SPARQL 1.1 dialect (``kg.store.remote_store.Dialect``) is tested against a server
+so the generic SPARQL 1.1 dialect (``kg.store.remote_dialects.Dialect``) is tested against a server
 that declares no quirks, next to Virtuoso's dialect.
 
 ``oxigraph serve`` on a temporary folder and a free loopback port: SPARQL at ``/query``, updates at

@@ -24,14 +24,8 @@ from kg.store.backends import open_store
 from kg.store.base import GraphStore, LoadError, QueryError, StoreUnavailable
 from kg.store.loading import ensure_loaded
 from kg.store.named_queries import load_named_queries
-from kg.store.remote_store import (
-    Dialect,
-    SparqlProtocolStore,
-    VirtuosoDialect,
-    analyse,
-    inject_values,
-    prologue,
-)
+from kg.store.remote_dialects import Dialect, VirtuosoDialect, prologue
+from kg.store.remote_store import SparqlProtocolStore, analyse, inject_values
 from kg.web.app import create_app
 
 T = "http://example.org/kg-test/"
