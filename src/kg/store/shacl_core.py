@@ -15,10 +15,8 @@ compare this engine with (same focus nodes, paths, components and values).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
@@ -26,13 +24,33 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
+from kg.store.shacl_components import (
+    _class,
+    _combine,
+    _count,
+    _datatype,
+    _each,
+    _has_value,
+    _language_in,
+    _length,
+    _node_check,
+    _node_kind,
+    _ox,
+    _pattern,
+    _qualified,
+    _range,
+)
+from kg.store.shacl_model import (
+    LABEL,
+    RDF_TYPE,
+    Check,
+    Failure,
+    Shape,
+    _Unknown,
+)
+from kg.store.shacl_model import Data as Data
+from kg.store.shacl_model import Schema as Schema
 from kg.store.validation import Violation
-
-RDF_TYPE = ox.NamedNode(str(RDF.type))
-SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
-LABEL = ox.NamedNode(str(RDFS.label))
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: Shape parameters this engine understands; anything else in a shape means "use pyshacl".
 KNOWN = {
@@ -44,135 +62,6 @@ KNOWN = {
     SH.node, SH["or"], SH["and"], SH["not"], SH.xone, SH.qualifiedValueShape,
     SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.defaultValue,
 }  # fmt: skip
-
-
-@dataclass
-class Schema:
-    """The class hierarchy as read from the data (``rdfs:subClassOf``), and which shapes target
-    each class: reusable across validations until a write changes the hierarchy."""
-
-    below: dict[Any, set[Any]] | None = None
-    closure: dict[Any, frozenset[Any]] = field(default_factory=dict)
-    class_shapes: dict[Any, list[Any]] | None = None
-
-
-class Data:
-    """What the checks read: objects of (node, predicate), and class membership through the
-    class hierarchy (``rdfs:subClassOf*``), from any ``match(s, p, o)``."""
-
-    #: nodes whose triples are remembered at most (a validation in batches calls ``forget``)
-    CACHE = 200_000
-
-    def __init__(
-        self,
-        match: Callable[[Any, Any, Any], Iterable[tuple[Any, Any, Any]]],
-        raw: ox.Store | None = None,
-        schema: Schema | None = None,
-    ) -> None:
-        """``schema``: the class hierarchy read by an earlier validation of the same store, if
-        it has not changed since. ``raw``: read objects straight from this store's indexes,
-        every graph (faster than ``match``; for a store with no staging graph and no pending
-        change)."""
-        self.match = match
-        self.raw = raw
-        self._cache: dict[Any, dict[Any, dict[Any, None]]] = {}
-        self.schema = Schema() if schema is None else schema
-
-    @property
-    def class_shapes(self) -> dict[Any, list[Any]] | None:
-        return self.schema.class_shapes
-
-    @class_shapes.setter
-    def class_shapes(self, value: dict[Any, list[Any]]) -> None:
-        self.schema.class_shapes = value
-
-    def objects(self, s: Any, p: Any) -> list[Any]:
-        """Objects of ``s p ?``. Reading a whole store (``raw``), the first lookup of a node
-        reads all its triples at once (one index scan instead of one per predicate a shape asks
-        for); through a view (a write), each (node, predicate) is looked up on its own, as a
-        write's nodes are few and may carry many triples no shape reads."""
-        node = self._cache.get(s)
-        if node is None:
-            if len(self._cache) >= self.CACHE:
-                self._cache.clear()
-            node = self._cache[s] = {}
-            if self.raw is not None:
-                for q in self.raw.quads_for_pattern(s, None, None):
-                    found = node.get(q.predicate)
-                    if found is None:
-                        node[q.predicate] = {q.object: None}
-                    else:
-                        found[q.object] = None
-                node[None] = {}  # marks the node as read whole
-        values = node.get(p)
-        if values is None and None not in node:
-            values = node[p] = dict.fromkeys(t[2] for t in self.match(s, p, None))
-        return list(values) if values else []
-
-    def forget(self) -> None:
-        self._cache.clear()
-
-    def subclasses(self, cls: Any) -> frozenset[Any]:
-        """``cls`` and every class below it."""
-        schema = self.schema
-        known = schema.closure.get(cls)
-        if known is not None:
-            return known
-        if schema.below is None:
-            below: dict[Any, set[Any]] = {}
-            for s, _p, o in self.match(None, SUBCLASS, None):
-                below.setdefault(o, set()).add(s)
-            schema.below = below
-        out, todo = {cls}, [cls]
-        while todo:
-            for child in schema.below.get(todo.pop(), ()):
-                if child not in out:
-                    out.add(child)
-                    todo.append(child)
-        schema.closure[cls] = frozenset(out)
-        return schema.closure[cls]
-
-    def is_instance(self, node: Any, cls: Any) -> bool:
-        if type(node) is ox.Literal:
-            return False
-        classes = self.subclasses(cls)
-        return any(t in classes for t in self.objects(node, RDF_TYPE))
-
-
-@dataclass
-class Failure:
-    component: str
-    value: Any  # the offending value node, or None
-    message: str
-    #: for ``sh:node``: the nested shape's own failures on the value node (pyshacl reports
-    #: them too, as ``sh:detail`` results): (focus, shape, failure)
-    details: list[tuple[Any, Shape, Failure]] = field(default_factory=list)
-
-
-Check = Callable[[Data, Any, list[Any]], Iterator[Failure]]
-
-
-@dataclass
-class Shape:
-    node: Any  # the shape's own node in the shapes graph
-    path: ox.NamedNode | None
-    checks: list[Check]
-    messages: list[str]
-    severity: str
-    properties: list[Shape]
-
-    def results(self, data: Data, focus: Any) -> Iterator[tuple[Shape, Failure]]:
-        """Every failure of ``focus`` against this shape (and its property shapes)."""
-        values = [focus] if self.path is None else data.objects(focus, self.path)
-        for check in self.checks:
-            for failure in check(data, focus, values):
-                yield self, failure
-        if self.path is None:
-            for prop in self.properties:
-                yield from prop.results(data, focus)
-
-    def conforms(self, data: Data, focus: Any) -> bool:
-        return next(self.results(data, focus), None) is None
 
 
 @dataclass
@@ -258,10 +147,6 @@ def _short(text: str) -> str:
         if sep in text:
             return text.rsplit(sep, 1)[1] or text
     return text
-
-
-class _Unknown(Exception):
-    pass
 
 
 def compile_shapes(shapes: rdflib.Graph) -> Compiled | None:
@@ -397,190 +282,3 @@ class _Compiler:
             low, high = one(node, SH.qualifiedMinCount), one(node, SH.qualifiedMaxCount)
             checks.extend(_qualified(self.shape(nested), low, high))
         return checks
-
-
-def _ox(term: Any) -> Any:
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        raise _Unknown
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        dt = term.datatype or rdflib.URIRef(XSD + "string")
-        return _canonical(ox.Literal(str(term), datatype=ox.NamedNode(str(dt))))
-    raise _Unknown
-
-
-def _canonical(lit: ox.Literal) -> ox.Literal:
-    """In the store's canonical form, so ``sh:in`` compares like the store does."""
-    scratch = ox.Store()
-    node = ox.NamedNode("urn:kg:x")
-    scratch.add(ox.Quad(node, node, lit))
-    return next(iter(scratch)).object
-
-
-Predicate = Callable[[Data, Any], bool]
-
-
-def _each(component: str, ok: Predicate, message: str) -> Check:
-    """A value-node component: one failure per value node that does not pass."""
-
-    def check(data: Data, focus: Any, values: list[Any]) -> Iterator[Failure]:
-        for v in values:
-            if not ok(data, v):
-                yield Failure(component, v, f"Value {v} fails {message}")
-
-    return check
-
-
-def _class(cls: Any) -> Predicate:
-    return lambda data, v: data.is_instance(v, cls)
-
-
-_WELL_FORMED: dict[tuple[str, str], bool] = {}
-
-
-def _datatype(dt: str) -> Predicate:
-    def ok(data: Data, v: Any) -> bool:
-        if type(v) is not ox.Literal:
-            return False
-        if v.datatype.value != dt:
-            return False
-        if dt in (LANG_STRING, XSD + "string"):
-            return True
-        key = (v.value, dt)
-        found = _WELL_FORMED.get(key)
-        if found is None:
-            found = not rdflib.Literal(v.value, datatype=rdflib.URIRef(dt)).ill_typed
-            if len(_WELL_FORMED) < 100_000:
-                _WELL_FORMED[key] = found
-        return found
-
-    return ok
-
-
-def _node_kind(kind: Any) -> Predicate:
-    allowed = {
-        SH.IRI: (ox.NamedNode,),
-        SH.BlankNode: (ox.BlankNode,),
-        SH.Literal: (ox.Literal,),
-        SH.BlankNodeOrIRI: (ox.BlankNode, ox.NamedNode),
-        SH.BlankNodeOrLiteral: (ox.BlankNode, ox.Literal),
-        SH.IRIOrLiteral: (ox.NamedNode, ox.Literal),
-    }.get(kind)
-    if allowed is None:
-        raise _Unknown
-    return lambda data, v: type(v) in allowed
-
-
-_NUMERIC = {
-    XSD + n
-    for n in (
-        "decimal integer int long short byte float double nonNegativeInteger positiveInteger "
-        "negativeInteger nonPositiveInteger unsignedInt unsignedLong unsignedShort unsignedByte"
-    ).split()
-}
-
-
-def _range(bound: Any, op: str) -> Predicate:
-    if not isinstance(bound, rdflib.Literal) or str(bound.datatype or "") not in _NUMERIC:
-        raise _Unknown  # dates, strings: pyshacl's comparison rules
-    limit = Decimal(str(bound))
-
-    def ok(data: Data, v: Any) -> bool:
-        if type(v) is not ox.Literal or v.datatype.value not in _NUMERIC:
-            return False
-        try:
-            x = Decimal(v.value)
-        except InvalidOperation:
-            return False
-        return {"ge": x >= limit, "le": x <= limit, "gt": x > limit, "lt": x < limit}[op]
-
-    return ok
-
-
-def _length(n: int, longest: bool) -> Predicate:
-    def ok(data: Data, v: Any) -> bool:
-        if type(v) is ox.BlankNode:
-            return False
-        size = len(v.value)
-        return size <= n if longest else size >= n
-
-    return ok
-
-
-def _pattern(pattern: str, flags: str) -> Predicate:
-    bits = 0
-    for f in flags:
-        bits |= {"i": re.I, "m": re.M, "s": re.S, "x": re.X}.get(f, 0)
-    compiled = re.compile(pattern, bits)
-    return lambda data, v: type(v) is not ox.BlankNode and compiled.search(v.value) is not None
-
-
-def _language_in(langs: list[str]) -> Predicate:
-    def ok(data: Data, v: Any) -> bool:
-        if type(v) is not ox.Literal or not v.language:
-            return False
-        tag = v.language.lower()
-        return any(tag == lang or tag.startswith(lang + "-") or lang == "*" for lang in langs)
-
-    return ok
-
-
-def _has_value(value: Any) -> Check:
-    def check(data: Data, focus: Any, values: list[Any]) -> Iterator[Failure]:
-        if value not in values:
-            yield Failure("HasValueConstraintComponent", None, f"Missing value {value}")
-
-    return check
-
-
-def _count(component: str, low: int | None, high: int | None) -> Check:
-    def check(data: Data, focus: Any, values: list[Any]) -> Iterator[Failure]:
-        n = len(values)
-        if low is not None and n < low:
-            yield Failure(component, None, f"Less than {low} values, found {n}")
-        if high is not None and n > high:
-            yield Failure(component, None, f"More than {high} values, found {n}")
-
-    return check
-
-
-def _node_check(shape: Shape) -> Check:
-    def check(data: Data, focus: Any, values: list[Any]) -> Iterator[Failure]:
-        for v in values:
-            details = [(v, s, f) for s, f in shape.results(data, v)]
-            if details:
-                yield Failure("NodeConstraintComponent", v, f"Value {v} fails sh:node", details)
-
-    return check
-
-
-def _combine(members: list[Shape], rule: str) -> Predicate:
-    def ok(data: Data, v: Any) -> bool:
-        passed = sum(1 for m in members if m.conforms(data, v))
-        if rule == "or":
-            return passed > 0
-        if rule == "and":
-            return passed == len(members)
-        return passed == 1
-
-    return ok
-
-
-def _qualified(shape: Shape, low: Any, high: Any) -> list[Check]:
-    def counter(component: str, bound: int, at_least: bool) -> Check:
-        def check(data: Data, focus: Any, values: list[Any]) -> Iterator[Failure]:
-            n = sum(1 for v in values if shape.conforms(data, v))
-            if (n < bound) if at_least else (n > bound):
-                yield Failure(component, None, f"{n} values conform to the qualified shape")
-
-        return check
-
-    out = []
-    if low is not None:
-        out.append(counter("QualifiedMinCountConstraintComponent", int(low), True))
-    if high is not None:
-        out.append(counter("QualifiedMaxCountConstraintComponent", int(high), False))
-    return out
