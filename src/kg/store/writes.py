@@ -36,8 +36,8 @@ import contextlib
 import io
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -47,62 +47,23 @@ from kg.store.delta import Delta, PendingDelta, Unsupported, canonical, fresh_bl
 from kg.store.delta_update import update_delta
 from kg.store.embedded import OxigraphStore
 from kg.store.loading import ValidationFailed
+from kg.store.write_change import (
+    CHANGE_LIMIT,
+    Change,
+    Touched,
+    WriteObserver,
+    _template_triples,
+    _touched_by,
+    _touched_facts,
+    _Unknown,
+)
 
 #: ``None`` stands for the store's default graph (the Graph Store Protocol's ``?default``).
 Graph = str | None
 
 
-#: A touched triple: subject (IRI or ``_:id``), predicate IRI, object (IRI, ``_:id``, ``?`` for
-#: a variable, None for a literal). The graph does not matter: readers see the union.
-Touched = tuple[str, str, str | None]
-
-#: Above this many triples in a cleared or replaced graph, a write reports "unknown" instead of
-#: listing them (observers then start over, which is cheaper than reading them one by one).
-CHANGE_LIMIT = 100_000
-
-
 class WriteRejected(ValidationFailed):
     """The write would break SHACL shapes; nothing was changed."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """What one committed write did: versions before/after and the triples it may have
-    added or removed (a superset), or None if unknown."""
-
-    before: int
-    after: int
-    triples: tuple[Touched, ...] | None
-
-
-class WriteObserver(Protocol):
-    def write_started(self) -> None: ...
-
-    def write_finished(self, change: Change) -> None: ...
-
-
-class _Unknown(Exception):
-    """The triples a write touches cannot be listed."""
-
-
-def _term(
-    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph,
-) -> str | None:
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    return None
-
-
-def _touched_by(triples: Iterable[ox.Triple]) -> list[Touched]:
-    out: list[Touched] = []
-    for t in triples:
-        s = _term(t.subject)
-        if s is None:  # an RDF-star quoted triple as subject
-            raise _Unknown
-        out.append((s, t.predicate.value, _term(t.object)))
-    return out
 
 
 class Writer:
@@ -446,10 +407,6 @@ def _check_syntax(sparql: str, base_iri: str, prefixes: dict[str, str]) -> None:
         pass  # an evaluation problem: the store reports it when the update runs
 
 
-def _touched_facts(facts: Iterable[tuple[Any, Any, Any]]) -> list[Touched]:
-    return [(_term(s) or "", p.value, _term(o)) for s, p, o in facts]
-
-
 def _graph_name(ref: Any) -> str:
     """rdflib's graph reference in CLEAR/DROP/ADD/MOVE/COPY: an IRI or ``DEFAULT``."""
     if isinstance(ref, str) and ref == "DEFAULT":
@@ -459,37 +416,3 @@ def _graph_name(ref: Any) -> str:
     if isinstance(ref, URIRef):
         return str(ref)
     raise _Unknown  # NAMED, ALL: every graph
-
-
-def _template_triples(
-    clause: Any, existing: Callable[[str], list[Touched]] | None
-) -> list[Touched]:
-    """Triples of a data block or template (rdflib terms). A variable subject could be
-    anything: _Unknown. So could a variable predicate, except in a delete template
-    (``existing`` given): that removes some of the subject's current triples, listed instead."""
-    from rdflib import BNode, URIRef, Variable
-
-    def term(t: Any) -> str | None:
-        if isinstance(t, URIRef):
-            return str(t)
-        if isinstance(t, BNode):
-            return "_:" + str(t)
-        if isinstance(t, Variable):
-            return "?"
-        return None  # a literal
-
-    triples = list(clause.triples or [])  # CompValue attributes: None when absent
-    for block in (clause.quads or {}).values():
-        triples.extend(block)
-    out: list[Touched] = []
-    for s, p, o in triples:
-        subject = term(s)
-        if subject in (None, "?"):
-            raise _Unknown
-        if isinstance(p, URIRef):
-            out.append((subject, str(p), term(o)))  # type: ignore[arg-type]
-        elif existing is not None and not subject.startswith("_:"):  # type: ignore[union-attr]
-            out.extend(existing(subject))  # type: ignore[arg-type]
-        else:
-            raise _Unknown
-    return out
