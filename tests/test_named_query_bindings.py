@@ -4,7 +4,7 @@ shape (kg.store.named_queries, kg.store.sparql_text)."""
 
 from __future__ import annotations
 
-import re
+import sys
 
 import pyoxigraph as ox
 import pytest
@@ -14,32 +14,12 @@ from kg.store.base import QueryError
 from kg.store.named_queries import BINDINGS, load_named_queries, parse_named_query
 from kg.store.sparql_text import inline_terms
 
+sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
+from bindings import rows_of  # noqa: E402 - the benchmark's comparison, the same rows
+
 QUERIES = load_named_queries(PROJECT_ROOT / "queries")
 WITH_PARAMS = sorted(name for name, q in QUERIES.items() if q.parameters)
 IRI = "http://example.org/x"
-
-
-def normalised_rows(query_text: str, result: ox.QuerySolutions) -> list[tuple[str, ...]]:
-    """Rows as sorted tuples; ``GROUP_CONCAT`` cells as sorted parts (SPARQL leaves their
-    order to the engine, and different plans concatenate in different orders)."""
-    concat = dict(
-        (var, sep)
-        for sep, var in re.findall(
-            r'GROUP_CONCAT\([^)]*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', query_text, re.I
-        )
-    )
-    names = [v.value for v in result.variables]
-    rows = []
-    for solution in result:
-        cells = []
-        for name in names:
-            term = solution[name]
-            text = "" if term is None else str(term)
-            if name in concat and term is not None:
-                text = " / ".join(sorted(term.value.split(concat[name])))
-            cells.append(text)
-        rows.append(tuple(cells))
-    return sorted(rows)
 
 
 def parameter_values(store, query) -> list[dict[str, str]]:
@@ -61,7 +41,7 @@ def parameter_values(store, query) -> list[dict[str, str]]:
 
 
 def run(store, text: str, subs) -> list[tuple[str, ...]]:
-    return normalised_rows(text, store.query(text, substitutions=subs))
+    return sorted(rows_of(store.query(text, substitutions=subs), text))
 
 
 @pytest.mark.parametrize("name", WITH_PARAMS)
