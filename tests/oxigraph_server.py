@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from processes import answering, free_port, stop_process
+from processes import RemoteEngine, answering, free_port
 from virtuoso import in_ci
 
 
@@ -26,42 +26,18 @@ class OxigraphUnavailable(RuntimeError):
 
 
 @dataclass
-class OxigraphServer:
+class OxigraphServer(RemoteEngine):
     folder: Path
     port: int
     process: subprocess.Popen[bytes]
     user: str | None = None
     password: str | None = None
 
+    PATHS = ("/query", "/update", "/store")
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def sparql_url(self) -> str:
-        return self.url + "/query"
-
-    @property
-    def update_url(self) -> str:
-        return self.url + "/update"
-
-    @property
-    def graph_store_url(self) -> str:
-        return self.url + "/store"
-
-    @property
-    def store_spec(self) -> str:
-        return "sparql+" + self.sparql_url
-
-    def env(self) -> dict[str, str]:
-        return {
-            "KG_STORE": self.store_spec,
-            "KG_UPDATE_URL": self.update_url,
-            "KG_GRAPH_STORE_URL": self.graph_store_url,
-        }
-
-    def stop(self) -> None:
-        stop_process(self.process, timeout=30)
 
 
 def start_oxigraph(folder: Path, timeout: float = 60.0) -> OxigraphServer:

@@ -1,5 +1,6 @@
 """Child processes the tests start (``kg serve``, Virtuoso, Oxigraph): a free port for them,
-waiting until they answer, and ending them politely, then firmly."""
+waiting until they answer, ending them politely, then firmly, and how the service is pointed
+at a remote engine."""
 
 from __future__ import annotations
 
@@ -49,3 +50,50 @@ def stop_process(process: subprocess.Popen[bytes], timeout: float) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class RemoteEngine:
+    """A SPARQL engine the tests started, as the service is pointed at it: its three endpoints
+    (``PATHS``: query, update, Graph Store Protocol, under ``url``), ``--store`` and the
+    ``KG_*`` environment of a ``kg`` process talking to it."""
+
+    PATHS: tuple[str, str, str]
+    process: subprocess.Popen[bytes]
+    user: str | None
+    password: str | None
+
+    @property
+    def url(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def sparql_url(self) -> str:
+        return self.url + self.PATHS[0]
+
+    @property
+    def update_url(self) -> str:
+        return self.url + self.PATHS[1]
+
+    @property
+    def graph_store_url(self) -> str:
+        return self.url + self.PATHS[2]
+
+    @property
+    def store_spec(self) -> str:
+        """The ``--store`` value that points the service at this engine."""
+        return "sparql+" + self.sparql_url
+
+    def env(self) -> dict[str, str]:
+        """Environment for a ``kg`` process talking to this engine."""
+        env = {
+            "KG_STORE": self.store_spec,
+            "KG_UPDATE_URL": self.update_url,
+            "KG_GRAPH_STORE_URL": self.graph_store_url,
+        }
+        if self.user is not None:
+            env["KG_REMOTE_USER"] = self.user
+            env["KG_REMOTE_PASSWORD"] = self.password or ""
+        return env
+
+    def stop(self) -> None:
+        stop_process(self.process, timeout=30)

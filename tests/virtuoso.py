@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from processes import answering, free_port, stop_process
+from processes import RemoteEngine, answering, free_port
 
 PACKAGED_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 START_TIMEOUT_S = 120.0
@@ -32,7 +32,7 @@ class VirtuosoUnavailable(RuntimeError):
 
 
 @dataclass
-class Virtuoso:
+class Virtuoso(RemoteEngine):
     folder: Path
     http_port: int
     sql_port: int
@@ -40,36 +40,11 @@ class Virtuoso:
     user: str = "dba"
     password: str = "dba"
 
+    PATHS = ("/sparql", "/sparql-auth", "/sparql-graph-crud-auth")
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}"
-
-    @property
-    def sparql_url(self) -> str:
-        return self.url + "/sparql"
-
-    @property
-    def update_url(self) -> str:
-        return self.url + "/sparql-auth"
-
-    @property
-    def graph_store_url(self) -> str:
-        return self.url + "/sparql-graph-crud-auth"
-
-    @property
-    def store_spec(self) -> str:
-        """The ``--store`` value that points the service at this server."""
-        return "sparql+" + self.sparql_url
-
-    def env(self) -> dict[str, str]:
-        """Environment for a ``kg`` process talking to this server."""
-        return {
-            "KG_STORE": self.store_spec,
-            "KG_UPDATE_URL": self.update_url,
-            "KG_GRAPH_STORE_URL": self.graph_store_url,
-            "KG_REMOTE_USER": self.user,
-            "KG_REMOTE_PASSWORD": self.password,
-        }
 
     def isql(self, statement: str) -> str:
         """Run SQL through ``isql-vt`` (administration the protocols do not cover)."""
@@ -86,9 +61,6 @@ class Virtuoso:
             check=False,
         )
         return done.stdout.decode(errors="replace") + done.stderr.decode(errors="replace")
-
-    def stop(self) -> None:
-        stop_process(self.process, timeout=30)
 
 
 def write_ini(folder: Path, http_port: int, sql_port: int) -> Path:
