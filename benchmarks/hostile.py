@@ -30,37 +30,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from soak import SLOW, Client, percentile  # noqa: E402
+from soak import SLOW, Client, percentile, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def spawn(workdir: Path, src: Path | None) -> tuple[subprocess.Popen[bytes], int]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "KG_WRITE_TOKEN": secrets.token_hex(8)}
-    if src is not None:
-        env["PYTHONPATH"] = str(src)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--store", str(workdir / "store")]
-        + ["--port", str(port)],
-        stdout=open(workdir / "server.log", "wb"),  # noqa: SIM115 - the child owns it
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=ROOT,
-    )
-    probe = Client(port, "127.0.0.1", timeout=5)
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit((workdir / "server.log").read_text())
-        if probe.request("GET", "/sparql?query=" + quote("ASK {}"))[0] == 200:
-            probe.close()
-            return process, port
-        time.sleep(0.5)
-    process.kill()
-    raise SystemExit("the server did not come up")
+    """``kg serve`` of ``src`` (or this checkout) on a new store, answering."""
+    return start_server(workdir, secrets.token_hex(8), src)
 
 
 def timed(

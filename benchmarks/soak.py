@@ -160,10 +160,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(workdir: Path, token: str) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(
+    workdir: Path, token: str, src: Path | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """``kg serve`` on a new store in ``workdir`` (``src``: another checkout's code), once it
+    answers ``ASK {}``; also hostile.py's server."""
     port = free_port()
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 - the child owns it
     env = {**os.environ, "KG_WRITE_TOKEN": token, "KG_BASE_IRI": BASE}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     process = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "--store", str(workdir / "store")]
         + ["--host", "127.0.0.1", "--port", str(port)],
