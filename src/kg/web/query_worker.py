@@ -172,8 +172,8 @@ _MAIN_LOCK = threading.Lock()
 def _bare_main() -> Iterator[None]:
     """Start a worker without re-running the service's ``__main__`` in it.
 
-    A spawned process first imports the parent's main module (``python -m kg.cli.commands`` → all of
-    ``kg.cli.commands``: networkx, rdflib, the ingest pipeline; the ``kg`` script does the same),
+    A spawned process first imports the parent's main module (``python -m kg`` → all of the
+    CLI and the web app: networkx, rdflib, the ingest pipeline; the ``kg`` script does the same),
     about a second of CPU per worker that competed with the service's own start-up. The worker's
     entry point lives in this module, so it needs none of that: while the process is started,
     ``__main__`` is an empty module and spawn has nothing to re-run."""
