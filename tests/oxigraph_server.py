@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from processes import RemoteEngine, answering, free_port
-from virtuoso import in_ci
+from processes import RemoteEngine, answering, engine_for_session, free_port
 
 
 class OxigraphUnavailable(RuntimeError):
@@ -62,13 +61,7 @@ def start_oxigraph(folder: Path, timeout: float = 60.0) -> OxigraphServer:
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """One Oxigraph server for the session; skipped (failed in CI) when it cannot start."""
-    try:
-        server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
-    except OxigraphUnavailable as err:
-        if in_ci():
-            pytest.fail(f"Oxigraph server is required in CI: {err}")
-        pytest.skip(f"Oxigraph server unavailable: {err}")
-    try:
-        yield server
-    finally:
-        server.stop()
+    folder = tmp_path_factory.mktemp("oxigraph")
+    yield from engine_for_session(
+        lambda: start_oxigraph(folder), OxigraphUnavailable, "Oxigraph server"
+    )

@@ -4,11 +4,14 @@ at a remote engine."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
+import pytest
 import requests
 
 
@@ -97,3 +100,27 @@ class RemoteEngine:
 
     def stop(self) -> None:
         stop_process(self.process, timeout=30)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+Engine = TypeVar("Engine", bound=RemoteEngine)
+
+
+def engine_for_session(
+    start: Callable[[], Engine], unavailable: type[Exception], name: str
+) -> Iterator[Engine]:
+    """A remote engine for a session fixture: skipped where it cannot start, but failed in CI,
+    where every engine must run so a missing install cannot pass as a skip."""
+    try:
+        server = start()
+    except unavailable as err:
+        if in_ci():
+            pytest.fail(f"{name} is required in CI: {err}")
+        pytest.skip(f"{name} unavailable: {err}")
+    try:
+        yield server
+    finally:
+        server.stop()

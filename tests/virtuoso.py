@@ -13,7 +13,6 @@ Where the binary is missing or the server does not come up, ``start_virtuoso`` r
 from __future__ import annotations
 
 import configparser
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from processes import RemoteEngine, answering, free_port
+from processes import RemoteEngine, answering, engine_for_session, free_port
 
 PACKAGED_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 START_TIMEOUT_S = 120.0
@@ -144,20 +143,8 @@ def _tail(folder: Path) -> str:
     return "\n".join(texts)
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     """One Virtuoso for the session; skipped (failed in CI) when it cannot start."""
-    try:
-        server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
-    except VirtuosoUnavailable as err:
-        if in_ci():
-            pytest.fail(f"Virtuoso is required in CI: {err}")
-        pytest.skip(f"Virtuoso unavailable: {err}")
-    try:
-        yield server
-    finally:
-        server.stop()
+    folder = tmp_path_factory.mktemp("virtuoso")
+    yield from engine_for_session(lambda: start_virtuoso(folder), VirtuosoUnavailable, "Virtuoso")
