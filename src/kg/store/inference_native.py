@@ -20,6 +20,7 @@ from kg.store.inference_closure import parse_filter as parse_filter
 from kg.store.inference_rules import Fact
 from kg.store.inference_rules import Rule as Rule
 from kg.store.inference_rules import compile_rules as compile_rules
+from kg.store.load_focus import NodeCollector
 
 #: Up to this many changed inferred triples are written in one (atomic) update; more are written
 #: with the bulk loader, like a bulk load's data, because transactional writes to an on-disk store
@@ -47,6 +48,8 @@ class ParsedFacts:
         self.path, self.fmt, self.base_iri = path, fmt, base_iri
         self.predicates = frozenset(predicates)
         self.facts: Facts | None = None
+        #: also told every parsed quad (the load's focus nodes, ``kg.store.load_focus``)
+        self.collector: NodeCollector | None = None
         self._thread = threading.Thread(target=self._run, name="kg-infer-parse", daemon=True)
 
     def start(self) -> ParsedFacts:
@@ -61,14 +64,19 @@ class ParsedFacts:
             self.facts = self._parse()
         except Exception:  # noqa: BLE001 - the store's own load reports parse errors
             self.facts = None
+            if self.collector is not None:
+                self.collector.unusable = True
 
     def _parse(self) -> Facts | None:
         keep = self.predicates
         suffix = "k" + uuid.uuid4().hex
         facts = Facts()
         literals: list[Fact] = []
+        see = self.collector.see if self.collector is not None else None
         for quad in ox.parse(path=str(self.path), format=self.fmt, base_iri=self.base_iri):
             p = quad.predicate
+            if see is not None:
+                see(quad.subject, p, quad.object)
             if p not in keep:
                 continue
             s, o = quad.subject, quad.object
@@ -131,6 +139,9 @@ class Speculation(ParsedFacts):
         derived = closure(self.rules, base)
         if not relevant_predicates(self.rules, base.match) <= keep:
             return
+        if self.collector is not None:
+            self.collector.finish()
+            self.collector.inferred = derived
         self.wrote = True
         _write_inferred(self.store, self.inferred, derived, self.changes)
         self.size = len(derived)

@@ -23,11 +23,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 
-from kg.store import inference, shacl_core, shacl_scope, validation
+from kg.store import inference, load_focus, shacl_core, shacl_scope, validation
 from kg.store.base import STAGING_PREFIX, GraphStore
 from kg.store.embedded import OxigraphStore
 from kg.store.overlay import Fact, TripleView, visible_graphs
@@ -111,15 +112,26 @@ def validate_load(
     undo: Undo,
     inferred: list[inference.InferredChange] | None,
     progress: Callable[[int, int], None] | None = None,
+    collected: tuple[str, load_focus.NodeCollector] | None = None,
 ) -> list[Violation]:
     """The violations on the focus nodes the load can affect (all focus nodes when the
-    inferred graph's change is unknown or the class hierarchy changed)."""
+    inferred graph's change is unknown or the class hierarchy changed). ``collected``: a lone
+    new graph and what its parse collected; its focus nodes then come from that and the
+    inferred change, not from reading the graph back (``kg.store.load_focus``)."""
     raw = store._store  # noqa: SLF001
     view = TripleView(raw, visible_graphs)
     data = shacl_core.Data(view.match, raw)  # after the load no staging graph is left
     focus: list[object]
     if inferred is None or scope.whole:
         focus = list(compiled.focus_nodes(data))
+    elif collected is not None and _only_new(undo, collected[0], inferred):
+        graph, collector = collected
+        found = _focus_of_new_graph(scope, raw, graph, collector, inferred)
+        if found is None:  # a class moved: every instance's targets may have changed
+            focus = list(compiled.focus_nodes(data))
+        else:
+            kept = load_focus.complete(collector, raw, graph, store.config.inferred_graph)
+            focus = found if kept is None else _suspects(compiled, view, raw, kept, found)
     else:
         hierarchy = False
 
@@ -143,6 +155,58 @@ def validate_load(
         if len(found) >= MAX_VIOLATIONS:
             break
     return found
+
+
+def _only_new(undo: Undo, graph: str, inferred: list[inference.InferredChange]) -> bool:
+    return undo.new_graphs == [graph] and not undo.saved
+
+
+def _focus_of_new_graph(
+    scope: shacl_scope.ShapeScope,
+    raw: ox.Store,
+    graph: str,
+    collector: load_focus.NodeCollector,
+    inferred: list[inference.InferredChange],
+) -> list[object] | None:
+    """The loaded graph's IRIs, the inferred change's nodes, and the nodes of other graphs
+    that reach a changed one (None: the class hierarchy changed)."""
+    focus: set[object] = set(collector.nodes)
+    dirty = {node: set(preds) for node, preds in collector.dirty.items()}
+    walk = collector.walk_predicates
+    for added, removed in inferred:
+        for s, p, o in (*added, *removed):
+            if p == shacl_scope.SUBCLASS:
+                return None
+            focus.add(s)
+            if type(o) in (ox.NamedNode, ox.BlankNode):
+                focus.add(o)
+            if p in walk:
+                dirty.setdefault(s, set()).add(p)
+    focus |= load_focus.walk_back(scope, raw, graph, dirty)
+    return list(focus)
+
+
+def _suspects(
+    compiled: shacl_core.Compiled,
+    view: TripleView,
+    raw: ox.Store,
+    kept: dict[Any, dict[Any, dict[Any, None]]],
+    focus: list[Any],
+) -> list[Any]:
+    """The focus nodes that fail a shape when checked on the parse's triples (``kept``: the
+    same triples the store holds, blank nodes under the parser's labels), read from the store
+    only where the file says nothing. Every other node conforms in the store too; these are
+    validated again on the store, which reports them with the store's labels."""
+    data = shacl_core.Data(view.match, raw)
+    data.CACHE = 1 << 62  # the kept triples must never be forgotten (they are not re-readable)
+    data._cache = kept  # noqa: SLF001 - the same form Data fills itself
+    out = []
+    for node in focus:
+        for shape in compiled.shapes_for(data, node):
+            if not shape.conforms(data, node):
+                out.append(node)
+                break
+    return out
 
 
 def validate_store(

@@ -13,9 +13,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
 from kg.config import Config
-from kg.store import inference, load_validation, shacl_core, shacl_scope, validation
+from kg.store import (
+    inference,
+    load_focus,
+    load_validation,
+    shacl_core,
+    shacl_scope,
+    validation,
+)
 from kg.store.base import (
     QUAD_FORMATS,
     GraphStore,
@@ -29,6 +37,11 @@ from kg.store.embedded import BULK_THRESHOLD_BYTES, OxigraphStore
 #: Kept for callers that print it; validation no longer depends on the size of a load (the
 #: compiled shapes check the focus nodes a load can affect, ``kg.store.load_validation``).
 VALIDATE_AUTO_LIMIT_BYTES = 2 * 1024 * 1024
+
+#: Validating a lone big file, up to this many of its triples are kept from its parse to
+#: check its nodes without reading them back (``kg.store.load_focus``); a bigger file's nodes
+#: are read from the store (slower, same verdict), so memory stays bounded.
+KEEP_TRIPLES = 2_000_000
 
 #: A lone big file gets its inferences computed and written in a thread while the bulk loader
 #: stores it (``inference.Speculation``), instead of after it.
@@ -63,6 +76,8 @@ class LoadReport:
     validated: bool = False
     #: the inferred graph's difference (None: unknown), for validating the load
     inferred_changes: list[inference.InferredChange] | None = None
+    #: the loaded graph and what its parse told about its focus nodes (``kg.store.load_focus``)
+    collected: tuple[str, load_focus.NodeCollector] | None = None
 
     @property
     def triples(self) -> int:
@@ -109,16 +124,23 @@ def load_files(
     if validate and checks is None:
         _check_candidate(store, plan, rules)
     undo = load_validation.Undo(store, rules) if checks is not None else None  # type: ignore[arg-type]
+    collector = None
+    if checks is not None:
+        raw = store._store  # type: ignore[attr-defined] # noqa: SLF001 - our own backend
+        collector = load_focus.collector_for(
+            raw, checks[2], checks[1], checks[0].predicates, KEEP_TRIPLES
+        )
     try:
-        report = _load(store, plan, rules, progress, on_file, undo)
+        report = _load(store, plan, rules, progress, on_file, undo, collector)
         if undo is not None and checks is not None:
-            compiled, scope = checks
+            compiled, scope, _shapes = checks
             violations = load_validation.validate_load(
                 store,  # type: ignore[arg-type]
                 compiled,
                 scope,
                 undo,
                 report.inferred_changes,
+                collected=report.collected,
             )
             if violations:
                 raise ValidationFailed(violations)
@@ -136,7 +158,7 @@ def load_files(
 
 def _compiled_checks(
     store: GraphStore, plan: list[tuple[Path, str, ox.RdfFormat]]
-) -> tuple[shacl_core.Compiled, shacl_scope.ShapeScope] | None:
+) -> tuple[shacl_core.Compiled, shacl_scope.ShapeScope, rdflib.Graph] | None:
     """The compiled shapes, when a load can be validated after storing it (embedded store,
     triple formats: each file names its one graph, so it can be undone)."""
     if not isinstance(store, OxigraphStore) or any(fmt in QUAD_FORMATS for _, _, fmt in plan):
@@ -145,7 +167,7 @@ def _compiled_checks(
     compiled = shacl_core.compile_shapes(shapes)
     if compiled is None:
         return None
-    return compiled, shacl_scope.scope_of(shapes)
+    return compiled, shacl_scope.scope_of(shapes), shapes
 
 
 def _load(
@@ -155,8 +177,10 @@ def _load(
     progress: Progress | None,
     on_file: Callable[[FileLoad], None] | None,
     undo: load_validation.Undo | None,
+    collector: load_focus.NodeCollector | None = None,
 ) -> LoadReport:
-    """Store the files and their inferences (``undo`` hears about each graph first)."""
+    """Store the files and their inferences (``undo`` hears about each graph first). A lone
+    big file's parse also fills ``collector`` (its focus nodes, for validating it)."""
 
     report = LoadReport()
     compiled = _native_rules(store, rules)
@@ -183,6 +207,7 @@ def _load(
                 fmt,
                 graph,
             )
+            speculation.collector = collector
         elif keep is not None and is_big:
             parsed = inference.ParsedFacts(file, fmt, store.config.base_iri, keep)
         if undo is not None:
@@ -212,6 +237,8 @@ def _load(
     if speculation is not None and speculation.size is not None:
         report.inferred = speculation.size
         changes = speculation.changes
+        if collector is not None and not collector.unusable:
+            report.collected = (plan[0][1], collector)
     else:
         report.inferred = inference.materialise(store, rules, known=known, changes=changes)
     report.inferred_changes = changes if changes else None
