@@ -27,118 +27,26 @@ import rdflib
 from rdflib.namespace import SH
 
 from kg.store.base import STAGING_PREFIX
-from kg.store.shacl_scope import RDF_TYPE, SUBCLASS, ShapeScope
+from kg.store.shacl_scope import SUBCLASS, ShapeScope
 
 #: nodes per walk-back query (each one a VALUES row)
 BATCH = 2_000
 
 
-@dataclass
-class NodeCollector:
-    """What a parse of the loaded file tells about its focus nodes (see module doc)."""
+@dataclass(frozen=True)
+class ShapeFacts:
+    """What the shapes say about which triples of a file matter for its focus nodes."""
 
+    #: predicates whose change at a node a shape reads through a path into it
     walk_predicates: frozenset[ox.NamedNode]
+    #: targeted classes and their subclasses (a blank node of one is a focus node)
     targeted_classes: frozenset[ox.NamedNode]
-    blank_target_predicates: frozenset[ox.NamedNode]
-    #: predicates the compiled shapes read: their triples are kept (``triples``)
-    keep: frozenset[ox.NamedNode] = frozenset()
-    #: at most this many triples are kept; past it ``triples`` is dropped (memory stays bounded)
-    limit: int = 0
-    nodes: set[Any] = field(default_factory=set)
-    dirty: dict[Any, set[ox.NamedNode]] = field(default_factory=dict)
-    #: the file holds something this reading cannot follow: use the old path
-    unusable: bool = False
-    #: the kept triples, node -> predicate -> objects (``shacl_model.Data``'s cache form);
-    #: blank nodes carry the parser's labels, typed literals are canonicalised by ``finish``
-    triples: dict[Any, dict[Any, dict[Any, None]]] | None = field(default_factory=dict)
-    kept: int = 0
-    _typed: list[tuple[Any, Any, Any]] = field(default_factory=list)
-    #: the inferred graph's whole new content (set by the speculative inference)
-    inferred: list[tuple[Any, Any, Any]] | None = None
-
-    def see(self, s: Any, p: ox.NamedNode, o: Any) -> None:
-        ts, to = type(s), type(o)
-        triples = self.triples
-        if triples is not None and p in self.keep:
-            if to is ox.Literal and o.datatype.value not in _AS_WRITTEN:
-                self._typed.append((s, p, o))
-            else:
-                node = triples.get(s)
-                if node is None:
-                    node = triples[s] = {None: {}}  # None: the node's triples are all here
-                found = node.get(p)
-                if found is None:
-                    node[p] = {o: None}
-                else:
-                    found[o] = None
-            self.kept += 1
-            if self.kept > self.limit:
-                self.triples, self._typed = None, []
-        if ts is ox.NamedNode:
-            self.nodes.add(s)
-            if p in self.walk_predicates:
-                found = self.dirty.get(s)
-                if found is None:
-                    self.dirty[s] = {p}
-                else:
-                    found.add(p)
-        elif ts is ox.BlankNode:
-            if p in self.blank_target_predicates or (p == RDF_TYPE and o in self.targeted_classes):
-                self.unusable = True  # a targeted blank node: its store label is unknown here
-        else:
-            self.unusable = True  # RDF-star
-        if to is ox.NamedNode:
-            self.nodes.add(o)
-        elif to is ox.BlankNode:
-            if p in self.blank_target_predicates:
-                self.unusable = True
-        elif to is ox.Triple:
-            self.unusable = True
-        if p == SUBCLASS:
-            self.unusable = True  # the class hierarchy changes: every instance may be affected
-
-    def finish(self) -> None:
-        """Typed literals in the store's canonical form ("1.50"^^xsd:decimal is stored 1.5),
-        so the kept triples equal the stored ones."""
-        triples, typed = self.triples, self._typed
-        self._typed = []
-        if triples is None:
-            return
-        for s, p, o in _canonical(typed):
-            node = triples.get(s)
-            if node is None:
-                node = triples[s] = {None: {}}
-            node.setdefault(p, {})[o] = None
+    #: predicates of ``sh:targetSubjectsOf``/``sh:targetObjectsOf``
+    target_predicates: frozenset[ox.NamedNode]
 
 
-_AS_WRITTEN = {
-    "http://www.w3.org/2001/XMLSchema#string",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
-}
-
-
-def _canonical(triples: list[tuple[Any, Any, Any]]) -> Iterable[tuple[Any, Any, Any]]:
-    if not triples:
-        return
-    scratch = ox.Store()
-    marker = ox.NamedNode("urn:kg:literal")
-    scratch.extend(
-        ox.Quad(ox.NamedNode(f"urn:kg:{i}"), marker, t[2]) for i, t in enumerate(triples)
-    )
-    for q in scratch.quads_for_pattern(None, marker, None, None):
-        s, p, _ = triples[int(q.subject.value[7:])]
-        yield s, p, q.object
-
-
-def collector_for(
-    raw: ox.Store,
-    shapes: rdflib.Graph,
-    scope: ShapeScope,
-    keep: frozenset[ox.NamedNode],
-    limit: int,
-) -> NodeCollector:
-    """A collector for the store's current schema (targeted classes and their subclasses),
-    keeping up to ``limit`` triples with the predicates in ``keep``."""
+def shape_facts(raw: ox.Store, shapes: rdflib.Graph, scope: ShapeScope) -> ShapeFacts:
+    """For the store's current schema (targeted classes and their subclasses)."""
     classes = {ox.NamedNode(str(c)) for c in shapes.objects(None, SH.targetClass)}
     below: dict[Any, set[Any]] = {}
     for q in raw.quads_for_pattern(None, SUBCLASS, None, None):
@@ -155,25 +63,84 @@ def collector_for(
         for p in shapes.objects(None, key)
     }
     walk = frozenset(p for reads in scope.reads_via.values() for p in reads)
-    return NodeCollector(walk, frozenset(classes), frozenset(preds), keep, limit)
+    return ShapeFacts(walk, frozenset(classes), frozenset(preds))
 
 
-def complete(
-    collector: NodeCollector, raw: ox.Store, loaded: str, inferred_graph: str
-) -> dict[Any, dict[Any, dict[Any, None]]] | None:
-    """The kept triples plus, for their nodes, the inferred graph's new content and every
-    other graph's triples (read by the engine in batches, decoding only those): each node's
-    whole view as a store read would give it, for the compiled checks (None: not kept)."""
-    triples = collector.triples
-    if triples is None or collector.inferred is None:
+@dataclass
+class LoadedCopy:
+    """The loaded file in an in-memory store (blank nodes under its own labels, literals in the
+    canonical form the disk store gives them), what it says about the focus nodes, and later
+    the inferred graph's new content and the other graphs' triples of its nodes (``add``,
+    ``complete``): then each node it holds as a subject reads as the disk store would."""
+
+    mem: ox.Store
+    #: IRIs the file mentions (subjects and objects)
+    nodes: set[Any]
+    #: IRI subject -> the walk predicates the file gives it
+    dirty: dict[Any, set[ox.NamedNode]]
+    #: subjects ``mem`` answers for, and the disk store for the others (set by ``complete``)
+    covered: set[Any] = field(default_factory=set)
+    disk: Any = None
+
+    def add(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
+        self.mem.bulk_extend(ox.Quad(s, p, o) for s, p, o in triples)
+
+    def quads_for_pattern(self, s: Any, p: Any, o: Any, g: Any = None) -> Any:
+        """What ``shacl_model.Data`` reads a node with: from memory for the nodes held here,
+        from the disk store (``disk``) for the others."""
+        if s in self.covered:
+            return self.mem.quads_for_pattern(s, p, o, None)
+        return self.disk.quads_for_pattern(s, p, o, g)
+
+
+def _ask(mem: ox.Store, query: str) -> bool:
+    return bool(mem.query(query))
+
+
+def copy_of(mem: ox.Store, facts: ShapeFacts) -> LoadedCopy | None:
+    """The focus-node facts of the file in ``mem`` (all from the engine, in Rust), or None
+    when they cannot be followed this way: the file changes the class hierarchy, holds a
+    targeted blank node (its disk label is not ``mem``'s) or RDF-star."""
+    classes = " ".join(str(c) for c in facts.targeted_classes)
+    preds = " ".join(str(p) for p in facts.target_predicates)
+    checks = [f"ASK {{ ?s <{SUBCLASS.value}> ?o }}"]
+    if classes:
+        checks.append(f"ASK {{ ?b a ?c FILTER(isBlank(?b)) VALUES ?c {{ {classes} }} }}")
+    if preds:
+        checks.append(
+            f"ASK {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) VALUES ?p {{ {preds} }} }}"
+        )
+    checks.append("ASK { ?s ?p ?o FILTER(isTRIPLE(?s) || isTRIPLE(?o)) }")
+    try:
+        if any(_ask(mem, q) for q in checks):
+            return None
+    except (SyntaxError, ValueError, OSError):
         return None
-    keep = collector.keep
-    for s, p, o in collector.inferred:
-        node = triples.get(s)
-        if node is not None and p in keep:
-            node.setdefault(p, {})[o] = None
-    iris = [n for n in triples if type(n) is ox.NamedNode]
-    allowed = ", ".join(str(p) for p in keep)
+    nodes = {
+        row[0]
+        for row in mem.query(
+            "SELECT DISTINCT ?n WHERE { { ?n ?p ?o } UNION { ?s ?p ?n } FILTER(isIRI(?n)) }"
+        )
+    }
+    dirty: dict[Any, set[ox.NamedNode]] = {}
+    if facts.walk_predicates:
+        walk = " ".join(str(p) for p in facts.walk_predicates)
+        query = (
+            f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p ?o FILTER(isIRI(?s)) VALUES ?p {{ {walk} }} }}"
+        )
+        for row in mem.query(query):
+            dirty.setdefault(row[0], set()).add(row[1])
+    return LoadedCopy(mem, nodes, dirty)
+
+
+def complete(copy: LoadedCopy, raw: ox.Store, loaded: str, inferred_graph: str) -> None:
+    """Adds to ``copy`` the other graphs' triples of its subjects (read by the engine in
+    batches, decoding only those), after ``add`` gave it the inferred graph's new content:
+    then every subject it holds reads as on disk (``quads_for_pattern``)."""
+    mem = copy.mem
+    copy.covered = {row[0] for row in mem.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")}
+    copy.disk = raw
+    iris = [n for n in copy.covered if type(n) is ox.NamedNode]
     hidden = [ox.NamedNode(loaded), ox.NamedNode(inferred_graph)] + [
         g
         for g in raw.named_graphs()
@@ -184,13 +151,10 @@ def complete(
         values = " ".join(str(n) for n in iris[start : start + BATCH])
         query = (
             f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
-            f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({excluded}) && ?p IN ({allowed})) }} "
-            f"UNION {{ ?s ?p ?o FILTER(?p IN ({allowed})) }} }}"
+            f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({excluded})) }} "
+            f"UNION {{ ?s ?p ?o }} }}"
         )
-        for row in raw.query(query):
-            s, p, o = row[0], row[1], row[2]
-            triples[s].setdefault(p, {})[o] = None
-    return triples
+        mem.extend(ox.Quad(row[0], row[1], row[2]) for row in raw.query(query))
 
 
 def walk_back(

@@ -125,13 +125,13 @@ def validate_load(
     if inferred is None or scope.whole:
         focus = list(compiled.focus_nodes(data))
     elif collected is not None and _only_new(undo, collected[0], inferred):
-        graph, collector = collected
-        found = _focus_of_new_graph(scope, raw, graph, collector, inferred)
+        graph, copy = collected
+        found = _focus_of_new_graph(scope, raw, graph, copy, inferred)
         if found is None:  # a class moved: every instance's targets may have changed
             focus = list(compiled.focus_nodes(data))
         else:
-            kept = load_focus.complete(collector, raw, graph, store.config.inferred_graph)
-            focus = found if kept is None else _suspects(compiled, view, raw, kept, found)
+            load_focus.complete(copy, raw, graph, store.config.inferred_graph)
+            focus = _suspects(compiled, view, copy, found)
     else:
         hierarchy = False
 
@@ -165,14 +165,14 @@ def _focus_of_new_graph(
     scope: shacl_scope.ShapeScope,
     raw: ox.Store,
     graph: str,
-    collector: load_focus.NodeCollector,
+    copy: load_focus.LoadedCopy,
     inferred: list[inference.InferredChange],
-) -> list[object] | None:
+) -> list[Any] | None:
     """The loaded graph's IRIs, the inferred change's nodes, and the nodes of other graphs
     that reach a changed one (None: the class hierarchy changed)."""
-    focus: set[object] = set(collector.nodes)
-    dirty = {node: set(preds) for node, preds in collector.dirty.items()}
-    walk = collector.walk_predicates
+    focus: set[Any] = set(copy.nodes)
+    dirty = {node: set(preds) for node, preds in copy.dirty.items()}
+    walk = {p for reads in scope.reads_via.values() for p in reads}
     for added, removed in inferred:
         for s, p, o in (*added, *removed):
             if p == shacl_scope.SUBCLASS:
@@ -189,17 +189,13 @@ def _focus_of_new_graph(
 def _suspects(
     compiled: shacl_core.Compiled,
     view: TripleView,
-    raw: ox.Store,
-    kept: dict[Any, dict[Any, dict[Any, None]]],
+    copy: load_focus.LoadedCopy,
     focus: list[Any],
 ) -> list[Any]:
-    """The focus nodes that fail a shape when checked on the parse's triples (``kept``: the
-    same triples the store holds, blank nodes under the parser's labels), read from the store
-    only where the file says nothing. Every other node conforms in the store too; these are
-    validated again on the store, which reports them with the store's labels."""
-    data = shacl_core.Data(view.match, raw)
-    data.CACHE = 1 << 62  # the kept triples must never be forgotten (they are not re-readable)
-    data._cache = kept  # noqa: SLF001 - the same form Data fills itself
+    """The focus nodes that fail a shape when read from the load's in-memory copy (the
+    nodes it holds; the others from disk). Every other node conforms on disk too; these are
+    validated again on the disk store, which reports them under its own labels."""
+    data = shacl_core.Data(view.match, copy)  # type: ignore[arg-type]
     out = []
     for node in focus:
         for shape in compiled.shapes_for(data, node):

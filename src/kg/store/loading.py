@@ -38,11 +38,6 @@ from kg.store.embedded import BULK_THRESHOLD_BYTES, OxigraphStore
 #: compiled shapes check the focus nodes a load can affect, ``kg.store.load_validation``).
 VALIDATE_AUTO_LIMIT_BYTES = 2 * 1024 * 1024
 
-#: Validating a lone big file, up to this many of its triples are kept from its parse to
-#: check its nodes without reading them back (``kg.store.load_focus``); a bigger file's nodes
-#: are read from the store (slower, same verdict), so memory stays bounded.
-KEEP_TRIPLES = 2_000_000
-
 #: A lone big file gets its inferences computed and written in a thread while the bulk loader
 #: stores it (``inference.Speculation``), instead of after it.
 SPECULATE = True
@@ -76,8 +71,8 @@ class LoadReport:
     validated: bool = False
     #: the inferred graph's difference (None: unknown), for validating the load
     inferred_changes: list[inference.InferredChange] | None = None
-    #: the loaded graph and what its parse told about its focus nodes (``kg.store.load_focus``)
-    collected: tuple[str, load_focus.NodeCollector] | None = None
+    #: the loaded graph and its in-memory copy (``kg.store.load_focus``)
+    collected: tuple[str, load_focus.LoadedCopy] | None = None
 
     @property
     def triples(self) -> int:
@@ -124,14 +119,12 @@ def load_files(
     if validate and checks is None:
         _check_candidate(store, plan, rules)
     undo = load_validation.Undo(store, rules) if checks is not None else None  # type: ignore[arg-type]
-    collector = None
+    facts = None
     if checks is not None:
         raw = store._store  # type: ignore[attr-defined] # noqa: SLF001 - our own backend
-        collector = load_focus.collector_for(
-            raw, checks[2], checks[1], checks[0].predicates, KEEP_TRIPLES
-        )
+        facts = load_focus.shape_facts(raw, checks[2], checks[1])
     try:
-        report = _load(store, plan, rules, progress, on_file, undo, collector)
+        report = _load(store, plan, rules, progress, on_file, undo, facts)
         if undo is not None and checks is not None:
             compiled, scope, _shapes = checks
             violations = load_validation.validate_load(
@@ -177,10 +170,10 @@ def _load(
     progress: Progress | None,
     on_file: Callable[[FileLoad], None] | None,
     undo: load_validation.Undo | None,
-    collector: load_focus.NodeCollector | None = None,
+    shape_facts: load_focus.ShapeFacts | None = None,
 ) -> LoadReport:
-    """Store the files and their inferences (``undo`` hears about each graph first). A lone
-    big file's parse also fills ``collector`` (its focus nodes, for validating it)."""
+    """Store the files and their inferences (``undo`` hears about each graph first). With
+    ``shape_facts``, a lone big file's in-memory copy is kept for validating it."""
 
     report = LoadReport()
     compiled = _native_rules(store, rules)
@@ -206,8 +199,8 @@ def _load(
                 file,
                 fmt,
                 graph,
+                shape_facts,
             )
-            speculation.collector = collector
         elif keep is not None and is_big:
             parsed = inference.ParsedFacts(file, fmt, store.config.base_iri, keep)
         if undo is not None:
@@ -237,8 +230,8 @@ def _load(
     if speculation is not None and speculation.size is not None:
         report.inferred = speculation.size
         changes = speculation.changes
-        if collector is not None and not collector.unusable:
-            report.collected = (plan[0][1], collector)
+        if speculation.copy is not None:
+            report.collected = (plan[0][1], speculation.copy)
     else:
         report.inferred = inference.materialise(store, rules, known=known, changes=changes)
     report.inferred_changes = changes if changes else None
