@@ -23,7 +23,7 @@ from kg import formats
 from kg.config import Config
 from kg.store.base import GraphStore, QueryError, Term
 from kg.store.embedded import OxigraphStore
-from kg.web import paging
+from kg.web import paging, worker_env
 
 
 class ExecutionError(Exception):
@@ -195,7 +195,7 @@ class _Worker:
             name="kg-query-worker",
             daemon=True,
         )
-        with _bare_main():
+        with _bare_main(), worker_env.spawning_environment():
             self.process.start()
         child.close()
         self.conn = parent
