@@ -249,6 +249,7 @@ class DirectLane:
         """Nothing was written: the request goes to the thread pool, with ``outcome`` (if any)
         for Flask to render."""
         channel, request = flight.channel, flight.request
+        request.kg_direct_tried = True  # once only: the thread pool answers it now
         if outcome is not None:
             setattr(request, OUTCOME_ATTR, (flight.query, outcome))
         with channel.requests_lock:
@@ -311,7 +312,7 @@ def _plain_query(request: Any) -> str | None:
         or request.content_length
         or request.chunked
         or request.expect_continue
-        or getattr(request, OUTCOME_ATTR, None) is not None
+        or getattr(request, "kg_direct_tried", False)
     ):
         return None
     headers = request.headers
