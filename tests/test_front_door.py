@@ -166,3 +166,20 @@ def test_place_and_relation_pages_show_ontology_terms_as_words(client):
             "scheme:",
         ):
             assert local not in text, local
+
+
+def test_schema_prefix_reaches_the_schema_org_terms_the_data_uses(bundled_store):
+    """``schema:`` in a query (the editor's, a named query's) must name the namespace the
+    curated files use (https://schema.org/), or ``schema:url`` silently finds nothing."""
+    with_prefix = _count(bundled_store, "SELECT (COUNT(*) AS ?n) { ?s schema:url ?u }")
+    spelled_out = _count(
+        bundled_store, "SELECT (COUNT(*) AS ?n) { ?s <https://schema.org/url> ?u }"
+    )
+    assert with_prefix == spelled_out > 0
+    from kg.graph import overview
+
+    listed = {s["id"]: s["url"] for s in overview.sources(bundled_store)}
+    with_url = bundled_store.select(
+        "SELECT ?s ?u { ?s a yrd:Source ; <https://schema.org/url> ?u }"
+    )
+    assert with_url and all(listed[r["s"].value] == r["u"].value for r in with_url)

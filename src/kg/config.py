@@ -198,7 +198,7 @@ class Config:
             "skos": "http://www.w3.org/2004/02/skos/core#",
             "prov": "http://www.w3.org/ns/prov#",
             "dcterms": "http://purl.org/dc/terms/",
-            "schema": "http://schema.org/",
+            "schema": "https://schema.org/",
             "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
             "void": "http://rdfs.org/ns/void#",
             "sd": "http://www.w3.org/ns/sparql-service-description#",

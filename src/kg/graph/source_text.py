@@ -15,7 +15,6 @@ import pyoxigraph as ox
 TEXT_QUERY = """
 SELECT ?text ?file WHERE {
   OPTIONAL { ?s <https://schema.org/text> ?text }
-  OPTIONAL { ?s <http://schema.org/text> ?text }
   OPTIONAL { ?s ?seed ?file FILTER(STRENDS(STR(?seed), "#seedFile")) }
 }"""
 

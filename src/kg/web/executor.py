@@ -92,6 +92,7 @@ class QueryExecutor:
         self._snapshot = ""
         self._nice = os.getpriority(os.PRIO_PROCESS, 0)  # what workers start with
         self.gate = Gate(query_limits(config), what="query worker")
+        self._started = threading.Event()  # the first workers are ready (or failed to start)
         if self.inline:
             return
         assert isinstance(store, OxigraphStore) and store.path is not None
@@ -104,15 +105,30 @@ class QueryExecutor:
         self._dir.mkdir(parents=True)
         self._serial = 0
         self.publish()
-        starting = [self._spawn() for _ in range(self.workers)]
-        for worker in starting:  # ready before the service answers its first request
-            if worker.wait_ready():
-                self._idle.put(worker)
-            else:
-                self._discard(worker)
-                self._respawn(self._idle)
-        self._respawn(self._standby)
         _EXECUTORS.add(self)
+        # The workers start while the service already answers what needs none of them (the
+        # traversal API, pages): a query arriving first waits for them (``run``), within the
+        # admission bounds, instead of every request waiting for their imports.
+        starting = [self._spawn() for _ in range(self.workers)]
+        threading.Thread(
+            target=self._settle, args=(starting,), name="kg-workers-start", daemon=True
+        ).start()
+
+    def _settle(self, starting: list[_Worker]) -> None:
+        """The first workers join the pool as each is ready (a failed one is replaced), then
+        the spare starts."""
+        try:
+            for worker in starting:
+                if worker.wait_ready() and not self._closed:
+                    self._idle.put(worker)
+                else:
+                    self._discard(worker)
+                    if not self._closed:
+                        self._respawn(self._idle)
+            if not self._closed:
+                self._respawn(self._standby)
+        finally:
+            self._started.set()
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self._ctx, self.config, self._snapshot, self._modules)
@@ -201,8 +217,12 @@ class QueryExecutor:
             raise ExecutionError(err.status, err.message, retry_after=err.retry_after) from None
         try:
             # A slot normally means an idle worker; only while a killed one is being replaced
-            # can the pool be short, and then the wait is bounded like the queue's.
-            worker = self._idle.get(timeout=self.config.query_queue_wait_s)
+            # can the pool be short, and then the wait is bounded like the queue's. Right after
+            # the service started, the first workers may still be importing: wait for them.
+            wait = self.config.query_queue_wait_s
+            if not self._started.is_set():
+                wait = max(wait, START_WAIT_S)
+            worker = self._idle.get(timeout=wait)
         except queue.Empty:
             ticket.release()
             retry = max(1, round(self.config.query_queue_wait_s))
@@ -331,6 +351,10 @@ def executor_for(services: Any) -> QueryExecutor:
 #: (an error, an HTML page): ``(query text, QueryOutput | the exception it raised)``. Only the
 #: server sets environ keys without the ``HTTP_`` prefix, so a client cannot forge it.
 LANE_OUTCOME = "kg.query_outcome"
+
+#: How long a query arriving while the first workers still start waits for one (their imports
+#: and store opening take about a second; ``_Worker.wait_ready`` gives up after 120 s).
+START_WAIT_S = 120.0
 
 #: A lower per-request timeout is allowed, down to this (a stopped query costs a worker restart).
 MIN_TIMEOUT_S = 0.5

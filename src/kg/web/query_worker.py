@@ -26,7 +26,7 @@ from kg.config import Config
 from kg.store import guard
 from kg.store.base import GraphStore, QueryError, Term
 from kg.store.embedded import OxigraphStore
-from kg.web import direct_wire, paging
+from kg.web import direct_wire, paging, worker_env
 
 
 class ExecutionError(Exception):
@@ -253,7 +253,7 @@ class _Worker:
             name="kg-query-worker",
             daemon=True,
         )
-        with _bare_main():
+        with _bare_main(), worker_env.spawning_environment():
             self.process.start()
         child.close()
         self.conn = parent
