@@ -10,16 +10,27 @@ from __future__ import annotations
 import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_projection_patch import NEW_PAIRING, PREFIXES, TEST_GRAPH, canonical
 
 from kg.config import Config
-from kg.graph import projection_store, snapshot_file
-from kg.graph.projection import Projection, build_snapshot
+from kg.graph import filters, projection_store, snapshot_file
+from kg.graph.projection import Projection, Snapshot, build_snapshot
 from kg.store.embedded import OxigraphStore
 from kg.store.loading import load_bundled
 from kg.store.writes import Writer
+
+
+def undirected_view(snap: Snapshot) -> list[Any]:
+    """The traversal network as a reader walks it: nodes, neighbours and edges in order."""
+    graph = filters.undirected(snap)
+    adj = graph._adj  # noqa: SLF001
+    return [
+        (u, graph.nodes[u], [(v, list(keyed.items())) for v, keyed in adj[u].items()])
+        for u in graph
+    ]
 
 
 def open_store(path: Path) -> OxigraphStore:
@@ -55,7 +66,10 @@ def test_a_clean_restart_adopts_the_saved_snapshot_without_a_build(saved: Path) 
     assert projection_store.restore(projection, store)
     snap = projection.snapshot()
     assert projection.builds == 0  # nothing was read from the store
-    assert "resolver-index" in snap._cache  # noqa: SLF001 - saved with it: no first-request wait
+    # saved with it, so the first request does not wait for them
+    assert {"resolver-index", "undirected"} <= set(snap._cache)  # noqa: SLF001
+    fresh = build_snapshot(store, store.version)
+    assert undirected_view(snap) == undirected_view(fresh)
     assert canonical(snap) == canonical(build_snapshot(store, store.version))
 
 
@@ -130,3 +144,23 @@ def test_a_decoded_mapping_behaves_as_the_dict_it_stands_for() -> None:
         snapshot_file.marshal.loads,
     )
     assert again == changed
+
+
+def test_a_stop_with_no_write_since_the_restore_renews_only_the_token(saved: Path) -> None:
+    saved_file = saved.parent / (saved.name + ".projection")
+    before = saved_file.read_bytes()
+    store = open_store(saved)
+    projection = Projection(store)
+    assert projection_store.restore(projection, store)
+    projection.snapshot()  # read, as a served request would
+    assert projection_store.save(projection, store)
+    after = saved_file.read_bytes()
+    assert len(after) == len(before) and after != before  # the header's token, nothing else
+    token = (saved.parent / (saved.name + ".projection-token")).read_text()
+    assert token.encode() in after[:200] and token.encode() not in before
+    store.close()
+    del store
+    store = open_store(saved)
+    again = Projection(store)
+    assert projection_store.restore(again, store)
+    assert canonical(again.snapshot()) == canonical(build_snapshot(store, store.version))

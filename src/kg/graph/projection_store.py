@@ -29,7 +29,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kg.graph import resolver, snapshot_file
+import networkx as nx
+
+from kg.graph import filters, resolver, snapshot_file
 from kg.graph.projection import Projection, Snapshot
 from kg.store.base import GraphStore
 from kg.store.embedded import projection_token_path
@@ -37,9 +39,13 @@ from kg.store.embedded import projection_token_path
 #: Snapshot fields that are per-process (memoised results, a lock): rebuilt empty on load.
 _TRANSIENT = ("_cache", "_lock")
 
-#: Memoised results saved with the snapshot (computed at save if they were not yet): plain data
-#: that every first request would otherwise wait for (the place-name index: ~1 s at 100x).
-_SAVED_CACHES: dict[str, Callable[[Snapshot], Any]] = {"resolver-index": resolver.build_index}
+#: Memoised results saved with the snapshot (computed at save if they were not yet) that every
+#: first traversal request would otherwise wait for: the place-name index (~1 s at 100x) and
+#: the undirected network (1-2 s; saved sharing the edges' values with the snapshot's graph).
+_SAVED_CACHES: dict[str, Callable[[Snapshot], Any]] = {
+    "resolver-index": resolver.build_index,
+    "undirected": filters.undirected,
+}
 
 
 def _kind() -> str:
@@ -66,7 +72,8 @@ def restore(projection: Projection, store: GraphStore) -> bool:
         if state is None:  # another token, format or snapshot class
             return False
         try:
-            caches = {k: v for k, v in state.pop("_caches", {}).items() if k in _SAVED_CACHES}
+            caches = {**state.pop("_caches", {}), **state.pop("graphs")}
+            caches = {k: v for k, v in caches.items() if k in _SAVED_CACHES}
             snapshot = Snapshot(**{**state, "version": store.version}, _cache=caches)
         except TypeError:  # the Snapshot class changed its fields since: rebuild
             return False
@@ -81,7 +88,7 @@ def restore(projection: Projection, store: GraphStore) -> bool:
     finally:
         if collecting:
             gc.enable()
-    projection._snapshot = snapshot  # noqa: SLF001 - handing it the snapshot it would build
+    projection._snapshot = projection.restored = snapshot  # noqa: SLF001 - the one it would build
     return True
 
 
@@ -93,24 +100,47 @@ def save(projection: Projection, store: GraphStore) -> bool:
     snapshot = projection.snapshot()  # a patch at most, if writes came after the last read
     if snapshot.version != store.version:
         return False
+    token = uuid.uuid4().hex
+    saved_file, token_file = _paths(path)
+    if snapshot is projection.restored and _retoken(saved_file, token):
+        _write_token(token_file, token)
+        return True
     state: dict[str, Any] = {
         f.name: getattr(snapshot, f.name)
         for f in dataclasses.fields(snapshot)
         if f.init and f.name not in _TRANSIENT
     }
-    state["_caches"] = {
+    caches = {
         key: snapshot.cached(key, lambda compute=compute: compute(snapshot))
         for key, compute in _SAVED_CACHES.items()
     }
-    token = uuid.uuid4().hex
-    saved_file, token_file = _paths(path)
+    graphs = {key: value for key, value in caches.items() if isinstance(value, nx.Graph)}
+    state["_caches"] = {key: value for key, value in caches.items() if key not in graphs}
     tmp = saved_file.with_name(saved_file.name + ".tmp")
     with open(tmp, "wb") as handle:
-        snapshot_file.write(handle, token, _kind(), state)
+        snapshot_file.write(handle, token, _kind(), state, graphs)
         handle.flush()
         os.fsync(handle.fileno())
     tmp.replace(saved_file)
+    _write_token(token_file, token)
+    return True
+
+
+def _retoken(saved_file: Path, token: str) -> bool:
+    """The file the snapshot was restored from, unchanged since (no write came): only its
+    token is renewed (a full save takes tens of seconds at 100x)."""
+    try:
+        with open(saved_file, "r+b") as handle:
+            if not snapshot_file.retoken(handle, _kind(), token):
+                return False
+            handle.flush()
+            os.fsync(handle.fileno())
+    except (OSError, ValueError, EOFError):
+        return False
+    return True
+
+
+def _write_token(token_file: Path, token: str) -> None:
     tmp = token_file.with_name(token_file.name + ".tmp")
     tmp.write_text(token, encoding="ascii")
     tmp.replace(token_file)
-    return True

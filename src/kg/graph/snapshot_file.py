@@ -33,7 +33,7 @@ import networkx as nx
 from kg.graph.snapshot import Labels
 
 #: What the first object of the file must say; anything else is not ours (or too old).
-FORMAT = "kg-projection/2 marshal {} python {}.{}".format(marshal.version, *sys.version_info[:2])
+FORMAT = "kg-projection/3 marshal {} python {}.{}".format(marshal.version, *sys.version_info[:2])
 
 _FLAT = (str, int, float, bool, type(None))
 
@@ -139,63 +139,64 @@ def _decode_labels(saved: memoryview) -> Labels:
 
 
 class _Shared:
-    """Equal strings and equal flat dicts written once (marshal writes an object seen twice
-    as a back-reference, and reading it back creates one object)."""
+    """Copies of a snapshot's values in which equal strings and equal flat dicts are one object,
+    and an object the snapshot holds in several places stays one object (marshal writes an
+    object seen twice as a back-reference; reading it back creates it once)."""
 
     def __init__(self) -> None:
         self.strings: dict[str, str] = {}
         self.flat: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.seen: dict[int, Any] = {}  # id of a dict or list of the snapshot -> its copy
 
     def value(self, value: Any) -> Any:
         kind = type(value)
         if kind is str:
             return self.strings.setdefault(value, value)
-        if kind is dict:
-            items = [(self.value(k), self.value(v)) for k, v in value.items()]
-            copy = dict(items)
-            if all(type(v) in _FLAT for _, v in items):
-                try:
-                    return self.flat.setdefault(tuple(items), copy)
-                except TypeError:  # an unhashable key: keep it as it is
-                    return copy
-            return copy
-        if kind is list:
+        if kind is not dict and kind is not list:
+            return tuple(self.value(v) for v in value) if kind is tuple else value
+        copied = self.seen.get(id(value))
+        if copied is None:
+            copied = self.seen[id(value)] = self._copy(value)
+        return copied
+
+    def _copy(self, value: dict[Any, Any] | list[Any]) -> Any:
+        if type(value) is list:
             return [self.value(v) for v in value]
-        if kind is tuple:
-            return tuple(self.value(v) for v in value)
-        return value
+        items = [(self.value(k), self.value(v)) for k, v in value.items()]
+        copy = dict(items)
+        if all(type(v) in _FLAT for _, v in items):
+            try:
+                return self.flat.setdefault(tuple(items), copy)
+            except TypeError:  # an unhashable key: keep it as it is
+                return copy
+        return copy
 
 
-def _graph_parts(graph: nx.MultiDiGraph) -> dict[str, Any]:
-    shared = _Shared()
-    edge = shared.value
-    node = shared.strings.setdefault
-    succ = {
-        node(u, u): {
-            node(v, v): {edge(key): edge(data) for key, data in keyed.items()}
-            for v, keyed in nbrs.items()
-        }
-        for u, nbrs in graph._succ.items()  # noqa: SLF001 - plain dicts, read directly
+def _graph_parts(graph: nx.Graph, shared: _Shared) -> dict[str, Any]:
+    """A networkx graph's dicts (directed: successors and predecessors, each pair's key dict
+    one object in both, as networkx has it)."""
+    parts = {
+        "class": type(graph).__name__,
+        "attrs": shared.value(graph.graph),
+        "nodes": shared.value(graph._node),  # noqa: SLF001 - plain dicts, read directly
+        "adj": shared.value(graph._adj),  # noqa: SLF001
     }
-    return {
-        "attrs": dict(graph.graph),
-        "nodes": {node(n, n): shared.value(a) for n, a in graph._node.items()},  # noqa: SLF001
-        "succ": succ,
-        "pred": {node(v, v): [node(u, u) for u in p] for v, p in graph._pred.items()},  # noqa: SLF001
-    }
+    if graph.is_directed():
+        parts["pred"] = shared.value(graph._pred)  # noqa: SLF001
+    return parts
 
 
-def _graph_from(parts: dict[str, Any]) -> nx.MultiDiGraph:
-    """The ``MultiDiGraph`` ``add_edge`` would have built: the same dicts, each pair's key dict
-    shared by its successor and predecessor entries, predecessors in their saved order."""
-    succ = parts["succ"]
-    graph = nx.MultiDiGraph()
+_GRAPHS: dict[str, type[nx.Graph]] = {"MultiDiGraph": nx.MultiDiGraph, "MultiGraph": nx.MultiGraph}
+
+
+def _graph_from(parts: dict[str, Any]) -> nx.Graph:
+    """The graph ``add_edge`` built, reassembled around its saved dicts."""
+    graph = _GRAPHS[parts["class"]]()
     graph.graph.update(parts["attrs"])
     graph._node = parts["nodes"]  # noqa: SLF001
-    graph._adj = succ  # noqa: SLF001 - also sets _succ
-    graph._pred = {  # noqa: SLF001
-        v: {u: succ[u][v] for u in sources} for v, sources in parts["pred"].items()
-    }
+    graph._adj = parts["adj"]  # noqa: SLF001 - also sets _succ of a directed graph
+    if "pred" in parts:
+        graph._pred = parts["pred"]  # noqa: SLF001
     return graph
 
 
@@ -212,14 +213,23 @@ def _unframe(handle: IO[bytes], limit: int | None = None) -> bytes | None:
     return data if len(data) == size else None
 
 
-def write(handle: IO[bytes], token: str, kind: str, state: dict[str, Any]) -> None:
-    """Write ``state`` (a snapshot's fields) under ``token``; raises ``ValueError`` for a value
-    neither marshal nor pickle can write (the caller then saves nothing)."""
+def write(
+    handle: IO[bytes],
+    token: str,
+    kind: str,
+    state: dict[str, Any],
+    graphs: dict[str, nx.Graph] | None = None,
+) -> None:
+    """Write ``state`` (a snapshot's fields) and ``graphs`` (derived from it, sharing its
+    values: written once) under ``token``; raises ``ValueError`` for a value neither marshal
+    nor pickle can write (the caller then saves nothing)."""
     rest = {k: v for k, v in state.items() if k not in ("graph", "relations", "labels")}
     relation_keys, relations, relation_starts = _pack(state["relations"], marshal.dumps)
     label_keys, labels, label_starts = _pack(state["labels"], _encode_labels)
+    shared = _Shared()
     body = {
-        "graph": _graph_parts(state["graph"]),
+        "graph": _graph_parts(state["graph"], shared),
+        "graphs": {name: _graph_parts(g, shared) for name, g in (graphs or {}).items()},
         "relations": (relation_keys, relation_starts),
         "labels": (label_keys, label_starts),
         "rest": pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL),
@@ -231,8 +241,9 @@ def write(handle: IO[bytes], token: str, kind: str, state: dict[str, Any]) -> No
 
 
 def read(handle: IO[bytes], token: str, kind: str) -> dict[str, Any] | None:
-    """The snapshot fields saved under ``token`` for a snapshot class ``kind``; None if the file
-    is another format, Python version, class or token (nothing more is read then), or cut short."""
+    """The snapshot fields saved under ``token`` for a snapshot class ``kind`` (and under
+    ``"graphs"`` the graphs saved with them); None if the file is another format, Python
+    version, class or token (nothing more is read then), or cut short."""
     header = _unframe(handle, limit=1 << 16)
     if header is None or marshal.loads(header) != (FORMAT, token, kind):
         return None
@@ -243,7 +254,24 @@ def read(handle: IO[bytes], token: str, kind: str) -> dict[str, Any] | None:
     body = marshal.loads(data)  # type: ignore[arg-type]
     state = pickle.loads(body["rest"])  # noqa: S301 - our own file, see the module docstring
     state["graph"] = _graph_from(body["graph"])
+    state["graphs"] = {name: _graph_from(parts) for name, parts in body["graphs"].items()}
     (relation_keys, relation_starts), (label_keys, label_starts) = body["relations"], body["labels"]
     state["relations"] = _unpack(relation_keys, relations, relation_starts, marshal.loads)  # type: ignore[arg-type]
     state["labels"] = _unpack(label_keys, labels, label_starts, _decode_labels)  # type: ignore[arg-type]
     return state
+
+
+def retoken(handle: IO[bytes], kind: str, token: str) -> bool:
+    """Put ``token`` in the header of a file this version wrote for ``kind`` (opened ``r+b``),
+    in place: the file is unchanged otherwise. False (nothing written) if it is not such a file.
+    A stop right after a restart with no write in between saves this way, in milliseconds."""
+    header = _unframe(handle, limit=1 << 16)
+    if header is None:
+        return False
+    saved = marshal.loads(header)
+    fresh = marshal.dumps((FORMAT, token, kind))
+    if len(saved) != 3 or saved[0] != FORMAT or saved[2] != kind or len(fresh) != len(header):
+        return False
+    handle.seek(8)
+    handle.write(fresh)
+    return True

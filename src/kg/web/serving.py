@@ -52,7 +52,7 @@ def run(
     if report:
         say(f"loaded the bundled graph: {report.triples:,} triples")
     app = create_app(config, store)
-    if app.extensions["kg"].extras["projection"]._snapshot is not None:  # noqa: SLF001
+    if app.extensions["kg"].extras["projection"].restored is not None:
         say("traversal projection restored from the last clean shutdown")
     server = make_server(app, config)
     say(
