@@ -136,6 +136,8 @@ class Speculation(ParsedFacts):
         self.shape_facts = shape_facts
         #: the file in memory, for validating the load (None: not usable for that)
         self.copy: LoadedCopy | None = None
+        #: the inferred graph's write, still running when the thread ends (``wait_written``)
+        self.writer: _Writer | None = None
 
     def _parse(self) -> Facts | None:
         if self.path.stat().st_size > MEMORY_COPY_BYTES:
@@ -171,11 +173,18 @@ class Speculation(ParsedFacts):
         if not relevant_predicates(self.rules, base.match) <= keep:
             self.copy = None
             return
+        self.wrote = True
+        self.writer = _write_inferred(
+            self.store, self.inferred, derived, self.changes, background=True
+        )
         if self.copy is not None:
             self.copy.add(derived)
-        self.wrote = True
-        _write_inferred(self.store, self.inferred, derived, self.changes)
         self.size = len(derived)
+
+    def wait_written(self) -> None:
+        """Waits for the inferred graph's background write (re-raising its error)."""
+        if self.writer is not None:
+            self.writer.wait()
 
 
 def _read_graph(raw: ox.Store, graph: str, predicates: set[ox.NamedNode], into: Facts) -> None:
@@ -245,14 +254,46 @@ def _collect(
 InferredChange = tuple[list[Fact], set[Fact]]
 
 
+class _Writer(threading.Thread):
+    """A bulk write of the inferred graph's additions, from N-Triples text: the engine parses
+    and stores it without the GIL, so the caller's Python (validating the load) runs beside it
+    on the second core, where ``bulk_extend`` would hold the GIL to pull every quad."""
+
+    def __init__(self, store: OxigraphStore, target: ox.NamedNode, added: list[Fact]) -> None:
+        super().__init__(name="kg-infer-write", daemon=True)
+        self.store, self.target = store, target
+        self.data = "".join(f"{s} {p} {o} .\n" for s, p, o in added).encode()
+        self.removed: set[Fact] = set()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        raw = self.store._store  # noqa: SLF001 - our own backend
+        try:
+            raw.bulk_load(self.data, ox.RdfFormat.N_TRIPLES, to_graph=self.target)
+            for s, p, o in self.removed:
+                raw.remove(ox.Quad(s, p, o, self.target))
+        except BaseException as err:  # noqa: BLE001 - re-raised by wait()
+            self.error = err
+        finally:
+            self.data = b""
+            self.store._bump()  # noqa: SLF001
+
+    def wait(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+
 def _write_inferred(
     store: OxigraphStore,
     inferred: str,
     derived: list[Fact],
     changes: list[InferredChange] | None = None,
-) -> None:
+    background: bool = False,
+) -> _Writer | None:
     """Writes the difference between ``derived`` (no repeats) and the inferred graph (and
-    appends it to ``changes``)."""
+    appends it to ``changes``). ``background``: a big write runs in a thread, returned (its
+    ``wait`` joins it and re-raises what it met)."""
     raw = store._store  # noqa: SLF001 - our own backend
     target = ox.NamedNode(inferred)
     old = {
@@ -270,18 +311,24 @@ def _write_inferred(
         if raw.contains_named_graph(target):
             raw.remove_graph(target)
             store._bump()  # noqa: SLF001
-        return
+        return None
     if not added and not removed:
-        return
+        return None
     if store.path is None or not old or len(added) + len(removed) > ATOMIC_LIMIT:
+        if background and store.path is not None:
+            writer = _Writer(store, target, added)
+            writer.removed = removed
+            writer.start()
+            return writer
         raw.bulk_extend(ox.Quad(s, p, o, target) for s, p, o in added)
         for s, p, o in removed:
             raw.remove(ox.Quad(s, p, o, target))
         store._bump()  # noqa: SLF001
-        return
+        return None
     ops = []
     if removed:
         ops.append(_data_block("DELETE", inferred, removed))
     if added:
         ops.append(_data_block("INSERT", inferred, added))
     store.update(" ;\n".join(ops))
+    return None

@@ -112,26 +112,37 @@ def validate_load(
     undo: Undo,
     inferred: list[inference.InferredChange] | None,
     progress: Callable[[int, int], None] | None = None,
-    collected: tuple[str, load_focus.NodeCollector] | None = None,
+    collected: tuple[str, load_focus.LoadedCopy] | None = None,
+    wait: Callable[[], None] = lambda: None,
 ) -> list[Violation]:
     """The violations on the focus nodes the load can affect (all focus nodes when the
     inferred graph's change is unknown or the class hierarchy changed). ``collected``: a lone
-    new graph and what its parse collected; its focus nodes then come from that and the
-    inferred change, not from reading the graph back (``kg.store.load_focus``)."""
+    new graph and its in-memory copy; its focus nodes then come from that and the inferred
+    change, not from reading the graph back (``kg.store.load_focus``), and are screened on
+    the copy while ``wait`` (the inferred graph's write) is still running."""
     raw = store._store  # noqa: SLF001
     view = TripleView(raw, visible_graphs)
     data = shacl_core.Data(view.match, raw)  # after the load no staging graph is left
     focus: list[object]
+    fast = (
+        collected is not None
+        and inferred is not None
+        and not scope.whole
+        and _only_new(undo, collected[0], inferred)
+    )
+    if not fast:
+        wait()  # everything below reads the store, the inferred graph included
     if inferred is None or scope.whole:
         focus = list(compiled.focus_nodes(data))
-    elif collected is not None and _only_new(undo, collected[0], inferred):
+    elif fast and collected is not None:
         graph, copy = collected
         found = _focus_of_new_graph(scope, raw, graph, copy, inferred)
-        if found is None:  # a class moved: every instance's targets may have changed
-            focus = list(compiled.focus_nodes(data))
-        else:
+        if found is not None:
             load_focus.complete(copy, raw, graph, store.config.inferred_graph)
-            focus = _suspects(compiled, view, copy, found)
+            found = _suspects(compiled, view, copy, found)
+        wait()  # the exact checks below read the inferred graph on disk
+        # found is None: a class moved, every instance's targets may have changed
+        focus = list(compiled.focus_nodes(data)) if found is None else found
     else:
         hierarchy = False
 

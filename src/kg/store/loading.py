@@ -71,6 +71,8 @@ class LoadReport:
     validated: bool = False
     #: the inferred graph's difference (None: unknown), for validating the load
     inferred_changes: list[inference.InferredChange] | None = None
+    #: waits for the inferred graph's background write (re-raising its error)
+    wait_inferred: Callable[[], None] = field(default=lambda: None, repr=False)
     #: the loaded graph and its in-memory copy (``kg.store.load_focus``)
     collected: tuple[str, load_focus.LoadedCopy] | None = None
 
@@ -125,18 +127,22 @@ def load_files(
         facts = load_focus.shape_facts(raw, checks[2], checks[1])
     try:
         report = _load(store, plan, rules, progress, on_file, undo, facts)
-        if undo is not None and checks is not None:
-            compiled, scope, _shapes = checks
-            violations = load_validation.validate_load(
-                store,  # type: ignore[arg-type]
-                compiled,
-                scope,
-                undo,
-                report.inferred_changes,
-                collected=report.collected,
-            )
-            if violations:
-                raise ValidationFailed(violations)
+        try:
+            if undo is not None and checks is not None:
+                compiled, scope, _shapes = checks
+                violations = load_validation.validate_load(
+                    store,  # type: ignore[arg-type]
+                    compiled,
+                    scope,
+                    undo,
+                    report.inferred_changes,
+                    collected=report.collected,
+                    wait=report.wait_inferred,
+                )
+                if violations:
+                    raise ValidationFailed(violations)
+        finally:
+            report.wait_inferred()  # before the store is used, or undone
     except BaseException:
         if undo is not None:
             undo.run()
@@ -213,6 +219,7 @@ def _load(
             if parsed is not None:
                 parsed.join()
             if speculation is not None and speculation.wrote:
+                _settle(speculation)
                 inference.materialise(store, rules)  # inferences of data that never arrived
             raise
         if parsed is not None:
@@ -230,13 +237,26 @@ def _load(
     if speculation is not None and speculation.size is not None:
         report.inferred = speculation.size
         changes = speculation.changes
+        # the inferred graph may still be written: whoever reads the store waits for it
+        report.wait_inferred = speculation.wait_written
         if speculation.copy is not None:
             report.collected = (plan[0][1], speculation.copy)
     else:
+        if speculation is not None:
+            _settle(speculation)
         report.inferred = inference.materialise(store, rules, known=known, changes=changes)
     report.inferred_changes = changes if changes else None
     _inference_done(store)
     return report
+
+
+def _settle(speculation: inference.Speculation) -> None:
+    """Lets a background write of the inferred graph end (its error does not matter: the
+    inferences are recomputed next)."""
+    try:
+        speculation.wait_written()
+    except Exception:  # noqa: BLE001, S110 - superseded by the recomputation that follows
+        pass
 
 
 def _inference_done(store: GraphStore) -> None:
