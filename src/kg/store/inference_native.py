@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.store.base import LOADING_MARK, STAGING_PREFIX
 from kg.store.embedded import OxigraphStore
 from kg.store.inference_closure import Facts, closure, relevant_predicates
 from kg.store.inference_closure import parse_filter as parse_filter
@@ -265,6 +266,11 @@ class _Writer(threading.Thread):
         self.data = "".join(f"{s} {p} {o} .\n" for s, p, o in added).encode()
         self.removed: set[Fact] = set()
         self.error: BaseException | None = None
+        # a crash mid-write leaves this mark: the next open drops the inferred graph and has it
+        # recomputed (``OxigraphStore._drop_leftover_staging``), as for a half-loaded graph
+        self.marker = ox.NamedNode(STAGING_PREFIX + "loading-" + uuid.uuid4().hex)
+        raw = store._store  # noqa: SLF001 - our own backend
+        raw.add(ox.Quad(self.marker, ox.NamedNode(LOADING_MARK), target, self.marker))
 
     def run(self) -> None:
         raw = self.store._store  # noqa: SLF001 - our own backend
@@ -276,6 +282,7 @@ class _Writer(threading.Thread):
             self.error = err
         finally:
             self.data = b""
+            raw.remove_graph(self.marker)
             self.store._bump()  # noqa: SLF001
 
     def wait(self) -> None:
