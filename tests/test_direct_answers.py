@@ -17,7 +17,7 @@ from urllib.parse import quote, urlparse
 
 import pytest
 from conftest import Server
-from tiny_data import EX, serve_tiny
+from tiny_data import EX, make_root, serve_tiny
 
 ASK = "/sparql?query=" + quote("ASK {}")
 LABEL = "/sparql?query=" + quote(
@@ -33,12 +33,19 @@ BIG = "/sparql?query=" + quote(
     f"SELECT * {{ VALUES ?a {{ {_DIGITS} }} VALUES ?b {{ {_DIGITS} }} VALUES ?c {{ {_DIGITS} }} }}"
 )
 JSON = {"Accept": "application/sparql-results+json"}
+LABEL_OF = """# title: Label of a thing
+# param: thing iri = http://example.org/a
+# binding: inline
+SELECT ?label WHERE { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+"""
 
 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {"KG_QUERY_WORKERS": "1", "KG_QUERY_TIMEOUT": "1", "KG_IDLE_TIMEOUT": "10"}
-    server = serve_tiny(tmp_path_factory.mktemp("direct"), env=env)
+    folder = tmp_path_factory.mktemp("direct")
+    (make_root(folder / "root") / "queries" / "label_of.rq").write_text(LABEL_OF)
+    server = serve_tiny(folder, env=env)
     yield server
     server.stop()
 
@@ -124,3 +131,41 @@ def test_a_direct_query_past_its_time_limit_is_503_and_the_connection_goes_on(
     status, _, body = get(conn, LABEL)  # same connection, the replacement worker
     assert status == 200 and json.loads(body)["results"]["bindings"][0]["l"]["value"] == "A"
     conn.close()
+
+
+def test_a_named_query_answered_directly_matches_the_flask_answer(srv: Server) -> None:
+    conn = connect(srv)
+    direct = get(conn, "/queries/label_of?thing=http://example.org/a")
+    flask = get(conn, "/queries/label_of?thing=http://example.org/a&timeout=5")
+    assert direct[0] == flask[0] == 200, (direct, flask)
+    assert direct[2] == flask[2]
+    assert json.loads(direct[2])["results"]["bindings"][0]["label"]["value"] == "A"
+    for name in ("Content-Type", "Vary", "X-Content-Type-Options", "Access-Control-Allow-Origin"):
+        assert direct[1].get(name) == flask[1].get(name), name
+    status, _, body = get(conn, "/queries/label_of?town=x")  # the request path's 400
+    assert status == 400 and b"unknown parameter" in body
+    conn.close()
+
+
+def test_the_next_page_link_of_a_direct_named_query_is_the_one_flask_writes() -> None:
+    from waitress.adjustments import Adjustments
+    from waitress.parser import HTTPRequestParser
+
+    from kg.config import Config
+    from kg.web import direct_plan, paging
+    from kg.web.app import create_app
+
+    app = create_app(Config(store=":memory:", query_workers=0))
+    target = "/queries/relations-in-year?year=2020"
+    raw = f"GET {target} HTTP/1.1\r\nHost: kg.example:8080\r\nAccept: */*\r\n\r\n".encode()
+    request = HTTPRequestParser(Adjustments())
+    request.received(raw)
+    planned = direct_plan.plan(request, app.extensions["kg"])
+    assert planned is not None and planned.task.page_limit == paging.DEFAULT_PAGE
+    with app.test_request_context(target, base_url="http://kg.example:8080"):
+        expected = paging.link_header(paging.Page(paging.DEFAULT_PAGE, 0), True)
+    assert planned.link_if_more == expected
+    for other in (target + "&limit=5", target + "&format=csv", "/queries/nope"):
+        request = HTTPRequestParser(Adjustments())
+        request.received(raw.replace(target.encode(), other.encode()))
+        assert direct_plan.plan(request, app.extensions["kg"]) is None, other
