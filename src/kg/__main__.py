@@ -8,13 +8,12 @@ meet: the CLI's store options, the web layer's start-up.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from kg.cli.commands import cli
-from kg.cli.commands import main as run_cli
 from kg.cli.common import base_option, make_config, store_option
 from kg.store.base import StoreError
-from kg.web import serve_setup, serving
 
 
 @click.command()
@@ -78,6 +77,8 @@ def serve(
         query_timeout_s=query_timeout,
         write_token=write_token,
     )
+    from kg.web import serve_setup, serving  # here: the terminal commands never load the app
+
     try:
         serving.run(
             config,
@@ -89,18 +90,41 @@ def serve(
         raise click.ClickException(str(err)) from None
 
 
-#: The whole ``kg`` program: the terminal commands and ``kg serve``.
-program = click.Group(
-    name="kg",
-    commands={**cli.commands, "serve": serve},
-    help=cli.help,
-    context_settings=cli.context_settings,
-)
+HELP = "Yangtze Delta co-operation knowledge graph: load, query and serve it."
+
+
+class Program(click.Group):
+    """The whole ``kg`` program: the terminal commands (``kg.cli.commands``) plus ``kg serve``.
+
+    The terminal commands are imported only when one of them (or the list, for ``--help``) is
+    asked for: they pull in rdflib, the ingest pipeline and the exports (about a second), which
+    ``kg serve`` does not need and a restart should not wait for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*_terminal().commands, "serve"})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "serve":
+            return serve
+        return _terminal().commands.get(cmd_name)
+
+
+def _terminal() -> click.Group:
+    from kg.cli.commands import cli
+
+    return cli
+
+
+program = Program(name="kg", help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
 
 
 def main() -> None:
-    """The ``kg`` console command."""
-    run_cli(program)
+    """The ``kg`` console command, a store failure mid-command ending in one ``Error:`` line."""
+    try:
+        program(prog_name="kg")
+    except StoreError as err:  # e.g. a remote engine that went down mid-command: one line
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

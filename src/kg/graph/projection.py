@@ -49,6 +49,9 @@ class Projection:
         self._lock = threading.Lock()
         self._log_lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        #: the snapshot adopted from disk at start (``kg.graph.projection_store``): while it is
+        #: still the current one, saving it again only renews the file's token
+        self.restored: Snapshot | None = None
         self._changes: list[tuple[int, int, tuple[ChangedTriple, ...] | None]] = []
         self._writing = 0
         self._stable = 0  # the version readers get while a write is in progress

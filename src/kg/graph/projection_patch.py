@@ -167,7 +167,7 @@ def patch_snapshot(
     new_types, new_coords = new.types, new.coords
 
     labels, parents, located, broader = (
-        dict(old.labels),
+        old.labels.copy(),  # a dict, or the lazily decoded mapping of a restored one
         dict(old._parents),  # noqa: SLF001 - our own snapshot
         dict(old._located),  # noqa: SLF001
         dict(old.broader),
@@ -252,7 +252,7 @@ def patch_snapshot(
 
     graph = copy.graph
     infos = read_relations(store, stale, graph, located)
-    relations = dict(old.relations)
+    relations = old.relations.copy()
     groups = dict(old.groups)
     for rel in stale:
         relations.pop(rel, None)

@@ -45,13 +45,8 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
     from kg.web import executor, openapi, security, writes_http
 
     app.register_blueprint(writes_http.blueprint)
-    if config.write_token:  # the first write should not wait for the writer's preparation
-        threading.Thread(
-            target=writes_http.warm_up, args=(app.extensions["kg"],), daemon=True
-        ).start()
     app.register_blueprint(openapi.blueprint)
     security.install(app, config)
-    executor.executor_for(app.extensions["kg"])
     from kg.web.query_lane import QueryLane  # plain GET /sparql answered without Flask's overhead
 
     app.wsgi_app = QueryLane(app.wsgi_app, app.extensions["kg"])  # type: ignore[method-assign]
@@ -72,6 +67,16 @@ def create_app(config: Config | None = None, store: GraphStore | None = None) ->
 
     app.register_blueprint(home.blueprint)
     terms.install(app)
+
+    # Last, once the app is ready: the query worker processes (they start while the service
+    # already answers traversals; a query arriving first waits for them) and the writer's
+    # preparation, so neither competes for the CPU with the rest of the start-up (each worker
+    # imports for about a second; the machines measured have two cores).
+    executor.executor_for(app.extensions["kg"])
+    if config.write_token:  # the first write should not wait for the writer's preparation
+        threading.Thread(
+            target=writes_http.warm_up, args=(app.extensions["kg"],), daemon=True
+        ).start()
 
     @app.errorhandler(ApiError)
     def api_error(err: ApiError) -> Response:

@@ -36,7 +36,7 @@ from kg.store.base import GraphStore, Term
 from kg.store.embedded import OxigraphStore
 from kg.web import paging, priority
 from kg.web.admission import Gate, Limits, Refused, Ticket
-from kg.web.query_worker import ExecutionError, QueryOutput, _Worker, execute
+from kg.web.query_worker import ExecutionError, QueryOutput, _Worker, execute, timed_out
 from kg.web.query_worker import QueryTask as QueryTask
 
 _EXECUTORS: weakref.WeakSet[QueryExecutor] = weakref.WeakSet()
@@ -92,6 +92,7 @@ class QueryExecutor:
         self._snapshot = ""
         self._nice = os.getpriority(os.PRIO_PROCESS, 0)  # what workers start with
         self.gate = Gate(query_limits(config), what="query worker")
+        self._started = threading.Event()  # the first workers are ready (or failed to start)
         if self.inline:
             return
         assert isinstance(store, OxigraphStore) and store.path is not None
@@ -104,15 +105,30 @@ class QueryExecutor:
         self._dir.mkdir(parents=True)
         self._serial = 0
         self.publish()
-        starting = [self._spawn() for _ in range(self.workers)]
-        for worker in starting:  # ready before the service answers its first request
-            if worker.wait_ready():
-                self._idle.put(worker)
-            else:
-                self._discard(worker)
-                self._respawn(self._idle)
-        self._respawn(self._standby)
         _EXECUTORS.add(self)
+        # The workers start while the service already answers what needs none of them (the
+        # traversal API, pages): a query arriving first waits for them (``run``), within the
+        # admission bounds, instead of every request waiting for their imports.
+        starting = [self._spawn() for _ in range(self.workers)]
+        threading.Thread(
+            target=self._settle, args=(starting,), name="kg-workers-start", daemon=True
+        ).start()
+
+    def _settle(self, starting: list[_Worker]) -> None:
+        """The first workers join the pool as each is ready (a failed one is replaced), then
+        the spare starts."""
+        try:
+            for worker in starting:
+                if worker.wait_ready() and not self._closed:
+                    self._idle.put(worker)
+                else:
+                    self._discard(worker)
+                    if not self._closed:
+                        self._respawn(self._idle)
+            if not self._closed:
+                self._respawn(self._standby)
+        finally:
+            self._started.set()
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self._ctx, self.config, self._snapshot, self._modules)
@@ -201,8 +217,12 @@ class QueryExecutor:
             raise ExecutionError(err.status, err.message, retry_after=err.retry_after) from None
         try:
             # A slot normally means an idle worker; only while a killed one is being replaced
-            # can the pool be short, and then the wait is bounded like the queue's.
-            worker = self._idle.get(timeout=self.config.query_queue_wait_s)
+            # can the pool be short, and then the wait is bounded like the queue's. Right after
+            # the service started, the first workers may still be importing: wait for them.
+            wait = self.config.query_queue_wait_s
+            if not self._started.is_set():
+                wait = max(wait, START_WAIT_S)
+            worker = self._idle.get(timeout=wait)
         except queue.Empty:
             ticket.release()
             retry = max(1, round(self.config.query_queue_wait_s))
@@ -224,36 +244,60 @@ class QueryExecutor:
             worker.conn.send((snapshot, task))
             remaining = max(0.0, timeout - (time.monotonic() - started))
             if not self._await(worker, remaining):
-                raise ExecutionError(
-                    503,
-                    f"the query was stopped after the {timeout:g} s time limit "
-                    "(server limit KG_QUERY_TIMEOUT, or the request's timeout= parameter); "
-                    "simplify it or add LIMIT",
-                )
+                raise timed_out(timeout)
             reply = worker.conn.recv()
             healthy = True
         except (EOFError, OSError, BrokenPipeError):
             raise ExecutionError(503, "the query worker died (out of memory?); try again") from None
         finally:
-            if healthy and worker.demoted:
-                # Back to normal priority for the next query. Where that is not permitted the
-                # ready spare takes its place; with none ready it serves on (demoted) rather
-                # than leave the pool short, and is retired after a later query.
-                if priority.restore(worker.process.pid, self._nice):
-                    worker.demoted = False
-                elif not self._standby.empty():
-                    healthy = False
-            if healthy:
-                with self._lock:
-                    self._busy.pop(worker, None)
-                self._idle.put(worker)
-                ticket.release()
-            else:
-                self._discard(worker)
-                self._replace(ticket)
+            self.hand_back(worker, ticket, healthy)
         if isinstance(reply, ExecutionError):
             raise reply
         return reply
+
+    def try_take(self, client: str) -> tuple[_Worker, Ticket, str] | None:
+        """An idle worker, its admission ticket and the checkpoint to read, if all are to be
+        had at once; ``None`` otherwise (the gate would make the request wait, the pool is
+        short, or the store changed since the last checkpoint): the caller then takes the
+        ordinary path, ``run``. Never blocks — ``kg.web.direct_lane`` calls it from the
+        server's I/O thread."""
+        if self.inline or self._closed:
+            return None
+        with self._lock:
+            if self.store.version != self._version or not self._snapshot:
+                return None  # ``run`` takes the new checkpoint (milliseconds): not here
+        ticket = self.gate.try_acquire(client)
+        if ticket is None:
+            return None
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            ticket.release()
+            return None
+        with self._lock:
+            snapshot = self._snapshot
+            self._busy[worker] = snapshot
+        return worker, ticket, snapshot
+
+    def hand_back(self, worker: _Worker, ticket: Ticket, healthy: bool) -> None:
+        """A task is over: the worker returns to the pool and the slot is freed, or (it was
+        killed, died, or cannot be raised back from its demotion) it is replaced."""
+        if healthy and worker.demoted:
+            # Back to normal priority for the next query. Where that is not permitted the
+            # ready spare takes its place; with none ready it serves on (demoted) rather
+            # than leave the pool short, and is retired after a later query.
+            if priority.restore(worker.process.pid, self._nice):
+                worker.demoted = False
+            elif not self._standby.empty():
+                healthy = False
+        if healthy:
+            with self._lock:
+                self._busy.pop(worker, None)
+            self._idle.put(worker)
+            ticket.release()
+        else:
+            self._discard(worker)
+            self._replace(ticket)
 
     def _await(self, worker: _Worker, seconds: float) -> bool:
         """Wait up to ``seconds`` for the worker's reply; a query still running after
@@ -307,6 +351,10 @@ def executor_for(services: Any) -> QueryExecutor:
 #: (an error, an HTML page): ``(query text, QueryOutput | the exception it raised)``. Only the
 #: server sets environ keys without the ``HTTP_`` prefix, so a client cannot forge it.
 LANE_OUTCOME = "kg.query_outcome"
+
+#: How long a query arriving while the first workers still start waits for one (their imports
+#: and store opening take about a second; ``_Worker.wait_ready`` gives up after 120 s).
+START_WAIT_S = 120.0
 
 #: A lower per-request timeout is allowed, down to this (a stopped query costs a worker restart).
 MIN_TIMEOUT_S = 0.5

@@ -16,14 +16,18 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kg.config import Config
 from kg.graph import projection_store
 from kg.store.backends import open_store
-from kg.store.loading import ensure_loaded
+from kg.store.base import GraphStore
 from kg.web import serve_setup
 from kg.web.app import create_app
 from kg.web.server import describe_limits, make_server
+
+if TYPE_CHECKING:
+    from kg.store.loading import LoadReport
 
 
 def run(
@@ -44,11 +48,11 @@ def run(
     for warning in warnings:
         warn(warning)
     serve_setup.accept_raw_utf8_targets()
-    report = ensure_loaded(store)
+    report = _fill(store)
     if report:
         say(f"loaded the bundled graph: {report.triples:,} triples")
     app = create_app(config, store)
-    if app.extensions["kg"].extras["projection"]._snapshot is not None:  # noqa: SLF001
+    if app.extensions["kg"].extras["projection"].restored is not None:
         say("traversal projection restored from the last clean shutdown")
     server = make_server(app, config)
     say(
@@ -71,3 +75,15 @@ def run(
             say(f"warning: the traversal projection was not saved: {err}")
         finally:
             store.close()
+
+
+def _fill(store: GraphStore) -> LoadReport | None:
+    """``kg.store.loading.ensure_loaded`` when there is something to do: an empty store, or a
+    load that stopped before its inferences. A store already holding data with nothing pending
+    (every restart) skips importing the loader, which pulls in rdflib and the SHACL engine."""
+    pending = getattr(store, "inference_pending", None)
+    if store.named_graphs() and (pending is None or not pending()):
+        return None
+    from kg.store.loading import ensure_loaded
+
+    return ensure_loaded(store)

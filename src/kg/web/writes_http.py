@@ -13,7 +13,7 @@ import hmac
 import json
 import threading
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -21,10 +21,15 @@ from flask import Blueprint, Response, request
 
 from kg.store import guard
 from kg.store.base import STAGING_PREFIX, LoadError, QueryError, rdf_format_for_media_type
-from kg.store.writes import Graph, Writer, WriteRejected
 from kg.web import body_guard
 from kg.web.http_common import ApiError, render_result, services
 from kg.web.update_dataset import DatasetError, with_protocol_dataset
+
+if TYPE_CHECKING:
+    from kg.store.writes import Graph, Writer, WriteRejected
+
+# ``kg.store.writes`` (the SHACL engine, rdflib: ~0.3 s) is imported by the first write, or by
+# ``warm_up`` once the service has started, not by the start-up every restart waits for.
 
 blueprint = Blueprint("writes", __name__)
 
@@ -52,6 +57,8 @@ def writer_for(svc: Any) -> Writer:
             # one before the next query when the store version moved, so reads see every write
             projection = svc.extras.get("projection")  # patched after each write, not rebuilt
             observers = [projection] if projection is not None else []
+            from kg.store.writes import Writer
+
             found = svc.extras.setdefault("writer", Writer(svc.store, observers=observers))
         return found
 
@@ -97,6 +104,8 @@ def _rejected(err: WriteRejected) -> ApiError:
 
 
 def _commit(action: Any, *args: Any) -> Any:
+    from kg.store.writes import WriteRejected
+
     try:
         return action(*args)
     except WriteRejected as err:
