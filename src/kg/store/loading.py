@@ -125,8 +125,9 @@ def load_files(
     if checks is not None:
         raw = store._store  # type: ignore[attr-defined] # noqa: SLF001 - our own backend
         facts = load_focus.shape_facts(raw, checks[2], checks[1])
+    report = LoadReport()
     try:
-        report = _load(store, plan, rules, progress, on_file, undo, facts)
+        _load(store, plan, rules, progress, on_file, undo, facts, report)
         try:
             if undo is not None and checks is not None:
                 compiled, scope, _shapes = checks
@@ -144,6 +145,7 @@ def load_files(
         finally:
             report.wait_inferred()  # before the store is used, or undone
     except BaseException:
+        _quietly(report.wait_inferred)  # a background write ends before anything else
         if undo is not None:
             undo.run()
         raise
@@ -177,11 +179,12 @@ def _load(
     on_file: Callable[[FileLoad], None] | None,
     undo: load_validation.Undo | None,
     shape_facts: load_focus.ShapeFacts | None = None,
+    report: LoadReport | None = None,
 ) -> LoadReport:
     """Store the files and their inferences (``undo`` hears about each graph first). With
     ``shape_facts``, a lone big file's in-memory copy is kept for validating it."""
 
-    report = LoadReport()
+    report = LoadReport() if report is None else report
     compiled = _native_rules(store, rules)
     big = [
         fmt not in QUAD_FORMATS and file.stat().st_size >= BULK_THRESHOLD_BYTES
@@ -207,6 +210,8 @@ def _load(
                 graph,
                 shape_facts,
             )
+            # the inferred graph may be written after the thread ends: readers wait for it
+            report.wait_inferred = speculation.wait_written
         elif keep is not None and is_big:
             parsed = inference.ParsedFacts(file, fmt, store.config.base_iri, keep)
         if undo is not None:
@@ -219,7 +224,7 @@ def _load(
             if parsed is not None:
                 parsed.join()
             if speculation is not None and speculation.wrote:
-                _settle(speculation)
+                _quietly(speculation.wait_written)
                 inference.materialise(store, rules)  # inferences of data that never arrived
             raise
         if parsed is not None:
@@ -237,24 +242,22 @@ def _load(
     if speculation is not None and speculation.size is not None:
         report.inferred = speculation.size
         changes = speculation.changes
-        # the inferred graph may still be written: whoever reads the store waits for it
-        report.wait_inferred = speculation.wait_written
         if speculation.copy is not None:
             report.collected = (plan[0][1], speculation.copy)
     else:
         if speculation is not None:
-            _settle(speculation)
+            _quietly(speculation.wait_written)
         report.inferred = inference.materialise(store, rules, known=known, changes=changes)
     report.inferred_changes = changes if changes else None
     _inference_done(store)
     return report
 
 
-def _settle(speculation: inference.Speculation) -> None:
-    """Lets a background write of the inferred graph end (its error does not matter: the
-    inferences are recomputed next)."""
+def _quietly(wait: Callable[[], None]) -> None:
+    """Lets a background write of the inferred graph end, on the way out of a failed load (its
+    own error does not matter: the inferences are recomputed next)."""
     try:
-        speculation.wait_written()
+        wait()
     except Exception:  # noqa: BLE001, S110 - superseded by the recomputation that follows
         pass
 
