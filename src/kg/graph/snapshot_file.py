@@ -4,14 +4,19 @@ A pickle of the whole ``Snapshot`` (a networkx graph of dicts, hundreds of thous
 records) took 7 s to read at 100× (5.3 M quads, 273 MB, 6.4 M objects rebuilt one by one) —
 longer than a restart may take. So the snapshot is written in parts that load faster:
 
-* the graph as plain dicts (nodes, successors, and the order of each node's predecessors), with
-  equal strings and equal flat dicts (a role, a domain, a date) written once: ``marshal`` reads
-  that back several times faster than pickle reads the networkx objects, and the graph is
-  reassembled around the dicts without ``add_edge``;
+* the graph (and graphs derived from it that a first request needs, e.g. the undirected
+  traversal network) as plain dicts, with equal strings and equal flat dicts (a role, a domain)
+  written once and a value held in several places written once: ``marshal`` reads that back
+  about three times faster than pickle reads the networkx objects, and each graph is
+  reassembled around its dicts without ``add_edge``;
 * the relation records and labels encoded one by one, end to end in one buffer each
-  (``Decoded``): loading is one read of the buffer, and a record is decoded the first time
-  someone reads it; saving again re-uses the bytes of records nobody read;
-* the rest (a few small dicts) pickled.
+  (``Decoded``): the file is mapped, and a record is decoded the first time someone reads it;
+  saving again re-uses the bytes of records nobody read;
+* the rest (a few small dicts, the place-name index) pickled.
+
+Sharing equal values between edges is safe because a snapshot's dicts are never changed in place
+(``kg.graph.projection_patch`` copies what it changes; ``kg.graph.explain`` already hands the same
+edge values to every request).
 
 ``marshal``'s format may change between Python versions, so the header names the version that
 wrote it; a different one reads as "no saved snapshot" (the caller rebuilds). The file is our
