@@ -133,6 +133,19 @@ def children_of(pid: int) -> list[int]:
         return kids
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of processes, from /proc (Linux); gone ones count 0."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 class RssSampler:
     """Samples the RSS of a process tree while a block runs; ``peak_mb`` above the baseline."""
 
@@ -212,12 +225,27 @@ class Server:
                 raise RuntimeError(f"kg serve exited early:\n{log_path.read_text()}")
             try:
                 if self.session.get(self.url + "/sparql", params={"query": "ASK {}"}).ok:
+                    self.settle()
                     return
             except requests.ConnectionError:
                 pass
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"kg serve did not come up:\n{log_path.read_text()}")
+
+    def settle(self, quiet_share: float = 0.05, longest_s: float = 30.0) -> None:
+        """Wait until the service's start-up work is over (with writes enabled a background
+        thread imports pyshacl, a second or more of CPU holding the GIL): timings taken
+        meanwhile measure the start-up, not the request path. Done when the process tree used
+        under ``quiet_share`` of a CPU for half a second."""
+        deadline = time.monotonic() + longest_s
+        before = cpu_seconds([self.process.pid, *children_of(self.process.pid)])
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            now = cpu_seconds([self.process.pid, *children_of(self.process.pid)])
+            if now - before < quiet_share * 0.5:
+                return
+            before = now
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         response = self.session.get(self.url + path, **kwargs)

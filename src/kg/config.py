@@ -88,6 +88,9 @@ class Config:
     #: Address of a reverse proxy whose X-Forwarded-For names the client (per-client caps);
     #: without it the peer address is the client.
     trusted_proxy: str | None = None
+    #: Plain ``GET /sparql?query=`` answered by the worker on the client's socket when one is
+    #: idle (kg.web.direct_lane); off (KG_DIRECT_ANSWERS=0) every query takes a request thread.
+    direct_answers: bool = True
     #: Pictures (PNG/SVG drawings) rendered at once, and how many may wait for a turn.
     render_slots: int = 1
     render_queue: int = 2
@@ -134,6 +137,13 @@ class Config:
         for key, name, kind in _LOAD_SETTINGS:
             if env.get(name):
                 values[key] = kind(env[name])
+        if env.get("KG_DIRECT_ANSWERS"):
+            values["direct_answers"] = env["KG_DIRECT_ANSWERS"].strip().lower() not in (
+                "0",
+                "false",
+                "no",
+                "off",
+            )
         if "KG_OUTBOUND_ALLOW" in env:
             values["outbound_allow"] = _csv(env["KG_OUTBOUND_ALLOW"])
         if "KG_CORS_ORIGINS" in env:

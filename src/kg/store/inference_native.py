@@ -20,11 +20,17 @@ from kg.store.inference_closure import parse_filter as parse_filter
 from kg.store.inference_rules import Fact
 from kg.store.inference_rules import Rule as Rule
 from kg.store.inference_rules import compile_rules as compile_rules
+from kg.store.load_focus import LoadedCopy, ShapeFacts, copy_of
 
 #: Up to this many changed inferred triples are written in one (atomic) update; more are written
 #: with the bulk loader, like a bulk load's data, because transactional writes to an on-disk store
 #: run at ~10^4 triples/s.
 ATOMIC_LIMIT = 20_000
+
+#: A big new file up to this size is parsed into an in-memory store (``Speculation``); the
+#: copy takes ~15× the file's size in memory (215 MB for the 15 MB, 371 k-triple 10×
+#: benchmark file), so past this the file is parsed quad by quad and memory stays bounded.
+MEMORY_COPY_BYTES = 160 * 1024 * 1024
 
 
 def _data_block(verb: str, graph: str, triples: Iterable[ox.Triple] | Iterable[Fact]) -> str:
@@ -103,10 +109,22 @@ class Speculation(ParsedFacts):
     inferred graph's changes, all in a thread while the bulk loader writes the data (on two
     cores they overlap). Like the bulk load itself this is not one transaction: a crash leaves
     a loading marker, and the store recomputes the inferences when it next opens. ``size`` is
-    None when it gave up (a schema change it cannot see in time): then ``materialise`` runs."""
+    None when it gave up (a schema change it cannot see in time): then ``materialise`` runs.
+
+    A file up to ``MEMORY_COPY_BYTES`` is parsed by loading it into an in-memory store (the
+    parser and the indexes in Rust, without the GIL: the second core works while the first
+    bulk-loads) and the rule-relevant triples are read from there, ~5× cheaper than a Python
+    loop over every parsed quad. With ``shape_facts`` the copy is kept for validating the load
+    (``copy``, ``kg.store.load_focus``)."""
 
     def __init__(
-        self, store: OxigraphStore, rules: list[Rule], path: Path, fmt: ox.RdfFormat, graph: str
+        self,
+        store: OxigraphStore,
+        rules: list[Rule],
+        path: Path,
+        fmt: ox.RdfFormat,
+        graph: str,
+        shape_facts: ShapeFacts | None = None,
     ) -> None:
         super().__init__(path, fmt, store.config.base_iri, parse_filter(store, rules))
         self.store, self.rules = store, rules
@@ -115,11 +133,31 @@ class Speculation(ParsedFacts):
         self.size: int | None = None
         self.wrote = False
         self.changes: list[InferredChange] = []
+        self.shape_facts = shape_facts
+        #: the file in memory, for validating the load (None: not usable for that)
+        self.copy: LoadedCopy | None = None
+
+    def _parse(self) -> Facts | None:
+        if self.path.stat().st_size > MEMORY_COPY_BYTES:
+            return super()._parse()
+        mem = ox.Store()
+        mem.bulk_load(path=str(self.path), format=self.fmt, base_iri=self.base_iri)
+        if self.shape_facts is not None:
+            self.copy = copy_of(mem, self.shape_facts)
+        facts = Facts()
+        for p in self.predicates:
+            for q in mem.quads_for_pattern(None, p, None, None):
+                s, o = q.subject, q.object
+                if type(s) is ox.Triple or type(o) is ox.Triple:
+                    return None  # RDF-star: not worth the care, read it back
+                facts.add(s, p, o)
+        return facts
 
     def _run(self) -> None:
         super()._run()
         base = self.facts
         if base is None:
+            self.copy = None
             return
         self.facts = None  # the closure grows it: not a file's triples any more
         raw = self.store._store  # noqa: SLF001 - our own backend
@@ -127,10 +165,14 @@ class Speculation(ParsedFacts):
         for graph in self.others:
             _read_graph(raw, graph, keep, base)
         if not relevant_predicates(self.rules, base.match) <= keep:
+            self.copy = None
             return
         derived = closure(self.rules, base)
         if not relevant_predicates(self.rules, base.match) <= keep:
+            self.copy = None
             return
+        if self.copy is not None:
+            self.copy.add(derived)
         self.wrote = True
         _write_inferred(self.store, self.inferred, derived, self.changes)
         self.size = len(derived)

@@ -23,11 +23,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 
-from kg.store import inference, shacl_core, shacl_scope, validation
+from kg.store import inference, load_focus, shacl_core, shacl_scope, validation
 from kg.store.base import STAGING_PREFIX, GraphStore
 from kg.store.embedded import OxigraphStore
 from kg.store.overlay import Fact, TripleView, visible_graphs
@@ -111,15 +112,26 @@ def validate_load(
     undo: Undo,
     inferred: list[inference.InferredChange] | None,
     progress: Callable[[int, int], None] | None = None,
+    collected: tuple[str, load_focus.NodeCollector] | None = None,
 ) -> list[Violation]:
     """The violations on the focus nodes the load can affect (all focus nodes when the
-    inferred graph's change is unknown or the class hierarchy changed)."""
+    inferred graph's change is unknown or the class hierarchy changed). ``collected``: a lone
+    new graph and what its parse collected; its focus nodes then come from that and the
+    inferred change, not from reading the graph back (``kg.store.load_focus``)."""
     raw = store._store  # noqa: SLF001
     view = TripleView(raw, visible_graphs)
     data = shacl_core.Data(view.match, raw)  # after the load no staging graph is left
     focus: list[object]
     if inferred is None or scope.whole:
         focus = list(compiled.focus_nodes(data))
+    elif collected is not None and _only_new(undo, collected[0], inferred):
+        graph, copy = collected
+        found = _focus_of_new_graph(scope, raw, graph, copy, inferred)
+        if found is None:  # a class moved: every instance's targets may have changed
+            focus = list(compiled.focus_nodes(data))
+        else:
+            load_focus.complete(copy, raw, graph, store.config.inferred_graph)
+            focus = _suspects(compiled, view, copy, found)
     else:
         hierarchy = False
 
@@ -143,6 +155,54 @@ def validate_load(
         if len(found) >= MAX_VIOLATIONS:
             break
     return found
+
+
+def _only_new(undo: Undo, graph: str, inferred: list[inference.InferredChange]) -> bool:
+    return undo.new_graphs == [graph] and not undo.saved
+
+
+def _focus_of_new_graph(
+    scope: shacl_scope.ShapeScope,
+    raw: ox.Store,
+    graph: str,
+    copy: load_focus.LoadedCopy,
+    inferred: list[inference.InferredChange],
+) -> list[Any] | None:
+    """The loaded graph's IRIs, the inferred change's nodes, and the nodes of other graphs
+    that reach a changed one (None: the class hierarchy changed)."""
+    focus: set[Any] = set(copy.nodes)
+    dirty = {node: set(preds) for node, preds in copy.dirty.items()}
+    walk = {p for reads in scope.reads_via.values() for p in reads}
+    for added, removed in inferred:
+        for s, p, o in (*added, *removed):
+            if p == shacl_scope.SUBCLASS:
+                return None
+            focus.add(s)
+            if type(o) in (ox.NamedNode, ox.BlankNode):
+                focus.add(o)
+            if p in walk:
+                dirty.setdefault(s, set()).add(p)
+    focus |= load_focus.walk_back(scope, raw, graph, dirty)
+    return list(focus)
+
+
+def _suspects(
+    compiled: shacl_core.Compiled,
+    view: TripleView,
+    copy: load_focus.LoadedCopy,
+    focus: list[Any],
+) -> list[Any]:
+    """The focus nodes that fail a shape when read from the load's in-memory copy (the
+    nodes it holds; the others from disk). Every other node conforms on disk too; these are
+    validated again on the disk store, which reports them under its own labels."""
+    data = shacl_core.Data(view.match, copy)  # type: ignore[arg-type]
+    out = []
+    for node in focus:
+        for shape in compiled.shapes_for(data, node):
+            if not shape.conforms(data, node):
+                out.append(node)
+                break
+    return out
 
 
 def validate_store(

@@ -13,9 +13,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
 from kg.config import Config
-from kg.store import inference, load_validation, shacl_core, shacl_scope, validation
+from kg.store import (
+    inference,
+    load_focus,
+    load_validation,
+    shacl_core,
+    shacl_scope,
+    validation,
+)
 from kg.store.base import (
     QUAD_FORMATS,
     GraphStore,
@@ -63,6 +71,8 @@ class LoadReport:
     validated: bool = False
     #: the inferred graph's difference (None: unknown), for validating the load
     inferred_changes: list[inference.InferredChange] | None = None
+    #: the loaded graph and its in-memory copy (``kg.store.load_focus``)
+    collected: tuple[str, load_focus.LoadedCopy] | None = None
 
     @property
     def triples(self) -> int:
@@ -109,16 +119,21 @@ def load_files(
     if validate and checks is None:
         _check_candidate(store, plan, rules)
     undo = load_validation.Undo(store, rules) if checks is not None else None  # type: ignore[arg-type]
+    facts = None
+    if checks is not None:
+        raw = store._store  # type: ignore[attr-defined] # noqa: SLF001 - our own backend
+        facts = load_focus.shape_facts(raw, checks[2], checks[1])
     try:
-        report = _load(store, plan, rules, progress, on_file, undo)
+        report = _load(store, plan, rules, progress, on_file, undo, facts)
         if undo is not None and checks is not None:
-            compiled, scope = checks
+            compiled, scope, _shapes = checks
             violations = load_validation.validate_load(
                 store,  # type: ignore[arg-type]
                 compiled,
                 scope,
                 undo,
                 report.inferred_changes,
+                collected=report.collected,
             )
             if violations:
                 raise ValidationFailed(violations)
@@ -136,7 +151,7 @@ def load_files(
 
 def _compiled_checks(
     store: GraphStore, plan: list[tuple[Path, str, ox.RdfFormat]]
-) -> tuple[shacl_core.Compiled, shacl_scope.ShapeScope] | None:
+) -> tuple[shacl_core.Compiled, shacl_scope.ShapeScope, rdflib.Graph] | None:
     """The compiled shapes, when a load can be validated after storing it (embedded store,
     triple formats: each file names its one graph, so it can be undone)."""
     if not isinstance(store, OxigraphStore) or any(fmt in QUAD_FORMATS for _, _, fmt in plan):
@@ -145,7 +160,7 @@ def _compiled_checks(
     compiled = shacl_core.compile_shapes(shapes)
     if compiled is None:
         return None
-    return compiled, shacl_scope.scope_of(shapes)
+    return compiled, shacl_scope.scope_of(shapes), shapes
 
 
 def _load(
@@ -155,8 +170,10 @@ def _load(
     progress: Progress | None,
     on_file: Callable[[FileLoad], None] | None,
     undo: load_validation.Undo | None,
+    shape_facts: load_focus.ShapeFacts | None = None,
 ) -> LoadReport:
-    """Store the files and their inferences (``undo`` hears about each graph first)."""
+    """Store the files and their inferences (``undo`` hears about each graph first). With
+    ``shape_facts``, a lone big file's in-memory copy is kept for validating it."""
 
     report = LoadReport()
     compiled = _native_rules(store, rules)
@@ -182,6 +199,7 @@ def _load(
                 file,
                 fmt,
                 graph,
+                shape_facts,
             )
         elif keep is not None and is_big:
             parsed = inference.ParsedFacts(file, fmt, store.config.base_iri, keep)
@@ -212,6 +230,8 @@ def _load(
     if speculation is not None and speculation.size is not None:
         report.inferred = speculation.size
         changes = speculation.changes
+        if speculation.copy is not None:
+            report.collected = (plan[0][1], speculation.copy)
     else:
         report.inferred = inference.materialise(store, rules, known=known, changes=changes)
     report.inferred_changes = changes if changes else None

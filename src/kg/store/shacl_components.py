@@ -57,7 +57,20 @@ def _each(component: str, ok: Predicate, message: str) -> Check:
             if not ok(data, v):
                 yield Failure(component, v, f"Value {v} fails {message}")
 
-    return check
+    def quick(data: Data, focus: Any, values: list[Any]) -> bool:
+        for v in values:
+            if not ok(data, v):
+                return False
+        return True
+
+    return _with_quick(check, quick)
+
+
+def _with_quick(check: Any, quick: Any) -> Check:
+    """``check`` plus its yes/no form ``check.quick(data, focus, values)``: True exactly when
+    ``check`` yields no failure, without building one (``Shape.conforms`` asks only that)."""
+    check.quick = quick
+    return check  # type: ignore[no-any-return]
 
 
 def _class(cls: Any) -> Predicate:
@@ -159,7 +172,7 @@ def _has_value(value: Any) -> Check:
         if value not in values:
             yield Failure("HasValueConstraintComponent", None, f"Missing value {value}")
 
-    return check
+    return _with_quick(check, lambda data, focus, values: value in values)
 
 
 def _count(component: str, low: int | None, high: int | None) -> Check:
@@ -170,7 +183,11 @@ def _count(component: str, low: int | None, high: int | None) -> Check:
         if high is not None and n > high:
             yield Failure(component, None, f"More than {high} values, found {n}")
 
-    return check
+    def quick(data: Data, focus: Any, values: list[Any]) -> bool:
+        n = len(values)
+        return (low is None or n >= low) and (high is None or n <= high)
+
+    return _with_quick(check, quick)
 
 
 def _node_check(shape: Shape) -> Check:
@@ -180,7 +197,10 @@ def _node_check(shape: Shape) -> Check:
             if details:
                 yield Failure("NodeConstraintComponent", v, f"Value {v} fails sh:node", details)
 
-    return check
+    def quick(data: Data, focus: Any, values: list[Any]) -> bool:
+        return all(shape.conforms(data, v) for v in values)
+
+    return _with_quick(check, quick)
 
 
 def _combine(members: list[Shape], rule: str) -> Predicate:
@@ -202,7 +222,11 @@ def _qualified(shape: Shape, low: Any, high: Any) -> list[Check]:
             if (n < bound) if at_least else (n > bound):
                 yield Failure(component, None, f"{n} values conform to the qualified shape")
 
-        return check
+        def quick(data: Data, focus: Any, values: list[Any]) -> bool:
+            n = sum(1 for v in values if shape.conforms(data, v))
+            return not ((n < bound) if at_least else (n > bound))
+
+        return _with_quick(check, quick)
 
     out = []
     if low is not None:

@@ -69,9 +69,11 @@ class Compiled:
     shapes: list[Shape]  # the top-level shapes with targets
     targets: dict[int, tuple[list[Any], list[Any], list[Any], list[Any]]]
     predicates: frozenset[ox.NamedNode]
+    #: shapes with node, subjects-of or objects-of targets (computed on first use)
+    _other_targets: list[Shape] | None = None
 
     def shapes_for(self, data: Data, node: Any) -> list[Shape]:
-        """The shapes that target ``node``."""
+        """The shapes that target ``node``, in ``self.shapes`` order."""
         by_class = data.class_shapes
         if by_class is None:  # class -> shapes targeting it or a superclass
             by_class = data.class_shapes = {}
@@ -81,17 +83,20 @@ class Compiled:
                         by_class.setdefault(sub, []).append(shape)
         types = data.objects(node, RDF_TYPE) if type(node) is not ox.Literal else []
         chosen = {id(s) for t in types for s in by_class.get(t, ())}
-        out = []
-        for shape in self.shapes:
+        others = self._other_targets
+        if others is None:
+            others = self._other_targets = [s for s in self.shapes if any(self.targets[id(s)][1:])]
+        if not others:  # class targets only: the common case, no further reads
+            return [s for s in self.shapes if id(s) in chosen] if chosen else []
+        for shape in others:
             _classes, nodes, subjects_of, objects_of = self.targets[id(shape)]
             if (
-                id(shape) in chosen
-                or node in nodes
+                node in nodes
                 or any(data.objects(node, p) for p in subjects_of)
                 or any(next(iter(data.match(None, p, node)), None) for p in objects_of)
             ):
-                out.append(shape)
-        return out
+                chosen.add(id(shape))
+        return [s for s in self.shapes if id(s) in chosen]
 
     def focus_nodes(self, data: Data) -> Iterator[Any]:
         """Every node some shape targets, each once (whole-store validation)."""
@@ -115,6 +120,8 @@ class Compiled:
         out = []
         for node in focus:
             for shape in self.shapes_for(data, node):
+                if shape.conforms(data, node):  # the yes/no form first: most nodes pass
+                    continue
                 for source, failure in shape.results(data, node):
                     _report(data, node, source, failure, out)
         return out

@@ -88,6 +88,20 @@ class Gate:
                 return False  # someone ahead of us can take it
         return True
 
+    def try_acquire(self, client: str) -> Ticket | None:
+        """A slot for ``client`` if one is free right now and nobody is waiting; else ``None``
+        (never waits, never refuses: the caller then takes the ordinary, waiting path). Used by
+        the I/O thread (``kg.web.direct_lane``), which must not block."""
+        lim = self.limits
+        with self._cond:
+            if (
+                not self._waiting
+                and self._held < lim.slots
+                and self._held_by[client] < lim.per_client
+            ):
+                return self._grant(client)
+        return None
+
     def acquire(self, client: str, wait_s: float | None = None) -> Ticket:
         """A slot for ``client``, waiting at most ``wait_s`` (default the gate's); or Refused."""
         lim = self.limits

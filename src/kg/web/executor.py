@@ -36,7 +36,7 @@ from kg.store.base import GraphStore, Term
 from kg.store.embedded import OxigraphStore
 from kg.web import paging, priority
 from kg.web.admission import Gate, Limits, Refused, Ticket
-from kg.web.query_worker import ExecutionError, QueryOutput, _Worker, execute
+from kg.web.query_worker import ExecutionError, QueryOutput, _Worker, execute, timed_out
 from kg.web.query_worker import QueryTask as QueryTask
 
 _EXECUTORS: weakref.WeakSet[QueryExecutor] = weakref.WeakSet()
@@ -245,36 +245,60 @@ class QueryExecutor:
             worker.conn.send((snapshot, task))
             remaining = max(0.0, timeout - (time.monotonic() - started))
             if not self._await(worker, remaining):
-                raise ExecutionError(
-                    503,
-                    f"the query was stopped after the {timeout:g} s time limit "
-                    "(server limit KG_QUERY_TIMEOUT, or the request's timeout= parameter); "
-                    "simplify it or add LIMIT",
-                )
+                raise timed_out(timeout)
             reply = worker.conn.recv()
             healthy = True
         except (EOFError, OSError, BrokenPipeError):
             raise ExecutionError(503, "the query worker died (out of memory?); try again") from None
         finally:
-            if healthy and worker.demoted:
-                # Back to normal priority for the next query. Where that is not permitted the
-                # ready spare takes its place; with none ready it serves on (demoted) rather
-                # than leave the pool short, and is retired after a later query.
-                if priority.restore(worker.process.pid, self._nice):
-                    worker.demoted = False
-                elif not self._standby.empty():
-                    healthy = False
-            if healthy:
-                with self._lock:
-                    self._busy.pop(worker, None)
-                self._idle.put(worker)
-                ticket.release()
-            else:
-                self._discard(worker)
-                self._replace(ticket)
+            self.hand_back(worker, ticket, healthy)
         if isinstance(reply, ExecutionError):
             raise reply
         return reply
+
+    def try_take(self, client: str) -> tuple[_Worker, Ticket, str] | None:
+        """An idle worker, its admission ticket and the checkpoint to read, if all are to be
+        had at once; ``None`` otherwise (the gate would make the request wait, the pool is
+        short, or the store changed since the last checkpoint): the caller then takes the
+        ordinary path, ``run``. Never blocks — ``kg.web.direct_lane`` calls it from the
+        server's I/O thread."""
+        if self.inline or self._closed:
+            return None
+        with self._lock:
+            if self.store.version != self._version or not self._snapshot:
+                return None  # ``run`` takes the new checkpoint (milliseconds): not here
+        ticket = self.gate.try_acquire(client)
+        if ticket is None:
+            return None
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            ticket.release()
+            return None
+        with self._lock:
+            snapshot = self._snapshot
+            self._busy[worker] = snapshot
+        return worker, ticket, snapshot
+
+    def hand_back(self, worker: _Worker, ticket: Ticket, healthy: bool) -> None:
+        """A task is over: the worker returns to the pool and the slot is freed, or (it was
+        killed, died, or cannot be raised back from its demotion) it is replaced."""
+        if healthy and worker.demoted:
+            # Back to normal priority for the next query. Where that is not permitted the
+            # ready spare takes its place; with none ready it serves on (demoted) rather
+            # than leave the pool short, and is retired after a later query.
+            if priority.restore(worker.process.pid, self._nice):
+                worker.demoted = False
+            elif not self._standby.empty():
+                healthy = False
+        if healthy:
+            with self._lock:
+                self._busy.pop(worker, None)
+            self._idle.put(worker)
+            ticket.release()
+        else:
+            self._discard(worker)
+            self._replace(ticket)
 
     def _await(self, worker: _Worker, seconds: float) -> bool:
         """Wait up to ``seconds`` for the worker's reply; a query still running after

@@ -37,7 +37,11 @@ class QueryLane:
         self.services = services
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") == "/sparql":
+        if (
+            environ.get("REQUEST_METHOD") == "GET"
+            and environ.get("PATH_INFO") == "/sparql"
+            and executor.LANE_OUTCOME not in environ  # kg.web.direct_lane ran it already
+        ):
             answered = self._answer(environ)
             if answered is not None:
                 headers, body = answered

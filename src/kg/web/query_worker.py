@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import signal
+import socket
 import sys
 import threading
 import types
@@ -21,9 +23,10 @@ import pyoxigraph as ox
 
 from kg import formats
 from kg.config import Config
+from kg.store import guard
 from kg.store.base import GraphStore, QueryError, Term
 from kg.store.embedded import OxigraphStore
-from kg.web import paging, worker_env
+from kg.web import direct_wire, paging, worker_env
 
 
 class ExecutionError(Exception):
@@ -115,7 +118,46 @@ def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
 
 
 # -- worker side ------------------------------------------------------------------------------
-def _worker_main(conn: Any, config: Config, snapshot: str, modules: list[str]) -> None:
+def timed_out(timeout: float) -> ExecutionError:
+    """The 503 of a query stopped at its time limit (either path: pipe or direct)."""
+    return ExecutionError(
+        503,
+        f"the query was stopped after the {timeout:g} s time limit "
+        "(server limit KG_QUERY_TIMEOUT, or the request's timeout= parameter); "
+        "simplify it or add LIMIT",
+    )
+
+
+def _answer_directly(
+    fd: int, job: direct_wire.DirectTask, config: Config, run: Any, started: Any
+) -> tuple[str, Any]:
+    """A direct task (``kg.web.direct_wire``): the same refusals as the request path, then the
+    query; a success is written on the client's socket ``fd``, anything else goes back to the
+    service's ordinary path with its outcome. Always closes ``fd``."""
+    written = False
+    try:
+        query = job.task.query
+        try:
+            guard.check_nesting(query)
+            guard.check(query, config)
+            guard.check_syntax(query, config)
+        except (guard.TooComplex, guard.OutboundRefused, guard.Malformed):
+            return (direct_wire.FALLBACK, None)  # the request path refuses it, with its message
+        outcome = run(job.snapshot, job.task)
+        if isinstance(outcome, ExecutionError):
+            return (direct_wire.FALLBACK, outcome)
+        if outcome.content_type.split(";", 1)[0].strip().lower() == "text/html":
+            return (direct_wire.FALLBACK, outcome)  # pages get Flask's security headers
+        written = True
+        return direct_wire.write_response(fd, job, outcome.body, outcome.content_type, started)
+    finally:
+        if not written:
+            os.close(fd)
+
+
+def _worker_main(
+    conn: Any, config: Config, snapshot: str, modules: list[str], started: Any = None
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the service's to handle
     for module in modules:  # formats registered outside kg.formats must exist here too
         try:
@@ -134,30 +176,44 @@ def _worker_main(conn: Any, config: Config, snapshot: str, modules: list[str]) -
         opened = path
         return store
 
+    def run(wanted: str, task: QueryTask) -> Any:
+        nonlocal store
+        try:
+            current = store if store is not None and opened == wanted else reopen(wanted)
+            return execute(current, task)
+        except ExecutionError as err:
+            return err
+        except Exception as err:  # noqa: BLE001 - report, keep serving
+            store = None
+            return ExecutionError(500, f"query failed in the worker: {err}")
+
     try:
         reopen(snapshot)
     except Exception:  # noqa: BLE001 - retried on the first task
         store = None
+    # Read with recvmsg: a direct task carries the client's socket (kg.web.direct_wire).
+    sock = socket.socket(fileno=os.dup(conn.fileno()))
     try:
         conn.send("ready")
     except (OSError, EOFError):
         return
     while True:
         try:
-            message = conn.recv()
+            message, fd = direct_wire.recv_message(sock)
         except (EOFError, OSError, KeyboardInterrupt):
             return  # the service is gone
         if message is None:
             return
-        wanted, task = message
-        try:
-            current = store if store is not None and opened == wanted else reopen(wanted)
-            reply: Any = execute(current, task)
-        except ExecutionError as err:
-            reply = err
-        except Exception as err:  # noqa: BLE001 - report, keep serving
-            store = None
-            reply = ExecutionError(500, f"query failed in the worker: {err}")
+        if isinstance(message, direct_wire.DirectTask):
+            if fd is None:  # cannot happen: the service always sends one
+                reply: Any = (direct_wire.FALLBACK, None)
+            else:
+                reply = _answer_directly(fd, message, config, run, started)
+        else:
+            if fd is not None:
+                os.close(fd)
+            wanted, task = message
+            reply = run(wanted, task)
         try:
             conn.send(reply)
         except (OSError, EOFError):
@@ -189,9 +245,11 @@ def _bare_main() -> Iterator[None]:
 class _Worker:
     def __init__(self, ctx: Any, config: Config, snapshot: str, modules: list[str]) -> None:
         parent, child = ctx.Pipe()
+        #: Direct writes the worker began (``kg.web.direct_wire``): read after a kill.
+        self.started = ctx.RawValue("Q", 0)
         self.process = ctx.Process(
             target=_worker_main,
-            args=(child, config, snapshot, modules),
+            args=(child, config, snapshot, modules, self.started),
             name="kg-query-worker",
             daemon=True,
         )
@@ -199,6 +257,8 @@ class _Worker:
             self.process.start()
         child.close()
         self.conn = parent
+        #: The same socket as ``conn``, for sending a descriptor along (``direct_wire``).
+        self.sock = socket.socket(fileno=os.dup(parent.fileno()))
         self.snapshot = snapshot  # what it reads (or last read)
         self.demoted = False  # running (or ran) a long query at the lowest CPU priority
 
@@ -214,6 +274,7 @@ class _Worker:
             self.process.kill()
         self.process.join(timeout=5)
         self.conn.close()
+        self.sock.close()
 
     def stop(self) -> None:
         try:

@@ -21,15 +21,18 @@ from __future__ import annotations
 
 import math
 import resource
+import threading
 import time
 from typing import Any
 
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import TcpWSGIServer
-from waitress.task import ThreadedTaskDispatcher
+from waitress.task import ThreadedTaskDispatcher, WSGITask
 
 from kg.config import Config
+from kg.web import executor
+from kg.web.direct_lane import OUTCOME_ATTR, DirectLane
 
 #: Paths served by the query pool: they wait for a query worker (``kg.web.executor``).
 QUERY_PATHS = ("/sparql", "/queries/")
@@ -59,6 +62,8 @@ class RoutingDispatcher:
     """Hands each request to the query pool or the general pool by its path."""
 
     def __init__(self, general: int, queries: int) -> None:
+        #: Plain ``GET /sparql`` straight from the I/O thread to an idle worker (or None).
+        self.direct: DirectLane | None = None
         self.general = ThreadedTaskDispatcher()
         self.queries = ThreadedTaskDispatcher()
         self.general.set_thread_count(general)
@@ -70,6 +75,8 @@ class RoutingDispatcher:
         return self.queries if path.startswith(QUERY_PATHS) else self.general
 
     def add_task(self, channel: Any) -> None:
+        if self.direct is not None and self.direct.try_dispatch(channel):
+            return
         self.pool_for(channel).add_task(channel)
 
     def set_thread_count(self, count: int) -> None:  # waitress API; pools are sized at creation
@@ -88,8 +95,20 @@ class _TimedParser(HTTPRequestParser):
         self.started = time.monotonic()
 
 
+class _Task(WSGITask):
+    """A request the direct lane already ran carries its outcome to Flask (no second run)."""
+
+    def get_environment(self) -> dict[str, Any]:
+        environ = super().get_environment()
+        outcome = getattr(self.request, OUTCOME_ATTR, None)
+        if outcome is not None:
+            environ[executor.LANE_OUTCOME] = outcome
+        return environ
+
+
 class _Channel(HTTPChannel):
     parser_class = _TimedParser
+    task_class = _Task
 
 
 class Server(TcpWSGIServer):
@@ -98,6 +117,22 @@ class Server(TcpWSGIServer):
     channel_class = _Channel
     header_timeout_s = 5.0
     request_timeout_s = 30.0
+
+    def run(self) -> None:
+        """Waitress's loop, waking also at the time limits of direct tasks (``DirectLane``)."""
+        lane: DirectLane | None = getattr(self.task_dispatcher, "direct", None)
+        if lane is None:
+            super().run()
+            return
+        lane.io_thread = threading.get_ident()
+        poll = self.asyncore.poll2 if self.adj.asyncore_use_poll else self.asyncore.poll
+        default = self.adj.asyncore_loop_timeout
+        try:
+            while self._map:
+                poll(lane.poll_timeout(default), self._map)
+                lane.tick()
+        except (SystemExit, KeyboardInterrupt):
+            self.task_dispatcher.shutdown()
 
     def maintenance(self, now: float) -> None:
         super().maintenance(now)  # idle connections (channel_timeout)
@@ -147,6 +182,9 @@ def make_server(app: Any, config: Config) -> Server:
     )
     server.header_timeout_s = config.header_timeout_s
     server.request_timeout_s = config.request_timeout_s
+    services = getattr(app, "extensions", {}).get("kg")
+    if services is not None and config.direct_answers and DirectLane.wanted(services):
+        dispatcher.direct = DirectLane(server, services)
     return server
 
 

@@ -1,0 +1,326 @@
+"""The direct answer, service side: the I/O thread hands a plain query straight to an idle worker.
+
+For ``GET /sparql?query=…`` (HTTP/1.1, keep-alive, nothing else in the query string, no HTML
+wanted) the ordinary path costs four thread and process wake-ups before the client has its
+answer; on two cores that was 0.7 ms of an ``ASK {}``'s 1.0 ms (issue 19). Here the server's
+I/O thread, the moment it has parsed such a request, takes an idle worker and its admission
+ticket *if both are free at once* (``QueryExecutor.try_take``: it never waits), and sends the
+worker the task with the connection's socket (``kg.web.direct_wire``). The worker writes the
+response on that socket; the client's only hops are I/O thread → worker → client.
+
+Everything else is as before:
+
+* when the gate would make the request wait (all workers busy, a queue, a client at its cap),
+  the request goes the ordinary way: a request thread, ``kg.web.query_lane`` or Flask, with
+  the admission gate's waiting, 429 and 503 unchanged;
+* the connection is paused meanwhile (waitress reads no further request from it); when the
+  worker reports back, the I/O thread resumes it: pipelined requests, remainders the socket did
+  not take, keep-alive all continue in waitress;
+* an outcome that is not a plain success (a refusal, a syntax error, 406, 413, the 503 of a
+  worker that died) is not written by the worker: the request continues on the ordinary path
+  with the outcome attached (``executor.LANE_OUTCOME``), so Flask renders it exactly as if it
+  had run the query, without running it again;
+* the time limit holds: the I/O thread wakes at each deadline, kills a worker past it (and
+  replaces it, ``QueryExecutor.hand_back``) and the client gets the 503 — or, if the worker had
+  already begun writing, the connection is closed, since its response may be incomplete.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from waitress.utilities import build_http_date
+
+from kg.web import direct_wire, executor, priority, security
+from kg.web.query_worker import ExecutionError, QueryTask, _Worker, timed_out
+
+#: Where the ordinary path finds an outcome the direct path already has (see ``_Task``).
+OUTCOME_ATTR = "kg_outcome"
+
+
+@dataclass
+class _Flight:
+    """A direct task in a worker."""
+
+    lane: DirectLane
+    channel: Any  # waitress HTTPChannel
+    request: Any  # waitress HTTPRequestParser
+    worker: _Worker
+    ticket: Any
+    query: str
+    timeout: float
+    deadline: float
+    demote_at: float | None
+    started: int  # the worker's count of direct writes when the task was sent
+    over: bool = False
+    fd: int = field(default=-1)
+
+    # -- what waitress's poll loop calls (the worker's pipe is in the server's socket map) --
+    accepting = False
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return False
+
+    def handle_read_event(self) -> None:
+        self.lane.reply_ready(self)
+
+    def handle_write_event(self) -> None:  # never asked for
+        pass
+
+    def handle_expt_event(self) -> None:
+        self.lane.reply_ready(self)
+
+    def handle_close(self) -> None:
+        self.lane.reply_ready(self)
+
+    def handle_error(self) -> None:
+        self.lane.abandon(self, ExecutionError(503, "the query worker failed; try again"))
+
+    def close(self) -> None:  # the server is closing its map
+        self.lane.forget(self)
+
+
+class DirectLane:
+    """Dispatch from the I/O thread and the bookkeeping of direct tasks (one per server)."""
+
+    def __init__(self, server: Any, services: Any) -> None:
+        self.server = server
+        self.config = services.config
+        self.executor = executor.executor_for(services)
+        self.io_thread: int | None = None  # set by the server's loop
+        self.flights: dict[int, _Flight] = {}  # by the worker pipe's descriptor
+        self._date = (0, "")
+
+    @staticmethod
+    def wanted(services: Any) -> bool:
+        """Only with query workers, and not behind a trusted proxy (the client's address is
+        then in X-Forwarded-For, which waitress resolves for the ordinary path)."""
+        config = services.config
+        return not executor.executor_for(services).inline and not config.trusted_proxy
+
+    # -- dispatch (I/O thread, channel.requests_lock held by waitress's ``received``) --------
+    def try_dispatch(self, channel: Any) -> bool:
+        """Send ``channel``'s request to an idle worker; False leaves it to the thread pool."""
+        if threading.get_ident() != self.io_thread:
+            return False
+        requests = channel.requests
+        if len(requests) != 1 or channel.total_outbufs_len:
+            return False
+        if channel.will_close or channel.close_when_flushed or not channel.connected:
+            return False
+        request = requests[0]
+        query = _plain_query(request)
+        if query is None:
+            return False
+        taken = self.executor.try_take(channel.addr[0] if channel.addr else "")
+        if taken is None:
+            return False
+        worker, ticket, snapshot = taken
+        config = self.config
+        timeout = config.query_timeout_s
+        now = time.monotonic()
+        after = config.query_demote_after_s
+        flight = _Flight(
+            self,
+            channel,
+            request,
+            worker,
+            ticket,
+            query,
+            timeout,
+            now + timeout,
+            now + after if 0 < after < timeout else None,
+            worker.started.value,
+        )
+        job = direct_wire.DirectTask(
+            QueryTask(
+                query,
+                accept=request.headers.get("ACCEPT"),
+                title="result",
+                max_bytes=config.max_result_bytes,
+            ),
+            snapshot,
+            self._headers(request),
+            flight.deadline - direct_wire.WRITE_MARGIN_S,
+        )
+        try:
+            direct_wire.send_with_fd(worker.sock, job, channel.socket.fileno())
+        except OSError:  # the worker died while idle: the ordinary path waits for its spare
+            threading.Thread(
+                target=self.executor.hand_back, args=(worker, ticket, False), daemon=True
+            ).start()
+            return False
+        flight.fd = worker.conn.fileno()
+        self.flights[flight.fd] = flight
+        self.server._map[flight.fd] = flight  # noqa: SLF001 - waitress's poll map
+        return True
+
+    def _headers(self, request: Any) -> tuple[tuple[str, str], ...]:
+        """The headers the request path would send (``kg.web.query_lane``) and waitress's."""
+        cors, vary_origin = security.cors_headers(
+            "/sparql", "GET", request.headers.get("ORIGIN"), self.config.cors_origins
+        )
+        second = int(time.time())
+        if self._date[0] != second:
+            self._date = (second, build_http_date(second))
+        return (
+            ("Vary", "Accept, Origin" if vary_origin else "Accept"),
+            ("X-Content-Type-Options", "nosniff"),
+            *cors,
+            ("Date", self._date[1]),
+            ("Server", self.server.adj.ident),
+        )
+
+    # -- the worker's report (I/O thread) ----------------------------------------------------
+    def reply_ready(self, flight: _Flight) -> None:
+        if flight.over:
+            return
+        try:
+            kind, value = flight.worker.conn.recv()
+        except (EOFError, OSError, ValueError, TypeError):
+            self.abandon(flight, ExecutionError(503, "the query worker died; try again"))
+            return
+        self.forget(flight)
+        worker = flight.worker
+        if worker.demoted:  # restoring its priority may retire it (a join): not in this thread
+            threading.Thread(
+                target=self.executor.hand_back, args=(worker, flight.ticket, True), daemon=True
+            ).start()
+        else:
+            self.executor.hand_back(worker, flight.ticket, True)
+        if kind == direct_wire.SENT:
+            self._done(flight, b"", close=False)
+        elif kind == direct_wire.REST:
+            self._done(flight, value, close=False)
+        elif kind == direct_wire.GONE:
+            self._done(flight, b"", close=True)
+        elif kind == direct_wire.LATE:
+            self._ordinary(flight, timed_out(flight.timeout))
+        else:
+            self._ordinary(flight, value)
+
+    def forget(self, flight: _Flight) -> None:
+        """Take a finished task out of the poll map (I/O thread)."""
+        flight.over = True
+        if self.flights.get(flight.fd) is flight:
+            del self.flights[flight.fd]
+            self.server._map.pop(flight.fd, None)  # noqa: SLF001
+
+    def _done(self, flight: _Flight, rest: bytes, *, close: bool) -> None:
+        """The response is written (``rest`` still to send): resume the connection as waitress
+        does after a request (``HTTPChannel.service``)."""
+        channel, request = flight.channel, flight.request
+        if rest and channel.connected:
+            with channel.outbuf_lock:
+                channel.outbufs[-1].append(rest)
+                channel.current_outbuf_count += len(rest)
+                channel.total_outbufs_len += len(rest)
+        with channel.requests_lock:
+            request.close()
+            if close:
+                channel.close_when_flushed = True
+                for other in channel.requests[1:]:
+                    other.close()
+                channel.requests = []
+            else:
+                channel.requests.pop(0)
+                if channel.connected and channel.requests:
+                    self.server.add_task(channel)
+                elif (
+                    channel.connected
+                    and channel.request is not None
+                    and channel.request.expect_continue
+                    and channel.request.headers_finished
+                    and not channel.sent_continue
+                ):
+                    channel.send_continue()
+        channel.last_activity = time.time()
+        if threading.get_ident() != self.io_thread:
+            self.server.pull_trigger()
+
+    def _ordinary(self, flight: _Flight, outcome: Any) -> None:
+        """Nothing was written: the request goes to the thread pool, with ``outcome`` (if any)
+        for Flask to render."""
+        channel, request = flight.channel, flight.request
+        request.kg_direct_tried = True  # once only: the thread pool answers it now
+        if outcome is not None:
+            setattr(request, OUTCOME_ATTR, (flight.query, outcome))
+        with channel.requests_lock:
+            if channel.connected and channel.requests and channel.requests[0] is request:
+                self.server.add_task(channel)
+        channel.last_activity = time.time()
+        if threading.get_ident() != self.io_thread:
+            self.server.pull_trigger()
+
+    # -- time limits (I/O thread, after every poll) ------------------------------------------
+    def poll_timeout(self, default: float) -> float:
+        """How long the I/O thread may sleep: until the next deadline or demotion, at most
+        ``default``."""
+        if not self.flights:
+            return default
+        now = time.monotonic()
+        soonest = min(min(f.deadline, f.demote_at or f.deadline) for f in self.flights.values())
+        return max(0.0, min(default, soonest - now + 0.001))
+
+    def tick(self) -> None:
+        if not self.flights:
+            return
+        now = time.monotonic()
+        for flight in list(self.flights.values()):
+            if flight.demote_at is not None and now >= flight.demote_at:
+                flight.demote_at = None
+                flight.worker.demoted = True
+                priority.demote(flight.worker.process.pid)
+            if now >= flight.deadline and not flight.worker.conn.poll(0):
+                self.abandon(flight, timed_out(flight.timeout))
+
+    def abandon(self, flight: _Flight, error: ExecutionError) -> None:
+        """Kill the worker (past its deadline, or broken), replace it, and answer ``error`` —
+        unless it had begun writing: then the connection is closed."""
+        if flight.over:
+            return
+        self.forget(flight)
+        threading.Thread(target=self._bury, args=(flight, error), daemon=True).start()
+
+    def _bury(self, flight: _Flight, error: ExecutionError) -> None:
+        worker = flight.worker
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=5)
+        wrote = worker.started.value != flight.started
+        self.executor.hand_back(worker, flight.ticket, False)
+        if wrote:
+            self._done(flight, b"", close=True)
+        else:
+            self._ordinary(flight, error)
+
+
+def _plain_query(request: Any) -> str | None:
+    """The query of a request the direct path may answer, else ``None``."""
+    if (
+        request.error is not None
+        or request.command != "GET"
+        or request.path != "/sparql"
+        or request.version != "1.1"
+        or request.content_length
+        or request.chunked
+        or request.expect_continue
+        or getattr(request, "kg_direct_tried", False)
+    ):
+        return None
+    headers = request.headers
+    if "close" in headers.get("CONNECTION", "").lower():
+        return None
+    if "html" in headers.get("ACCEPT", "").lower():
+        return None  # a browser: Flask renders the page with its security headers
+    pairs = parse_qsl(request.query, keep_blank_values=True)
+    if len(pairs) != 1 or pairs[0][0] != "query" or not pairs[0][1].strip():
+        return None
+    return pairs[0][1]

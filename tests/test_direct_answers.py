@@ -1,0 +1,126 @@
+"""A plain ``GET /sparql?query=`` answered by the query worker on the client's socket
+(kg.web.direct_lane): the connection must behave as if waitress had answered — keep-alive,
+pipelining, big answers to slow readers, the time limit — and never hold a worker for a client.
+
+One served tiny graph with a single query worker (so a held worker would show at once) and a
+one-second time limit.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import time
+from collections.abc import Iterator
+from urllib.parse import quote, urlparse
+
+import pytest
+from conftest import Server
+from tiny_data import EX, serve_tiny
+
+ASK = "/sparql?query=" + quote("ASK {}")
+LABEL = "/sparql?query=" + quote(
+    f"SELECT ?l WHERE {{ <{EX}a> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+)
+#: Never finishes on its own (stopped by the time limit).
+EXPLOSION = "/sparql?query=" + quote(
+    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(7)) + " }"
+)
+#: 64,000 rows (≈ 5 MB of JSON): more than a loopback socket buffers.
+_DIGITS = " ".join(str(i) for i in range(40))
+BIG = "/sparql?query=" + quote(
+    f"SELECT * {{ VALUES ?a {{ {_DIGITS} }} VALUES ?b {{ {_DIGITS} }} VALUES ?c {{ {_DIGITS} }} }}"
+)
+JSON = {"Accept": "application/sparql-results+json"}
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    env = {"KG_QUERY_WORKERS": "1", "KG_QUERY_TIMEOUT": "1", "KG_IDLE_TIMEOUT": "10"}
+    server = serve_tiny(tmp_path_factory.mktemp("direct"), env=env)
+    yield server
+    server.stop()
+
+
+def connect(srv: Server, timeout: float = 10) -> http.client.HTTPConnection:
+    url = urlparse(srv.url)
+    return http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
+
+
+def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, dict[str, str], bytes]:
+    conn.request("GET", path, headers=JSON)
+    response = conn.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+def test_one_connection_carries_direct_answers_and_ordinary_requests_in_turn(srv: Server) -> None:
+    conn = connect(srv)
+    sock_before = None
+    for path in (ASK, LABEL, "/queries", ASK, LABEL + "&timeout=5", LABEL):
+        status, headers, body = get(conn, path)
+        assert status == 200, (path, body[:200])
+        if path.startswith("/sparql"):
+            assert headers["Content-Type"].startswith("application/sparql-results+json")
+            assert headers["Vary"] == "Accept" and headers["X-Content-Type-Options"] == "nosniff"
+        if path == ASK:
+            assert json.loads(body) == {"head": {}, "boolean": True}
+        elif path.startswith(LABEL):
+            assert json.loads(body)["results"]["bindings"][0]["l"]["value"] == "A"
+        sock_before = sock_before or conn.sock
+        assert conn.sock is sock_before  # the same keep-alive connection throughout
+    conn.close()
+
+
+def test_pipelined_requests_are_answered_in_order(srv: Server) -> None:
+    url = urlparse(srv.url)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        head = "HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n"
+        requests = b"".join(f"GET {path} {head}".encode() for path in (LABEL, ASK, "/queries", ASK))
+        sock.sendall(requests)
+        stream = sock.makefile("rb")
+        bodies = []
+        for _ in range(4):
+            status = stream.readline()
+            assert status.startswith(b"HTTP/1.1 200"), status
+            length = None
+            while (line := stream.readline()) != b"\r\n":
+                name, _, value = line.decode().partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            assert length is not None
+            bodies.append(stream.read(length))
+    assert json.loads(bodies[0])["results"]["bindings"][0]["l"]["value"] == "A"
+    assert json.loads(bodies[1]) == json.loads(bodies[3]) == {"head": {}, "boolean": True}
+    assert "queries" in json.loads(bodies[2])
+
+
+def test_a_slow_reader_of_a_big_answer_does_not_hold_the_worker(srv: Server) -> None:
+    slow = connect(srv, timeout=30)
+    slow.request("GET", BIG, headers=JSON)  # and do not read yet
+    time.sleep(0.5)
+    other = connect(srv)
+    started = time.monotonic()
+    status, _, body = get(other, ASK)  # the only worker is free again
+    assert status == 200 and json.loads(body)["boolean"] is True
+    assert time.monotonic() - started < 1.0
+    other.close()
+    response = slow.getresponse()
+    rows = json.loads(response.read())["results"]["bindings"]
+    assert response.status == 200 and len(rows) == 40**3
+    status, _, body = get(slow, ASK)  # and the slow connection goes on
+    assert status == 200
+    slow.close()
+
+
+def test_a_direct_query_past_its_time_limit_is_503_and_the_connection_goes_on(
+    srv: Server,
+) -> None:
+    conn = connect(srv)
+    started = time.monotonic()
+    status, _, body = get(conn, EXPLOSION)
+    assert status == 503 and b"stopped after the 1 s time limit" in body
+    assert time.monotonic() - started < 5
+    status, _, body = get(conn, LABEL)  # same connection, the replacement worker
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["l"]["value"] == "A"
+    conn.close()
