@@ -96,6 +96,12 @@ class Projection:
         with self._log_lock:
             return self._stable if self._writing else self._store.version
 
+    def current_or_none(self) -> Snapshot | None:
+        """The snapshot if it is current, else ``None`` — never builds (for the server's I/O
+        thread, which must not wait: ``kg.web.direct_plan``)."""
+        current = self._snapshot
+        return current if current is not None and current.version == self._target() else None
+
     def snapshot(self) -> Snapshot:
         current = self._snapshot
         if current is not None and current.version == self._target():

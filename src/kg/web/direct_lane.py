@@ -31,12 +31,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
 
 from waitress.utilities import build_http_date
 
-from kg.web import direct_wire, executor, priority, security
-from kg.web.query_worker import ExecutionError, QueryTask, _Worker, timed_out
+from kg.web import direct_plan, direct_wire, executor, priority, security
+from kg.web.query_worker import ExecutionError, _Worker, timed_out
 
 #: Where the ordinary path finds an outcome the direct path already has (see ``_Task``).
 OUTCOME_ATTR = "kg_outcome"
@@ -92,6 +91,7 @@ class DirectLane:
 
     def __init__(self, server: Any, services: Any) -> None:
         self.server = server
+        self.services = services
         self.config = services.config
         self.executor = executor.executor_for(services)
         self.io_thread: int | None = None  # set by the server's loop
@@ -116,8 +116,8 @@ class DirectLane:
         if channel.will_close or channel.close_when_flushed or not channel.connected:
             return False
         request = requests[0]
-        query = _plain_query(request)
-        if query is None:
+        planned = direct_plan.plan(request, self.services)
+        if planned is None:
             return False
         taken = self.executor.try_take(channel.addr[0] if channel.addr else "")
         if taken is None:
@@ -133,22 +133,18 @@ class DirectLane:
             request,
             worker,
             ticket,
-            query,
+            planned.task.query,
             timeout,
             now + timeout,
             now + after if 0 < after < timeout else None,
             worker.started.value,
         )
         job = direct_wire.DirectTask(
-            QueryTask(
-                query,
-                accept=request.headers.get("ACCEPT"),
-                title="result",
-                max_bytes=config.max_result_bytes,
-            ),
+            planned.task,
             snapshot,
             self._headers(request),
             flight.deadline - direct_wire.WRITE_MARGIN_S,
+            planned.link_if_more,
         )
         try:
             direct_wire.send_with_fd(worker.sock, job, channel.socket.fileno())
@@ -165,7 +161,7 @@ class DirectLane:
     def _headers(self, request: Any) -> tuple[tuple[str, str], ...]:
         """The headers the request path would send (``kg.web.query_lane``) and waitress's."""
         cors, vary_origin = security.cors_headers(
-            "/sparql", "GET", request.headers.get("ORIGIN"), self.config.cors_origins
+            request.path, "GET", request.headers.get("ORIGIN"), self.config.cors_origins
         )
         second = int(time.time())
         if self._date[0] != second:
@@ -300,27 +296,3 @@ class DirectLane:
             self._done(flight, b"", close=True)
         else:
             self._ordinary(flight, error)
-
-
-def _plain_query(request: Any) -> str | None:
-    """The query of a request the direct path may answer, else ``None``."""
-    if (
-        request.error is not None
-        or request.command != "GET"
-        or request.path != "/sparql"
-        or request.version != "1.1"
-        or request.content_length
-        or request.chunked
-        or request.expect_continue
-        or getattr(request, "kg_direct_tried", False)
-    ):
-        return None
-    headers = request.headers
-    if "close" in headers.get("CONNECTION", "").lower():
-        return None
-    if "html" in headers.get("ACCEPT", "").lower():
-        return None  # a browser: Flask renders the page with its security headers
-    pairs = parse_qsl(request.query, keep_blank_values=True)
-    if len(pairs) != 1 or pairs[0][0] != "query" or not pairs[0][1].strip():
-        return None
-    return pairs[0][1]

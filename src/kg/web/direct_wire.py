@@ -52,6 +52,8 @@ class DirectTask:
     headers: tuple[tuple[str, str], ...]
     #: ``time.monotonic()`` after which the worker writes nothing and reports the time limit.
     deadline: float
+    #: A ``Link`` header for a page with rows after it (``QueryOutput.more``).
+    link_if_more: str | None = None
 
 
 def send_with_fd(sock: socket.socket, message: Any, fd: int) -> None:
@@ -116,7 +118,9 @@ def head(status: str, headers: tuple[tuple[str, str], ...], content_type: str, s
     return text.encode("latin-1")
 
 
-def write_response(fd: int, job: DirectTask, body: bytes, content_type: str, started: Any) -> tuple:
+def write_response(
+    fd: int, job: DirectTask, body: bytes, content_type: str, more: bool, started: Any
+) -> tuple:
     """Write a 200 response on the client socket ``fd`` (closed here); the reply for the service.
 
     ``started``: the worker's shared counter of direct writes begun (``multiprocessing``
@@ -125,7 +129,10 @@ def write_response(fd: int, job: DirectTask, body: bytes, content_type: str, sta
     with socket.socket(fileno=fd) as sock:
         if time.monotonic() > job.deadline:
             return (LATE, None)
-        data = memoryview(head("200 OK", job.headers, content_type, len(body)) + body)
+        headers = job.headers
+        if more and job.link_if_more:
+            headers = (*headers, ("Link", job.link_if_more))
+        data = memoryview(head("200 OK", headers, content_type, len(body)) + body)
         started.value += 1
         sent = 0
         while sent < len(data):

@@ -436,8 +436,8 @@ def answer(
         if timeout is None:
             timeout = request_timeout(svc.config)
         runner = executor_for(svc)
-        ran = request.environ.pop(LANE_OUTCOME, None)  # kg.web.query_lane ran this very query
-        if ran is not None and ran[0] == query and page_limit is None:
+        ran = request.environ.pop(LANE_OUTCOME, None)  # query_lane / direct_lane ran it
+        if ran is not None and ran[0] == query:  # the same (paged) text: the same task
             if isinstance(ran[1], Exception):
                 raise ran[1]
             output = ran[1]

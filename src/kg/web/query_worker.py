@@ -155,7 +155,7 @@ def _answer_directly(
         try:
             guard.check_nesting(query)
             guard.check(query, config)
-            guard.check_syntax(query, config)
+            guard.check_syntax(query, config, job.task.substitutions)
         except (guard.TooComplex, guard.OutboundRefused, guard.Malformed):
             return (direct_wire.FALLBACK, None)  # the request path refuses it, with its message
         outcome = run(job.snapshot, job.task)
@@ -164,7 +164,9 @@ def _answer_directly(
         if outcome.content_type.split(";", 1)[0].strip().lower() == "text/html":
             return (direct_wire.FALLBACK, outcome)  # pages get Flask's security headers
         written = True
-        return direct_wire.write_response(fd, job, outcome.body, outcome.content_type, started)
+        return direct_wire.write_response(
+            fd, job, outcome.body, outcome.content_type, outcome.more, started
+        )
     finally:
         if not written:
             os.close(fd)
