@@ -135,11 +135,17 @@ def peer_text(query: NamedQuery, params: dict[str, str], config: Config) -> str:
 
 
 def interleaved(
-    ours: Callable[[], Any], peer: Callable[[], Any], reps: int, budget_s: float
+    ours: Callable[[], Any],
+    peer: Callable[[], Any],
+    reps: int,
+    budget_s: float,
+    warmup: int = 1,
 ) -> dict[str, Any]:
-    """p50s of ours and the peer, called alternately (one warm-up each, then ``reps`` pairs)."""
-    ours()
-    peer()
+    """p50s of ours and the peer, called alternately (``warmup`` calls each, then ``reps``
+    pairs)."""
+    for _ in range(warmup):
+        ours()
+        peer()
     mine: list[float] = []
     theirs: list[float] = []
     started = time.perf_counter()
@@ -168,8 +174,12 @@ def compare(
     reps: int,
     budget_s: float,
     log: Callable[[str], None] = print,
+    only: set[str] | None = None,
+    warmup: int = 1,
 ) -> dict[str, Any]:
-    """The ASK {} floor and every named query, ours vs the peer."""
+    """The ASK {} floor and every named query (or those in ``only``), ours vs the peer.
+
+    ``warmup=0`` (heavy queries at 100x): the call that counts the rows is the only warm-up."""
     config = Config()
     out: dict[str, Any] = {
         "floor": interleaved(
@@ -184,6 +194,8 @@ def compare(
     log(f"  floor ASK {{}}: ours {floor['ours_p50_ms']} ms, peer {floor['peer_p50_ms']} ms")
     named: dict[str, Any] = {}
     for name, query in load_named_queries(REPO / "queries").items():
+        if only is not None and name not in only:
+            continue
         params = params_for(query)
         text = peer_text(query, params, config)
         try:
@@ -194,6 +206,7 @@ def compare(
                 lambda t=text: peer.query(t),
                 reps,
                 budget_s,
+                warmup,
             )
         except Exception as err:  # noqa: BLE001 - e.g. ours stopped at its time limit (503)
             named[name] = {"error": f"{type(err).__name__}: {err}"[:300]}
@@ -271,6 +284,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--budget", type=float, default=20.0)
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--queries", help="comma-separated named queries (default: all)")
+    parser.add_argument(
+        "--warmup", type=int, default=1, help="untimed calls per query (0: the row count only)"
+    )
     parser.add_argument(
         "--timeout", type=float, default=30.0, help="KG_QUERY_TIMEOUT of the served side (s)"
     )
@@ -288,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
             args.reps,
             args.budget,
             log=run.log,
+            only=set(args.queries.split(",")) if args.queries else None,
+            warmup=args.warmup,
         )
     finally:
         peer.stop()

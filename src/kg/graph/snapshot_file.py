@@ -4,14 +4,19 @@ A pickle of the whole ``Snapshot`` (a networkx graph of dicts, hundreds of thous
 records) took 7 s to read at 100× (5.3 M quads, 273 MB, 6.4 M objects rebuilt one by one) —
 longer than a restart may take. So the snapshot is written in parts that load faster:
 
-* the graph as plain dicts (nodes, successors, and the order of each node's predecessors), with
-  equal strings and equal flat dicts (a role, a domain, a date) written once: ``marshal`` reads
-  that back several times faster than pickle reads the networkx objects, and the graph is
-  reassembled around the dicts without ``add_edge``;
+* the graph (and graphs derived from it that a first request needs, e.g. the undirected
+  traversal network) as plain dicts, with equal strings and equal flat dicts (a role, a domain)
+  written once and a value held in several places written once: ``marshal`` reads that back
+  about three times faster than pickle reads the networkx objects, and each graph is
+  reassembled around its dicts without ``add_edge``;
 * the relation records and labels encoded one by one, end to end in one buffer each
-  (``Decoded``): loading is one read of the buffer, and a record is decoded the first time
-  someone reads it; saving again re-uses the bytes of records nobody read;
-* the rest (a few small dicts) pickled.
+  (``Decoded``): the file is mapped, and a record is decoded the first time someone reads it;
+  saving again re-uses the bytes of records nobody read;
+* the rest (a few small dicts, the place-name index) pickled.
+
+Sharing equal values between edges is safe because a snapshot's dicts are never changed in place
+(``kg.graph.projection_patch`` copies what it changes; ``kg.graph.explain`` already hands the same
+edge values to every request).
 
 ``marshal``'s format may change between Python versions, so the header names the version that
 wrote it; a different one reads as "no saved snapshot" (the caller rebuilds). The file is our
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import marshal
+import mmap
 import pickle
 import sys
 from array import array
@@ -44,7 +50,7 @@ class Packed:
 
     __slots__ = ("buffer", "starts")
 
-    def __init__(self, buffer: bytes, starts: array[int]) -> None:
+    def __init__(self, buffer: bytes | memoryview, starts: array[int]) -> None:
         self.buffer, self.starts = memoryview(buffer), starts
 
     def __getitem__(self, index: int) -> memoryview:
@@ -122,7 +128,7 @@ def _pack(mapping: Any, encode: Callable[[Any], bytes]) -> tuple[list[str], byte
 
 
 def _unpack(
-    keys: list[str], buffer: bytes, starts: bytes, decode: Callable[[memoryview], Any]
+    keys: list[str], buffer: bytes | memoryview, starts: bytes, decode: Callable[[memoryview], Any]
 ) -> Decoded:
     offsets = array("q")
     offsets.frombytes(starts)
@@ -230,8 +236,9 @@ def write(
     body = {
         "graph": _graph_parts(state["graph"], shared),
         "graphs": {name: _graph_parts(g, shared) for name, g in (graphs or {}).items()},
-        "relations": (relation_keys, relation_starts),
-        "labels": (label_keys, label_starts),
+        # the same string objects as the graph's (read back once, hashed once)
+        "relations": (shared.value(relation_keys), relation_starts),
+        "labels": (shared.value(label_keys), label_starts),
         "rest": pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL),
     }
     # frames, each read whole (marshal.load on a file reads a few bytes per call, 10x slower);
@@ -240,24 +247,44 @@ def write(
         _frame(handle, frame)
 
 
+def _frames(data: memoryview, count: int) -> list[memoryview] | None:
+    """The first ``count`` length-prefixed frames of ``data`` (None if it is cut short)."""
+    frames, at = [], 0
+    for _ in range(count):
+        if at + 8 > len(data):
+            return None
+        size = int.from_bytes(data[at : at + 8], "little")
+        at += 8
+        if at + size > len(data):
+            return None
+        frames.append(data[at : at + size])
+        at += size
+    return frames
+
+
 def read(handle: IO[bytes], token: str, kind: str) -> dict[str, Any] | None:
     """The snapshot fields saved under ``token`` for a snapshot class ``kind`` (and under
     ``"graphs"`` the graphs saved with them); None if the file is another format, Python
-    version, class or token (nothing more is read then), or cut short."""
+    version, class or token (nothing more is read then), or cut short.
+
+    The file is mapped, not read: the body is decoded straight from the mapping, and the relation
+    records and labels stay there until read (the mapping outlives a later save, which replaces
+    the file, or a token renewal, which rewrites only the header)."""
     header = _unframe(handle, limit=1 << 16)
     if header is None or marshal.loads(header) != (FORMAT, token, kind):
         return None
-    frames = [_unframe(handle) for _ in range(3)]
-    if any(frame is None for frame in frames):
+    mapped = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+    frames = _frames(mapped[8 + len(header) :], 3)
+    if frames is None:
         return None
     data, relations, labels = frames
-    body = marshal.loads(data)  # type: ignore[arg-type]
+    body = marshal.loads(data)
     state = pickle.loads(body["rest"])  # noqa: S301 - our own file, see the module docstring
     state["graph"] = _graph_from(body["graph"])
     state["graphs"] = {name: _graph_from(parts) for name, parts in body["graphs"].items()}
     (relation_keys, relation_starts), (label_keys, label_starts) = body["relations"], body["labels"]
-    state["relations"] = _unpack(relation_keys, relations, relation_starts, marshal.loads)  # type: ignore[arg-type]
-    state["labels"] = _unpack(label_keys, labels, label_starts, _decode_labels)  # type: ignore[arg-type]
+    state["relations"] = _unpack(relation_keys, relations, relation_starts, marshal.loads)
+    state["labels"] = _unpack(label_keys, labels, label_starts, _decode_labels)
     return state
 
 

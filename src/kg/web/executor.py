@@ -119,12 +119,13 @@ class QueryExecutor:
         the spare starts."""
         try:
             for worker in starting:
+                if self._closed:  # stopped while starting: ``close`` stopped them all
+                    break
                 if worker.wait_ready() and not self._closed:
                     self._idle.put(worker)
-                else:
+                elif not self._closed:
                     self._discard(worker)
-                    if not self._closed:
-                        self._respawn(self._idle)
+                    self._respawn(self._idle)
             if not self._closed:
                 self._respawn(self._standby)
         finally:

@@ -173,7 +173,12 @@ def _answer_directly(
 
 
 def _worker_main(
-    conn: Any, config: Config, snapshot: str, modules: list[str], started: Any = None
+    conn: Any,
+    config: Config,
+    snapshot: str,
+    modules: list[str],
+    started: Any = None,
+    finished: Any = None,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the service's to handle
     for module in modules:  # formats registered outside kg.formats must exist here too
@@ -226,6 +231,11 @@ def _worker_main(
                 reply: Any = (direct_wire.FALLBACK, None)
             else:
                 reply = _answer_directly(fd, message, config, run, started)
+                if reply[0] == direct_wire.SENT:
+                    # Nothing to say: the count tells the service, which looks when the
+                    # client's next request comes (no wake-up of its I/O thread for this).
+                    finished.value += 1
+                    continue
         else:
             if fd is not None:
                 os.close(fd)
@@ -264,9 +274,11 @@ class _Worker:
         parent, child = ctx.Pipe()
         #: Direct writes the worker began (``kg.web.direct_wire``): read after a kill.
         self.started = ctx.RawValue("Q", 0)
+        #: Direct answers written whole, reported by this count only (``kg.web.direct_lane``).
+        self.finished = ctx.RawValue("Q", 0)
         self.process = ctx.Process(
             target=_worker_main,
-            args=(child, config, snapshot, modules, self.started),
+            args=(child, config, snapshot, modules, self.started, self.finished),
             name="kg-query-worker",
             daemon=True,
         )

@@ -109,6 +109,27 @@ class _Task(WSGITask):
 class _Channel(HTTPChannel):
     parser_class = _TimedParser
     task_class = _Task
+    #: The direct task answering this connection's request (``kg.web.direct_lane``), if any.
+    kg_flight: Any = None
+
+    def readable(self) -> bool:
+        """While a worker answers the request directly, the next one is read (a client sends
+        it once it has the answer) and tells the lane to look whether the worker is done."""
+        flight = self.kg_flight
+        if flight is not None and not flight.over:
+            return not (
+                self.will_close
+                or self.close_when_flushed
+                or len(self.requests) > 1
+                or self.total_outbufs_len
+            )
+        return super().readable()
+
+    def handle_read(self) -> None:
+        flight = self.kg_flight
+        if flight is not None:
+            flight.lane.settle(flight, expected=True)
+        super().handle_read()
 
 
 class Server(TcpWSGIServer):

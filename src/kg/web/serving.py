@@ -13,6 +13,7 @@ has its reason:
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 from collections.abc import Callable
@@ -62,6 +63,7 @@ def run(
     say(f"limits: {describe_limits(config)}")
     # SIGTERM stops like Ctrl-C, so the projection is saved for the next start
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    gc.enable()  # ``kg serve`` paused the cyclic collector for its start-up (``kg.__main__``)
     try:
         server.run()
     finally:
