@@ -141,12 +141,7 @@ def complete(copy: LoadedCopy, raw: ox.Store, loaded: str, inferred_graph: str) 
     copy.covered = {row[0] for row in mem.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")}
     copy.disk = raw
     iris = [n for n in copy.covered if type(n) is ox.NamedNode]
-    hidden = [ox.NamedNode(loaded), ox.NamedNode(inferred_graph)] + [
-        g
-        for g in raw.named_graphs()
-        if type(g) is ox.NamedNode and g.value.startswith(STAGING_PREFIX)
-    ]
-    excluded = ", ".join(str(g) for g in hidden)
+    excluded = _excluded_graphs(raw, loaded, inferred_graph)
     for start in range(0, len(iris), BATCH):
         values = " ".join(str(n) for n in iris[start : start + BATCH])
         query = (
@@ -196,14 +191,7 @@ def _arcs_from_other_graphs(
     ``loaded``."""
     iris = [n for n in nodes if type(n) is ox.NamedNode]
     allowed = ", ".join(str(p) for p in paths)
-    skip = ox.NamedNode(loaded)
-    # graphs compared as ids in the engine, never decoded: the loaded one and staging ones
-    hidden = [skip] + [
-        g
-        for g in raw.named_graphs()
-        if type(g) is ox.NamedNode and g.value.startswith(STAGING_PREFIX)
-    ]
-    excluded = ", ".join(str(g) for g in hidden)
+    excluded = _excluded_graphs(raw, loaded)
     for start in range(0, len(iris), BATCH):
         values = " ".join(str(n) for n in iris[start : start + BATCH])
         query = (
@@ -213,6 +201,7 @@ def _arcs_from_other_graphs(
         )
         for row in raw.query(query):  # the default graph is the store's own here
             yield row[0], row[1], row[2]
+    skip = ox.NamedNode(loaded)
     for y in nodes:  # blank nodes of other graphs (reached at a deeper level): few
         if type(y) is ox.NamedNode:
             continue
@@ -222,3 +211,14 @@ def _arcs_from_other_graphs(
                 type(g) is ox.NamedNode and (g == skip or g.value.startswith(STAGING_PREFIX))
             ):
                 yield q.subject, q.predicate, y
+
+
+def _excluded_graphs(raw: ox.Store, *graphs: str) -> str:
+    """``graphs`` and every staging graph, as the list of a ``FILTER(?g NOT IN (…))``: graphs
+    are compared as ids in the engine, never decoded."""
+    hidden = [ox.NamedNode(g) for g in graphs] + [
+        g
+        for g in raw.named_graphs()
+        if type(g) is ox.NamedNode and g.value.startswith(STAGING_PREFIX)
+    ]
+    return ", ".join(str(g) for g in hidden)

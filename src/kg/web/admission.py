@@ -88,17 +88,20 @@ class Gate:
                 return False  # someone ahead of us can take it
         return True
 
+    def _free_for(self, client: str) -> bool:
+        """A slot can go to ``client`` at once: one is free, nobody queues ahead, and the client
+        is under its cap. Called with ``_cond`` held."""
+        lim = self.limits
+        return (
+            not self._waiting and self._held < lim.slots and self._held_by[client] < lim.per_client
+        )
+
     def try_acquire(self, client: str) -> Ticket | None:
         """A slot for ``client`` if one is free right now and nobody is waiting; else ``None``
         (never waits, never refuses: the caller then takes the ordinary, waiting path). Used by
         the I/O thread (``kg.web.direct_lane``), which must not block."""
-        lim = self.limits
         with self._cond:
-            if (
-                not self._waiting
-                and self._held < lim.slots
-                and self._held_by[client] < lim.per_client
-            ):
+            if self._free_for(client):
                 return self._grant(client)
         return None
 
@@ -107,11 +110,7 @@ class Gate:
         lim = self.limits
         wait = lim.wait_s if wait_s is None else min(wait_s, lim.wait_s)
         with self._cond:
-            if (
-                not self._waiting
-                and self._held < lim.slots
-                and self._held_by[client] < lim.per_client
-            ):
+            if self._free_for(client):
                 return self._grant(client)
             mine = self._waiting.count(client)
             if mine >= lim.per_client_waiting:
