@@ -145,6 +145,9 @@ class Speculation(ParsedFacts):
         self.writer: _Writer | None = None
         self._derived: list[Fact] = []
         self._had_old = False
+        #: set once the inferred graph's difference is known (or the thread gave up): ``write``
+        #: may start while the thread screens the load's focus nodes
+        self.difference_known = threading.Event()
 
     def _parse(self) -> Facts | None:
         if self.path.stat().st_size > MEMORY_COPY_BYTES:
@@ -162,6 +165,12 @@ class Speculation(ParsedFacts):
         return facts
 
     def _run(self) -> None:
+        try:
+            self._infer()
+        finally:
+            self.difference_known.set()
+
+    def _infer(self) -> None:
         with no_gc():
             super()._run()
             base = self.facts
@@ -185,6 +194,7 @@ class Speculation(ParsedFacts):
             self.changes.append((added, removed))
             self._derived = derived
             self.size = len(derived)
+            self.difference_known.set()
             if self.copy is not None:
                 self.copy.add(derived)
                 if self.screen is not None:
@@ -195,7 +205,8 @@ class Speculation(ParsedFacts):
 
     def write(self) -> None:
         """Stores the inferred graph's difference (a big one in a background thread: the
-        caller's Python runs beside it; ``wait_written`` joins it)."""
+        caller's Python runs beside it; ``wait_written`` joins it), as soon as it is known."""
+        self.difference_known.wait()
         if self.size is None:
             return
         self.wrote = True

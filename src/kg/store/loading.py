@@ -256,10 +256,12 @@ def _load(
                 _quietly(speculation.wait_written)
                 inference.materialise(store, rules)  # inferences of data that never arrived
             raise
-        if parsed is not None:
-            parsed.join()
-        if speculation is not None:
-            speculation.write()  # the inferred graph's difference, once the data is in
+        try:
+            if speculation is not None:  # the inferred graph's difference, once the data is
+                speculation.write()  # in, while the thread still screens the focus nodes
+        finally:
+            if parsed is not None:
+                parsed.join()
         for g in graphs:
             known.pop(g, None)
         if parsed is not None and parsed is not speculation:
