@@ -144,12 +144,11 @@ def timed_out(timeout: float) -> ExecutionError:
 
 
 def _answer_directly(
-    fd: int, job: direct_wire.DirectTask, config: Config, run: Any, started: Any
+    fd: int, job: direct_wire.DirectTask, config: Config, run: Any, started: Any, finished: Any
 ) -> tuple[str, Any]:
     """A direct task (``kg.web.direct_wire``): the same refusals as the request path, then the
     query; a success is written on the client's socket ``fd``, anything else goes back to the
     service's ordinary path with its outcome. Always closes ``fd``."""
-    written = False
     try:
         query = job.task.query
         try:
@@ -163,13 +162,11 @@ def _answer_directly(
             return (direct_wire.FALLBACK, outcome)
         if outcome.content_type.split(";", 1)[0].strip().lower() == "text/html":
             return (direct_wire.FALLBACK, outcome)  # pages get Flask's security headers
-        written = True
         return direct_wire.write_response(
-            fd, job, outcome.body, outcome.content_type, outcome.more, started
+            fd, job, outcome.body, outcome.content_type, outcome.more, started, finished
         )
     finally:
-        if not written:
-            os.close(fd)
+        os.close(fd)
 
 
 def _worker_main(
@@ -214,14 +211,14 @@ def _worker_main(
     except Exception:  # noqa: BLE001 - retried on the first task
         store = None
     # Read with recvmsg: a direct task carries the client's socket (kg.web.direct_wire).
-    sock = socket.socket(fileno=os.dup(conn.fileno()))
+    inbox = direct_wire.Inbox(socket.socket(fileno=os.dup(conn.fileno())))
     try:
         conn.send("ready")
     except (OSError, EOFError):
         return
     while True:
         try:
-            message, fd = direct_wire.recv_message(sock)
+            message, fd = inbox.next()
         except (EOFError, OSError, KeyboardInterrupt):
             return  # the service is gone
         if message is None:
@@ -230,11 +227,11 @@ def _worker_main(
             if fd is None:  # cannot happen: the service always sends one
                 reply: Any = (direct_wire.FALLBACK, None)
             else:
-                reply = _answer_directly(fd, message, config, run, started)
+                reply = _answer_directly(fd, message, config, run, started, finished)
                 if reply[0] == direct_wire.SENT:
-                    # Nothing to say: the count tells the service, which looks when the
-                    # client's next request comes (no wake-up of its I/O thread for this).
-                    finished.value += 1
+                    # Nothing to say: the count (raised as the last byte went out) tells the
+                    # service, which looks when the client's next request comes (no wake-up
+                    # of its I/O thread for this).
                     continue
         else:
             if fd is not None:
