@@ -35,6 +35,12 @@ REST = "rest"  # value: the bytes the socket did not take; the service sends the
 GONE = "gone"  # the client closed or reset the connection
 FALLBACK = "fallback"  # nothing written; value: the outcome for the ordinary path, or None
 LATE = "late"  # nothing written: the answer came too close to the time limit (service: 503)
+#: After lingering (``kg.web.direct_linger``): the connection's next request, still unread on
+#: the socket, is for the ordinary path; value: its outcome (an error to render), or None.
+NEXT = "next"
+
+#: The service's word to a lingering worker: give the connection back (ignored when idle).
+RELEASE = "release"
 
 #: The worker does not start writing this close to the service's deadline (the service would
 #: kill it mid-write and have to close the connection instead of answering 503).
@@ -54,6 +60,10 @@ class DirectTask:
     deadline: float
     #: A ``Link`` header for a page with rows after it (``QueryOutput.more``).
     link_if_more: str | None = None
+    #: Seconds to wait on the connection for its next plain query after answering (0: none;
+    #: ``kg.web.direct_linger``), and the time limit of each query answered so.
+    linger: float = 0.0
+    timeout: float = 0.0
 
 
 def send_with_fd(sock: socket.socket, message: Any, fd: int) -> None:
@@ -148,35 +158,46 @@ def write_response(
     started: Any,
     finished: Any,
 ) -> tuple:
-    """Write a 200 response on the client socket ``fd`` (the caller closes it); the reply for
-    the service.
-
-    ``started``/``finished``: the worker's shared counters (``multiprocessing`` ``RawValue``) of
-    direct writes begun (raised before the first byte is sent) and written whole (raised the
-    moment the last byte is on the socket, before anything else: the service looks at it when
-    the client's next request comes, ``kg.web.direct_lane``).
-
-    The descriptor is the service's non-blocking socket, so ``os.write`` never blocks (no
-    socket object: that cost three system calls a response); Python ignores SIGPIPE, so a
-    client gone is an ``OSError``.
-    """
+    """Write a 200 response to ``job`` on the client socket ``fd`` (the caller closes it); the
+    reply for the service."""
     if time.monotonic() > job.deadline:
         return (LATE, None)
     headers = job.headers
     if more and job.link_if_more:
         headers = (*headers, ("Link", job.link_if_more))
-    data: bytes | memoryview = head("200 OK", headers, content_type, len(body)) + body
-    started.value += 1
+    return send_response(
+        fd, head("200 OK", headers, content_type, len(body)) + body, started, finished
+    )
+
+
+def send_response(
+    fd: int, data: bytes, started: Any, finished: Any, *, counted: bool = False
+) -> tuple:
+    """Write ``data`` (a whole response) on the client socket ``fd``; the reply for the service.
+
+    ``started``/``finished``: the worker's shared counters (``multiprocessing`` ``RawValue``) of
+    direct writes begun (raised before the first byte is sent) and written whole (raised the
+    moment the last byte is on the socket, before anything else: the service looks at it when
+    the client's next request comes, ``kg.web.direct_lane``); ``counted``: the caller raised
+    ``started`` already.
+
+    The descriptor is the service's non-blocking socket, so ``os.write`` never blocks (no
+    socket object: that cost three system calls a response); Python ignores SIGPIPE, so a
+    client gone is an ``OSError``.
+    """
+    view: bytes | memoryview = data
+    if not counted:
+        started.value += 1
     while True:
         try:
-            sent = os.write(fd, data)
+            sent = os.write(fd, view)
         except InterruptedError:
             continue
         except BlockingIOError:
-            return (REST, bytes(data))
+            return (REST, bytes(view))
         except OSError:
             return (GONE, None)
-        if sent >= len(data):
+        if sent >= len(view):
             finished.value += 1
             return (SENT, None)
-        data = memoryview(data)[sent:]
+        view = memoryview(view)[sent:]
