@@ -22,7 +22,10 @@ Everything else is as before:
   had run the query, without running it again;
 * the time limit holds: the I/O thread wakes at each deadline, kills a worker past it (and
   replaces it, ``QueryExecutor.hand_back``) and the client gets the 503 — or, if the worker had
-  already begun writing, the connection is closed, since its response may be incomplete.
+  already begun writing, the connection is closed, since its response may be incomplete;
+* after a plain ``/sparql`` answer the worker may keep the connection for the client's next
+  plain queries (``kg.web.direct_linger``): the connection is then not read here until the
+  worker reports, and ``release`` asks for it back whenever another request arrives.
 """
 
 from __future__ import annotations
