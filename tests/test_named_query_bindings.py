@@ -114,6 +114,22 @@ def test_inline_refuses_what_cannot_become_a_constant(text, reason):
         inline_terms(text, {"v": ox.Literal("x")})
 
 
+def test_inline_writes_in_beside_a_sub_select_that_does_not_mention_the_variable():
+    """A sub-select has its own variables; one that never names ?v does not stop ?v being
+    written in elsewhere (relations-in-year finds its dates in sub-selects), and the rows are
+    those of a substitution."""
+    store = ox.Store()
+    for s, year in (("urn:a", "2019"), ("urn:b", "2020")):
+        store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode("urn:year"), ox.Literal(year)))
+    text = "SELECT ?v ?s WHERE { { SELECT ?s ?y WHERE { ?s <urn:year> ?y } } FILTER (?y = ?v) }"
+    out = inline_terms(text, {"v": ox.Literal("2020")})
+    assert "SELECT ?s ?y" in out and '("2020" AS ?v)' in out
+    rows = [(r["v"], r["s"]) for r in store.query(out)]
+    subs = {ox.Variable("v"): ox.Literal("2020")}
+    assert rows == [(r["v"], r["s"]) for r in store.query(text, substitutions=subs)]
+    assert rows == [(ox.Literal("2020"), ox.NamedNode("urn:b"))]
+
+
 def test_blank_nodes_are_never_written_in():
     with pytest.raises(QueryError, match="only IRIs and literals"):
         inline_terms("SELECT ?v WHERE { ?s ?p ?v }", {"v": ox.BlankNode()})
