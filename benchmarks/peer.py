@@ -35,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from scales import label  # noqa: E402
+
 from kg.config import Config  # noqa: E402
 from kg.store.base import QueryError  # noqa: E402
 from kg.store.named_queries import NamedQuery, load_named_queries  # noqa: E402
@@ -242,7 +244,7 @@ def print_peer(scale: float, result: dict[str, Any], markdown: bool = False) -> 
     sep = " | " if markdown else "  "
     rows = [("ASK {} (floor)", result["floor"], f"≤ {FLOOR_FACTOR:g}×")]
     rows += [(name, e, "") for name, e in result["named_queries"].items()]
-    print(f"\nscale {scale:g}: ours vs Oxigraph server (p50 ms, interleaved)")
+    print(f"\n{label(scale)}: ours vs Oxigraph server (p50 ms, interleaved)")
     header = ["query", "ours", "peer", "ratio", "limit", "rows", ""]
     if markdown:
         print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
@@ -262,6 +264,13 @@ def print_peer(scale: float, result: dict[str, Any], markdown: bool = False) -> 
         ]
         line = sep.join(cells)
         print(f"| {line} |" if markdown else line)
+    named = result["named_queries"].values()
+    met = sum(1 for e in named if e.get("ok"))
+    print(
+        f"{label(scale)}: {met} of {len(named)} named queries within {QUERY_FACTOR:g} × peer + "
+        f"{QUERY_SLACK_MS:g} ms ({sum(1 for e in named if 'error' in e)} errors); ASK {{}} "
+        + ("OK" if result["floor"]["ok"] else "MISS")
+    )
     if "load" in result:
         load = result["load"]
         print(

@@ -2,6 +2,14 @@
 
     python benchmarks/run.py --scales 1,10,100 --reps 50
     python benchmarks/run.py --quick                      # smallest scale, few reps (CI smoke)
+    python benchmarks/run.py --scales bundled,10,100 --peer oxigraph-server --peer-only \
+        --data 10=syn-x10.ttl --store 100=COPY-OF-A-100x-STORE --reps bundled=30,10=5,100=2
+                                                          # issue 19's one interleaved run
+
+``bundled`` is the shipped graph alone; ``--store SCALE=DIR`` serves an existing store as it is
+(no load, nothing timed about loading; kg serve opens it read-write, so pass a copy);
+``--data SCALE=FILE`` loads that file instead of generating one; ``--reps``, ``--warmup`` and
+``--budget`` take one value or per-scale values (``benchmarks/scales.py``).
 
 For each scale it generates ``var/bench/syn-xSCALE.ttl`` (if missing), then measures, on the
 same data and the same queries:
@@ -56,6 +64,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 import peer  # noqa: E402
+import scales as scale_opts  # noqa: E402
 
 from kg.config import Config  # noqa: E402
 from kg.store.named_queries import load_named_queries  # noqa: E402
@@ -479,10 +488,12 @@ def to_rdflib(term: Any) -> Any:
 
 
 def measure_scale(scale: float, args: argparse.Namespace, with_rdflib: bool) -> dict[str, Any]:
+    if scale == scale_opts.BUNDLED or scale in args.stores:
+        return measure_served_only(scale, args)
     base = Config().base_iri
     workdir = args.workdir / f"x{scale:g}"
     workdir.mkdir(parents=True, exist_ok=True)
-    data = args.workdir / f"syn-x{scale:g}.ttl"
+    data = args.datas.get(scale) or args.workdir / f"syn-x{scale:g}.ttl"
     if not data.exists():
         log(f"generating scale {scale:g} …")
         generate.write(scale, data, quiet=True)
@@ -668,6 +679,32 @@ def measure_scale(scale: float, args: argparse.Namespace, with_rdflib: bool) -> 
     return out
 
 
+def measure_served_only(scale: float, args: argparse.Namespace) -> dict[str, Any]:
+    """The peer table on a store that is not loaded (and not timed loading) here: the bundled
+    graph (``kg load`` of ``ontology/`` and ``graph_data/`` into a fresh store, untimed: several
+    files, so no ``oxigraph load`` counterpart; the load ratio is taken at the synthetic scales)
+    or an existing store given with ``--store`` (served as it is)."""
+    workdir = args.workdir / scale_opts.label(scale)
+    workdir.mkdir(parents=True, exist_ok=True)
+    out: dict[str, Any] = {"scale": scale, "label": scale_opts.label(scale)}
+    store = args.stores.get(scale)
+    if store is None:
+        store = workdir / "store"
+        shutil.rmtree(store, ignore_errors=True)
+        log(f"{scale_opts.label(scale)}: kg load --no-validate ontology graph_data (not timed)")
+        bundled = [d for d in ("ontology", "graph_data") if (REPO / d).is_dir()]
+        kg("load", "--no-validate", "--store", str(store), *bundled).check_returncode()
+    out["store"] = str(store)
+    out["store_triples"] = len(ox.Store.read_only(str(store)))
+    log(f"{scale_opts.label(scale)}: starting kg serve on {store} ({out['store_triples']:,} quads)")
+    server = Server(store, workdir / "server.log")
+    try:
+        out["peer"] = measure_peer(server, store, workdir, scale, args)
+    finally:
+        server.stop()
+    return out
+
+
 def peer_load(data: Path, workdir: Path, base: str, ours: dict[str, Any]) -> dict[str, Any]:
     """``oxigraph load`` of the same file vs ``kg load`` (inference included on our side)."""
     log("  oxigraph load (peer) …")
@@ -691,17 +728,20 @@ def measure_peer(
     server: Server, store: Path, workdir: Path, scale: float, args: argparse.Namespace
 ) -> dict[str, Any]:
     """Oxigraph server on the served store, interleaved with ours (benchmarks/peer.py)."""
-    log(f"scale {scale:g}: peer {args.peer} on the same store")
+    log(f"{scale_opts.label(scale)}: peer {args.peer} on the same store")
     other = peer.OxigraphServer(store, free_port(), workdir / "peer.log")
     base = Config().base_iri
+    places = generate.bench_places(scale) if scale != scale_opts.BUNDLED else None
     try:
         return peer.compare(
             lambda path, params: server.fetch(path, params=params, headers={"Accept": SPARQL_JSON}),
             other,
-            lambda q: bench_bindings(q, base, generate.bench_places(scale)),
+            # the bundled graph: each named query's own defaults (places of the shipped data)
+            lambda q: bench_bindings(q, base, places) if places else {},
             args.reps,
             args.budget,
             log=log,
+            warmup=min(args.warmup, 1),
         )
     finally:
         other.stop()
@@ -1027,15 +1067,36 @@ def print_table(results: dict[str, Any], markdown: bool = False) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scales", default="0.1,1,10,100", help="comma-separated scale factors")
-    parser.add_argument("--reps", type=int, default=50, help="timed repetitions per call")
-    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument(
+        "--scales",
+        default="0.1,1,10,100",
+        help="comma-separated scale factors; 'bundled' is the shipped graph alone (--peer-only)",
+    )
+    parser.add_argument(
+        "--reps", default="50", help="timed repetitions per call: N or SCALE=N,… (bundled=30,100=2)"
+    )
+    parser.add_argument(
+        "--warmup", default="5", help="untimed calls first: N or SCALE=N,… (peer table: 0 or 1)"
+    )
     parser.add_argument("--quick", action="store_true", help="smallest scale, few reps (CI)")
     parser.add_argument("--workdir", type=Path, default=REPO / "var" / "bench")
     parser.add_argument("--out", type=Path, help="results JSON (default benchmarks/results/…)")
     parser.add_argument("--keep", action="store_true", help="keep the stores afterwards")
     parser.add_argument(
-        "--budget", type=float, default=30.0, help="max seconds of repetitions per measurement"
+        "--budget", default="30", help="max seconds of repetitions per measurement: S or SCALE=S,…"
+    )
+    parser.add_argument(
+        "--store",
+        action="append",
+        metavar="SCALE=DIR",
+        help="serve this existing store at SCALE instead of loading one (--peer-only; a copy: "
+        "kg serve opens it read-write)",
+    )
+    parser.add_argument(
+        "--data",
+        action="append",
+        metavar="SCALE=FILE",
+        help="load this file at SCALE instead of generating var/bench/syn-xSCALE.ttl",
     )
     parser.add_argument(
         "--no-rdflib", action="store_true", help="skip the rdflib comparison on the smallest scale"
@@ -1061,10 +1122,21 @@ def main(argv: list[str] | None = None) -> int:
             if "peer" in scale_result:
                 peer.print_peer(scale_result["scale"], scale_result["peer"], markdown=True)
         return 0
-    scales = sorted(float(s) for s in args.scales.split(",") if s.strip())
+    try:
+        scales = scale_opts.parse_scales(args.scales)
+        reps = scale_opts.per_scale(args.reps, int)
+        warmups = scale_opts.per_scale(args.warmup, int)
+        budgets = scale_opts.per_scale(args.budget, float)
+        args.stores, args.datas = scale_opts.paths(args.store), scale_opts.paths(args.data)
+    except ValueError as err:
+        parser.error(str(err))
+    served_only = [s for s in scales if s == scale_opts.BUNDLED or s in args.stores]
+    if served_only and not (args.peer and args.peer_only):
+        parser.error("the bundled scale and --store are measured with --peer … --peer-only only")
     args.big = False
     if args.quick:
-        scales, args.reps, args.warmup = scales[:1], min(args.reps, 5), 1
+        scales = scales[:1]
+        reps, warmups = {None: min(scale_opts.pick(reps, scales[0], 5), 5)}, {None: 1}
     args.workdir.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
         "meta": {
@@ -1085,7 +1157,11 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     for index, scale in enumerate(scales):
         with_rdflib = index == 0 and not args.no_rdflib
-        results["scales"].append(measure_scale(scale, args, with_rdflib))
+        at_scale = argparse.Namespace(**vars(args))  # this scale's reps, warm-up and budget
+        at_scale.reps = scale_opts.pick(reps, scale, 50)
+        at_scale.warmup = scale_opts.pick(warmups, scale, 5)
+        at_scale.budget = scale_opts.pick(budgets, scale, 30.0)
+        results["scales"].append(measure_scale(scale, at_scale, with_rdflib))
         results["targets"] = targets(results["scales"][-1])
         results["meta"]["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         tmp = out.with_name(out.name + ".tmp")  # written after every scale: partial runs count

@@ -13,6 +13,7 @@ import json
 import socket
 import time
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote, urlparse
 
 import pytest
@@ -177,3 +178,122 @@ def test_the_next_page_link_of_a_direct_named_query_is_the_one_flask_writes() ->
         request = HTTPRequestParser(Adjustments())
         request.received(raw.replace(target.encode(), other.encode()))
         assert direct_plan.plan(request, app.extensions["kg"]) is None, other
+
+
+# -- the worker keeps the connection for its next plain queries (kg.web.direct_linger) --------
+def test_later_queries_on_a_connection_get_the_first_answers_headers_and_flasks(
+    srv: Server,
+) -> None:
+    conn = connect(srv)
+    answers = [get(conn, LABEL) for _ in range(4)]  # the first dispatched, the rest lingered
+    flask = get(conn, LABEL + "&timeout=5")  # two parameters: the request path answers
+    conn.close()
+    for status, headers, body in [*answers, flask]:
+        assert status == 200 and body == answers[0][2]
+        assert json.loads(body)["results"]["bindings"][0]["l"]["value"] == "A"
+        headers.pop("Date")
+        assert headers == answers[0][1]
+
+
+def test_errors_and_the_time_limit_on_a_lingering_connection_are_the_request_paths(
+    srv: Server,
+) -> None:
+    conn = connect(srv)
+    assert get(conn, ASK)[0] == 200
+    status, _, body = get(conn, "/sparql?query=" + quote("SELEKT nothing"))
+    assert status == 400 and b"error" in body.lower()
+    assert get(conn, ASK)[0] == 200
+    started = time.monotonic()
+    status, _, body = get(conn, EXPLOSION)  # the lingering worker runs it: killed at 2 s
+    assert status == 503 and b"stopped after the 2 s time limit" in body
+    assert time.monotonic() - started < 5
+    status, _, body = get(conn, LABEL)  # the same connection goes on
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["l"]["value"] == "A"
+    conn.close()
+
+
+def test_a_query_after_a_write_on_another_connection_sees_the_write(srv: Server) -> None:
+    from tiny_data import UPDATE
+
+    reader, writer = connect(srv), connect(srv)
+    thing = f"<{EX}linger-{time.monotonic_ns()}>"
+    probe = "/sparql?query=" + quote(f"ASK {{ {thing} ?p ?o }}")
+    assert json.loads(get(reader, probe)[2])["boolean"] is False  # the reader's worker lingers
+    writer.request(
+        "POST", "/update", body=f"INSERT DATA {{ {thing} a <{EX}Thing> }}", headers=UPDATE
+    )
+    response = writer.getresponse()
+    assert response.status == 204, response.read()
+    response.read()
+    assert json.loads(get(reader, probe)[2])["boolean"] is True
+    reader.close()
+    writer.close()
+
+
+def test_requests_pipelined_after_a_direct_answer_are_answered_in_order(srv: Server) -> None:
+    url = urlparse(srv.url)
+    head = "HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n"
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        stream = sock.makefile("rb")
+        sock.sendall(f"GET {ASK} {head}".encode())
+        first = _read_response(stream)
+        time.sleep(0.002)  # the worker lingers on the connection now
+        sock.sendall(b"".join(f"GET {p} {head}".encode() for p in (LABEL, "/queries", ASK, LABEL)))
+        rest = [_read_response(stream) for _ in range(4)]
+    assert json.loads(first) == json.loads(rest[2]) == {"head": {}, "boolean": True}
+    assert json.loads(rest[0]) == json.loads(rest[3])
+    assert json.loads(rest[0])["results"]["bindings"][0]["l"]["value"] == "A"
+    assert "queries" in json.loads(rest[1])
+
+
+def test_another_client_gets_the_only_worker_while_a_connection_lingers(srv: Server) -> None:
+    mine, other = connect(srv), connect(srv, source="127.0.0.2")
+    for _ in range(3):
+        assert get(mine, ASK)[0] == 200  # the worker lingers on this connection
+        assert get(other, LABEL)[0] == 200  # and gives it back for this one
+    mine.close()
+    other.close()
+
+
+def _read_response(stream: Any) -> bytes:
+    status = stream.readline()
+    assert status.startswith(b"HTTP/1.1 200"), status
+    length = None
+    while (line := stream.readline()) != b"\r\n":
+        name, _, value = line.decode().partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    assert length is not None
+    return stream.read(length)
+
+
+@pytest.mark.parametrize(
+    ("raw", "taken"),
+    [
+        (b"GET /sparql?query=ASK+%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n", True),
+        (b"GET /sparql?query=ASK+%7B%7D HTTP/1.1\r\n\r\nGET /other HTTP/1.1\r\n\r\n", True),
+        (b"GET /sparql?query=ASK+%7B%7D HTTP/1.1\r\nHost: x\r\n", False),  # not whole yet
+        (b"GET /sparql?query=ASK+%7B%7D HTTP/1.0\r\n\r\n", False),
+        (b"POST /sparql?query=ASK+%7B%7D HTTP/1.1\r\n\r\n", False),
+        (b"GET /sparql?query=ASK+%7B%7D&timeout=3 HTTP/1.1\r\n\r\n", False),
+        (b"GET /sparql?query=ASK#x HTTP/1.1\r\n\r\n", False),
+        (b"GET /%73parql?query=ASK HTTP/1.1\r\n\r\n", False),
+        (b"GET /sparql?query=ASK HTTP/1.1\r\nConnection: close\r\n\r\n", False),
+        (b"GET /sparql?query=ASK HTTP/1.1\r\nAccept: text/html\r\n\r\n", False),
+        (b"GET /sparql?query=ASK HTTP/1.1\r\nContent-Length: 0\r\n\r\n", False),
+        (b"GET /sparql?query=ASK HTTP/1.1\r\nAccept: a\r\nAccept: b\r\n\r\n", False),
+        (b"GET /sparql?query=ASK HTTP/1.1\r\nX: a\r\n b\r\n\r\n", False),  # folded
+        (b"GET /sparql?query=ASK HTTP/1.1\r\nX_Y: a\r\n\r\n", False),
+        ("GET /sparql?query=ASK HTTP/1.1\r\nX: é\r\n\r\n".encode(), False),
+        (b"GET /sparql?query=%20 HTTP/1.1\r\n\r\n", False),
+    ],
+)
+def test_a_lingering_worker_answers_only_requests_the_direct_lane_would_take(
+    raw: bytes, taken: bool
+) -> None:
+    from kg.web import direct_linger
+
+    parsed = direct_linger.parse(raw)
+    assert (parsed is not None) == taken
+    if parsed is not None:
+        assert parsed[0] == "ASK {}" and raw[parsed[2] :] in (b"", b"GET /other HTTP/1.1\r\n\r\n")

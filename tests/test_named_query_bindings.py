@@ -114,6 +114,22 @@ def test_inline_refuses_what_cannot_become_a_constant(text, reason):
         inline_terms(text, {"v": ox.Literal("x")})
 
 
+def test_inline_writes_in_beside_a_sub_select_that_does_not_mention_the_variable():
+    """A sub-select has its own variables; one that never names ?v does not stop ?v being
+    written in elsewhere (relations-in-year finds its dates in sub-selects), and the rows are
+    those of a substitution."""
+    store = ox.Store()
+    for s, year in (("urn:a", "2019"), ("urn:b", "2020")):
+        store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode("urn:year"), ox.Literal(year)))
+    text = "SELECT ?v ?s WHERE { { SELECT ?s ?y WHERE { ?s <urn:year> ?y } } FILTER (?y = ?v) }"
+    out = inline_terms(text, {"v": ox.Literal("2020")})
+    assert "SELECT ?s ?y" in out and '("2020" AS ?v)' in out
+    rows = [(r["v"], r["s"]) for r in store.query(out)]
+    subs = {ox.Variable("v"): ox.Literal("2020")}
+    assert rows == [(r["v"], r["s"]) for r in store.query(text, substitutions=subs)]
+    assert rows == [(ox.Literal("2020"), ox.NamedNode("urn:b"))]
+
+
 def test_blank_nodes_are_never_written_in():
     with pytest.raises(QueryError, match="only IRIs and literals"):
         inline_terms("SELECT ?v WHERE { ?s ?p ?v }", {"v": ox.BlankNode()})
@@ -128,6 +144,11 @@ def test_binding_header_is_read_and_checked_when_the_query_is_loaded():
         parse_named_query("q", head + "# binding: fastest\nSELECT ?v { ?s ?p ?v }")
     with pytest.raises(ValueError, match="q.rq: binding inline does not fit"):
         parse_named_query("q", head + "# binding: inline\nSELECT * { ?s ?p ?v }")
+    assert parse_named_query("q", head + "SELECT ?v { ?s ?p ?v }").order == "worker"
+    engine = parse_named_query("q", head + "# order: engine\nSELECT ?v { ?s ?p ?v }")
+    assert engine.order == "engine" and engine.describe()["order"] == "engine"
+    with pytest.raises(ValueError, match="q.rq: bad order line"):
+        parse_named_query("q", head + "# order: python\nSELECT ?v { ?s ?p ?v }")
 
 
 def test_the_cli_runs_a_named_query_with_its_strategy(tmp_path):

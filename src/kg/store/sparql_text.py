@@ -190,13 +190,17 @@ def inline_plan(text: str, names: frozenset[str]) -> tuple[tuple[int, int, str, 
     stack: list[str] = []  # "{" / "(" / "[" / "values"
     projection = False  # between a top-level SELECT and the WHERE group
     pending_values = False
+    # depth of the group that holds the outermost sub-select we are in (its variables are its
+    # own: a term written in there would not be the outer variable's value); None: not in one
+    sub_select: int | None = None
     for i, tok in enumerate(tokens):
         word = tok.upper if tok.kind == "word" else ""
         bracket = tok.text if tok.kind == "other" else ""
+        if sub_select is not None and len(stack) < sub_select:
+            sub_select = None
         if word == "SELECT":
             if stack:
-                if any(t.kind == "var" and t.text[1:] in names for t in tokens):
-                    raise QueryError("a sub-select cannot have its variables written in")
+                sub_select = len(stack) if sub_select is None else sub_select
             else:
                 projection = True
         elif word == "VALUES":
@@ -212,6 +216,8 @@ def inline_plan(text: str, names: frozenset[str]) -> tuple[tuple[int, int, str, 
                 stack.pop()
         elif tok.kind == "var" and tok.text[1:] in names:
             name = tok.text[1:]
+            if sub_select is not None:
+                raise QueryError("a sub-select cannot have its variables written in")
             if i and tokens[i - 1].upper == "AS":
                 raise QueryError(f"?{name} is assigned (AS ?{name}); it cannot be written in")
             if pending_values or "values" in stack:

@@ -74,6 +74,10 @@ class Gate:
         with self._cond:
             return {"held": self._held, "waiting": len(self._waiting)}
 
+    def has_waiters(self) -> bool:
+        """Someone queues for a slot (a lock-free glance, for the I/O thread)."""
+        return bool(self._waiting)
+
     def _retry_after(self) -> int:
         return max(1, math.ceil(self.limits.wait_s))
 

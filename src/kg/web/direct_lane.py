@@ -22,7 +22,10 @@ Everything else is as before:
   had run the query, without running it again;
 * the time limit holds: the I/O thread wakes at each deadline, kills a worker past it (and
   replaces it, ``QueryExecutor.hand_back``) and the client gets the 503 — or, if the worker had
-  already begun writing, the connection is closed, since its response may be incomplete.
+  already begun writing, the connection is closed, since its response may be incomplete;
+* after a plain ``/sparql`` answer the worker may keep the connection for the client's next
+  plain queries (``kg.web.direct_linger``): the connection is then not read here until the
+  worker reports, and ``release`` asks for it back whenever another request arrives.
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ OUTCOME_ATTR = "kg_outcome"
 SETTLE_TICK_S = 0.002
 SETTLE_TICK_MAX_S = 0.05
 _SETTLE_YIELDS = 50
+#: How long a worker that answered a plain query waits on the connection for the next one
+#: (``kg.web.direct_linger``); a client's next query typically comes within a millisecond.
+LINGER_S = 0.02
 
 
 @dataclass
@@ -65,6 +71,14 @@ class _Flight:
     finished: int = 0  # … and of those written whole (a change: this one is, ``settle``)
     over: bool = False
     fd: int = field(default=-1)
+    #: The worker keeps the connection after answering (``kg.web.direct_linger``): it reports
+    #: by a message only, and the service does not read the connection meanwhile.
+    linger: bool = False
+    released: bool = False  # asked for the connection back
+
+    def lingering(self) -> bool:
+        """The first answer is out: the worker waits for, or runs, the connection's next."""
+        return self.linger and self.worker.finished.value != self.finished
 
     # -- what waitress's poll loop calls (the worker's pipe is in the server's socket map) --
     accepting = False
@@ -105,6 +119,10 @@ class DirectLane:
         self.io_thread: int | None = None  # set by the server's loop
         self.flights: dict[int, _Flight] = {}  # by the worker pipe's descriptor
         self._date = (0, "")
+        # A worker answers later queries of the connection with the first one's headers: only
+        # when they do not depend on the request's Origin.
+        origins = self.config.cors_origins
+        self.linger_s = LINGER_S if not origins or "*" in origins else 0.0
 
     @staticmethod
     def wanted(services: Any) -> bool:
@@ -116,6 +134,10 @@ class DirectLane:
     # -- dispatch (I/O thread, channel.requests_lock held by waitress's ``received``) --------
     def try_dispatch(self, channel: Any) -> bool:
         """Send ``channel``'s request to an idle worker; False leaves it to the thread pool."""
+        pending = channel.__dict__.pop("kg_next", None)
+        if pending is not None:  # a lingering worker left this request, with its outcome
+            self._attach(channel, pending[0])
+            return False
         if threading.get_ident() != self.io_thread:
             return False
         requests = channel.requests
@@ -149,6 +171,7 @@ class DirectLane:
             now + after if 0 < after < timeout else None,
             worker.started.value,
             worker.finished.value,
+            linger=planned.lingers and self.linger_s > 0,
         )
         job = direct_wire.DirectTask(
             planned.task,
@@ -156,6 +179,8 @@ class DirectLane:
             self._headers(request),
             flight.deadline - direct_wire.WRITE_MARGIN_S,
             planned.link_if_more,
+            self.linger_s if flight.linger else 0.0,
+            timeout,
         )
         try:
             direct_wire.send_with_fd(worker.sock, job, channel.socket.fileno())
@@ -169,6 +194,31 @@ class DirectLane:
         channel.kg_flight = flight
         self.server._map[flight.fd] = flight  # noqa: SLF001 - waitress's poll map
         return True
+
+    def _attach(self, channel: Any, outcome: Any) -> None:
+        """The connection's next request goes the ordinary way, with ``outcome`` (if any)."""
+        if not channel.requests:
+            return
+        request = channel.requests[0]
+        planned = direct_plan.plan(request, self.services) if outcome is not None else None
+        request.kg_direct_tried = True
+        if planned is not None:  # Flask uses it only for the same query text
+            setattr(request, OUTCOME_ATTR, (planned.task.query, outcome))
+
+    def release(self, flight: _Flight) -> None:
+        """Ask a lingering worker for its connection back (it answers with its last reply)."""
+        if flight.over or flight.released:
+            return
+        flight.released = True
+        try:
+            flight.worker.conn.send(direct_wire.RELEASE)
+        except (OSError, ValueError):
+            pass  # dead: the poll map reports it
+
+    def release_all(self) -> None:
+        for flight in list(self.flights.values()):
+            if flight.linger:
+                self.release(flight)
 
     def _headers(self, request: Any) -> tuple[tuple[str, str], ...]:
         """The headers the request path would send (``kg.web.query_lane``) and waitress's."""
@@ -195,8 +245,8 @@ class DirectLane:
         at most a few instructions from counting it (often the client, woken by the answer,
         preempted it): yield the CPU a little while rather than leave the request for the
         next tick."""
-        if flight.over:
-            return True
+        if flight.over or flight.linger:
+            return flight.over  # a lingering worker always sends a message
         counter = flight.worker.finished
         if counter.value == flight.finished:
             if not expected:
@@ -235,6 +285,9 @@ class DirectLane:
             self._done(flight, value, close=False)
         elif kind == direct_wire.GONE:
             self._done(flight, b"", close=True)
+        elif kind == direct_wire.NEXT:  # the first answer was written; the next is unread
+            flight.channel.kg_next = (value,)
+            self._done(flight, b"", close=False)
         elif kind == direct_wire.LATE:
             self._ordinary(flight, timed_out(flight.timeout))
         else:
@@ -302,26 +355,58 @@ class DirectLane:
         if not self.flights:
             return default
         now = time.monotonic()
-        soonest = min(min(f.deadline, f.demote_at or f.deadline) for f in self.flights.values())
+        soonest = min(self._due(f, now) for f in self.flights.values())
         # A finished task is noticed within a tenth of its age (2 ms at first, at most 50 ms):
         # a long query does not keep the I/O thread ticking every 2 ms.
         youngest = min(now - (f.deadline - f.timeout) for f in self.flights.values())
         tick = min(SETTLE_TICK_MAX_S, max(SETTLE_TICK_S, youngest / 10))
         return max(0.0, min(default, tick, soonest - now + 0.001))
 
+    @staticmethod
+    def _due(flight: _Flight, now: float) -> float:
+        """When the flight must be looked at: its deadline or demotion."""
+        if flight.lingering():
+            began = flight.worker.busy.value
+            return began + flight.timeout if began else now + SETTLE_TICK_MAX_S
+        return min(flight.deadline, flight.demote_at or flight.deadline)
+
     def tick(self) -> None:
         if not self.flights:
             return
         now = time.monotonic()
+        give_back: bool | None = None
         for flight in list(self.flights.values()):
             if self.settle(flight):
                 continue
+            if flight.lingering():
+                if give_back is None:  # someone waits for a worker, or the store changed
+                    give_back = self.executor.gate.has_waiters() or self.executor.stale()
+                self._watch(flight, now, give_back)
+                continue
             if flight.demote_at is not None and now >= flight.demote_at:
                 flight.demote_at = None
-                flight.worker.demoted = True
-                priority.demote(flight.worker.process.pid)
+                self._demote(flight)
             if now >= flight.deadline and not flight.worker.conn.poll(0):
                 self.abandon(flight, timed_out(flight.timeout))
+
+    def _watch(self, flight: _Flight, now: float, give_back: bool) -> None:
+        """A lingering worker: the time limit of the query it runs, or the connection back."""
+        worker = flight.worker
+        began = worker.busy.value
+        if not began:
+            if give_back:
+                self.release(flight)
+            return
+        after = self.config.query_demote_after_s
+        if 0 < after < flight.timeout and now >= began + after and not worker.demoted:
+            self._demote(flight)
+        if now >= began + flight.timeout and not worker.conn.poll(0):
+            self.abandon(flight, timed_out(flight.timeout))
+
+    @staticmethod
+    def _demote(flight: _Flight) -> None:
+        flight.worker.demoted = True
+        priority.demote(flight.worker.process.pid)
 
     def abandon(self, flight: _Flight, error: ExecutionError) -> None:
         """Kill the worker (past its deadline, or broken), replace it, and answer ``error`` —
@@ -336,6 +421,15 @@ class DirectLane:
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(timeout=5)
+        if flight.lingering():  # a later query of the connection: is its request unread?
+            if worker.started.value != worker.finished.value:
+                self.executor.hand_back(worker, flight.ticket, False)
+                self._done(flight, b"", close=True)  # its response may be cut short
+            else:
+                self.executor.hand_back(worker, flight.ticket, False)
+                flight.channel.kg_next = (error,)
+                self._done(flight, b"", close=False)
+            return
         wrote = worker.started.value != flight.started
         self.executor.hand_back(worker, flight.ticket, False)
         if wrote:

@@ -34,6 +34,8 @@ class Plan:
     task: QueryTask
     #: The ``Link`` header to add when the page has rows after it (``QueryOutput.more``).
     link_if_more: str | None = None
+    #: A plain ``/sparql`` query: the worker may linger for the next (``kg.web.direct_linger``).
+    lingers: bool = False
 
 
 class _NotHere(Exception):
@@ -65,7 +67,10 @@ def plan(request: Any, services: Any) -> Plan | None:
         if len(pairs) != 1 or pairs[0][0] != "query" or not pairs[0][1].strip():
             return None
         return Plan(
-            QueryTask(pairs[0][1], accept=accept, title="result", max_bytes=config.max_result_bytes)
+            QueryTask(
+                pairs[0][1], accept=accept, title="result", max_bytes=config.max_result_bytes
+            ),
+            lingers=True,
         )
     if path.startswith(QUERIES):
         try:

@@ -256,6 +256,10 @@ class QueryExecutor:
             raise reply
         return reply
 
+    def stale(self) -> bool:
+        """The store changed since the last checkpoint (the next query needs a new one)."""
+        return self.store.version != self._version
+
     def try_take(self, client: str) -> tuple[_Worker, Ticket, str] | None:
         """An idle worker, its admission ticket and the checkpoint to read, if all are to be
         had at once; ``None`` otherwise (the gate would make the request wait, the pool is

@@ -26,7 +26,7 @@ from kg.config import Config
 from kg.store import guard
 from kg.store.base import GraphStore, QueryError, Term
 from kg.store.embedded import OxigraphStore
-from kg.web import direct_wire, page_order, paging, worker_env
+from kg.web import direct_linger, direct_wire, page_order, paging, worker_env
 
 
 class ExecutionError(Exception):
@@ -144,32 +144,46 @@ def timed_out(timeout: float) -> ExecutionError:
 
 
 def _answer_directly(
-    fd: int, job: direct_wire.DirectTask, config: Config, run: Any, started: Any
+    fd: int,
+    job: direct_wire.DirectTask,
+    config: Config,
+    run: Any,
+    inbox: direct_wire.Inbox,
+    counters: tuple[Any, Any, Any],
 ) -> tuple[str, Any]:
     """A direct task (``kg.web.direct_wire``): the same refusals as the request path, then the
-    query; a success is written on the client's socket ``fd``, anything else goes back to the
-    service's ordinary path with its outcome. Always closes ``fd``."""
-    written = False
+    query; a success is written on the client's socket ``fd`` (and the connection's next
+    queries answered while it lingers, ``kg.web.direct_linger``), anything else goes back to
+    the service's ordinary path with its outcome. Always closes ``fd``."""
     try:
-        query = job.task.query
-        try:
-            guard.check_nesting(query)
-            guard.check(query, config)
-            guard.check_syntax(query, config, job.task.substitutions)
-        except (guard.TooComplex, guard.OutboundRefused, guard.Malformed):
-            return (direct_wire.FALLBACK, None)  # the request path refuses it, with its message
-        outcome = run(job.snapshot, job.task)
-        if isinstance(outcome, ExecutionError):
-            return (direct_wire.FALLBACK, outcome)
-        if outcome.content_type.split(";", 1)[0].strip().lower() == "text/html":
-            return (direct_wire.FALLBACK, outcome)  # pages get Flask's security headers
-        written = True
-        return direct_wire.write_response(
-            fd, job, outcome.body, outcome.content_type, outcome.more, started
-        )
+        reply = _answer_first(fd, job, config, run, counters)
+        if reply[0] == direct_wire.SENT and job.linger > 0:
+            reply = direct_linger.linger(fd, job, config, run, inbox, counters)
+        return reply
     finally:
-        if not written:
-            os.close(fd)
+        os.close(fd)
+
+
+def _answer_first(
+    fd: int, job: direct_wire.DirectTask, config: Config, run: Any, counters: tuple[Any, Any, Any]
+) -> tuple[str, Any]:
+    """The task itself: refusals and errors go back to the ordinary path."""
+    query = job.task.query
+    try:
+        guard.check_nesting(query)
+        guard.check(query, config)
+        guard.check_syntax(query, config, job.task.substitutions)
+    except (guard.TooComplex, guard.OutboundRefused, guard.Malformed):
+        return (direct_wire.FALLBACK, None)  # the request path refuses it, with its message
+    outcome = run(job.snapshot, job.task)
+    if isinstance(outcome, ExecutionError):
+        return (direct_wire.FALLBACK, outcome)
+    if outcome.content_type.split(";", 1)[0].strip().lower() == "text/html":
+        return (direct_wire.FALLBACK, outcome)  # pages get Flask's security headers
+    started, finished, _busy = counters
+    return direct_wire.write_response(
+        fd, job, outcome.body, outcome.content_type, outcome.more, started, finished
+    )
 
 
 def _worker_main(
@@ -179,6 +193,7 @@ def _worker_main(
     modules: list[str],
     started: Any = None,
     finished: Any = None,
+    busy: Any = None,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the service's to handle
     for module in modules:  # formats registered outside kg.formats must exist here too
@@ -214,27 +229,29 @@ def _worker_main(
     except Exception:  # noqa: BLE001 - retried on the first task
         store = None
     # Read with recvmsg: a direct task carries the client's socket (kg.web.direct_wire).
-    sock = socket.socket(fileno=os.dup(conn.fileno()))
+    inbox = direct_wire.Inbox(socket.socket(fileno=os.dup(conn.fileno())))
     try:
         conn.send("ready")
     except (OSError, EOFError):
         return
     while True:
         try:
-            message, fd = direct_wire.recv_message(sock)
+            message, fd = inbox.next()
         except (EOFError, OSError, KeyboardInterrupt):
             return  # the service is gone
         if message is None:
             return
+        if message == direct_wire.RELEASE:
+            continue  # for a connection this worker gave back already
         if isinstance(message, direct_wire.DirectTask):
             if fd is None:  # cannot happen: the service always sends one
                 reply: Any = (direct_wire.FALLBACK, None)
             else:
-                reply = _answer_directly(fd, message, config, run, started)
-                if reply[0] == direct_wire.SENT:
-                    # Nothing to say: the count tells the service, which looks when the
-                    # client's next request comes (no wake-up of its I/O thread for this).
-                    finished.value += 1
+                reply = _answer_directly(fd, message, config, run, inbox, (started, finished, busy))
+                if reply[0] == direct_wire.SENT and not message.linger:
+                    # Nothing to say: the count (raised as the last byte went out) tells the
+                    # service, which looks when the client's next request comes (no wake-up
+                    # of its I/O thread for this).
                     continue
         else:
             if fd is not None:
@@ -276,9 +293,12 @@ class _Worker:
         self.started = ctx.RawValue("Q", 0)
         #: Direct answers written whole, reported by this count only (``kg.web.direct_lane``).
         self.finished = ctx.RawValue("Q", 0)
+        #: ``time.monotonic()`` when the query it runs on a lingering connection began, else 0
+        #: (``kg.web.direct_linger``: the service holds it to the time limit).
+        self.busy = ctx.RawValue("d", 0.0)
         self.process = ctx.Process(
             target=_worker_main,
-            args=(child, config, snapshot, modules, self.started, self.finished),
+            args=(child, config, snapshot, modules, self.started, self.finished, self.busy),
             name="kg-query-worker",
             daemon=True,
         )

@@ -75,8 +75,11 @@ class RoutingDispatcher:
         return self.queries if path.startswith(QUERY_PATHS) else self.general
 
     def add_task(self, channel: Any) -> None:
-        if self.direct is not None and self.direct.try_dispatch(channel):
-            return
+        if self.direct is not None:
+            if self.direct.try_dispatch(channel):
+                return
+            # It may need a worker, or write: lingering workers give their connections back.
+            self.direct.release_all()
         self.pool_for(channel).add_task(channel)
 
     def set_thread_count(self, count: int) -> None:  # waitress API; pools are sized at creation
@@ -117,6 +120,8 @@ class _Channel(HTTPChannel):
         it once it has the answer) and tells the lane to look whether the worker is done."""
         flight = self.kg_flight
         if flight is not None and not flight.over:
+            if flight.linger:
+                return False  # the worker reads the connection (``kg.web.direct_linger``)
             return not (
                 self.will_close
                 or self.close_when_flushed

@@ -1,0 +1,213 @@
+"""Keep-alive in the worker: after a direct answer it waits on the connection for the next query.
+
+A client that sends query after query on one connection (every SPARQL client library does)
+paid, for each, a wake-up of the server's I/O thread, waitress's parsing and the hand-over to a
+worker: two of the three hops of an ``ASK {}`` (issue 19). After answering a plain
+``GET /sparql?query=`` directly (``kg.web.direct_lane``), the worker now keeps the connection a
+short while (``DirectTask.linger``): the service stops reading it meanwhile, and the worker
+answers the next plain queries itself — one hop, like Oxigraph's own server.
+
+What keeps this safe:
+
+* the worker only *peeks* at the socket until it has an answer to write: anything it does not
+  answer itself — not a whole plain ``GET /sparql?query=`` (``parse``), an error to render, an
+  answer too close to the time limit — stays unread, and it gives the connection back, with the
+  outcome if there is one (``NEXT``); waitress then reads that request as if nothing happened;
+* the time limit holds: before running a query the worker puts its start in shared memory
+  (``busy``), and the service kills it past the limit as for any direct task. Only after it has
+  counted a write begun (``started``) does it consume the request, so the service knows whether
+  to answer 503 (request unread) or close the connection (response cut short);
+* the service takes the connection back (``RELEASE`` on the pipe) whenever another request
+  needs a worker or may write (any request that is not answered directly, a queue at the
+  admission gate, a new store version): a lingering worker never makes anyone wait for long,
+  and a query sent after a write has been answered sees that write. The worker looks at its
+  pipe before every query it answers, and gives up the connection after ``MAX_S`` in any case.
+"""
+
+from __future__ import annotations
+
+import re
+import select
+import socket
+import time
+from typing import Any
+from urllib.parse import parse_qsl
+
+from waitress.utilities import build_http_date
+
+from kg.config import Config
+from kg.store import guard
+from kg.web import direct_wire
+
+#: A lingering worker gives the connection back after this long in all (the service then
+#: looks again at the snapshot, the worker's priority, who waits).
+MAX_S = 1.0
+#: Requests are read from a peek of at most this many bytes (a longer head: waitress reads it).
+PEEK_BYTES = 16 * 1024
+
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^`|~0-9A-Za-z]+")
+_VALUE = re.compile(rb"[\x20-\x7e\t]*")
+_TARGET = re.compile(rb"/sparql\?[\x21-\x22\x24-\x7e]*")  # visible ASCII, no '#'
+#: Headers that make a request something else than a plain GET (a body, a proxy, a close).
+_NOT_PLAIN = {
+    b"CONTENT-LENGTH",
+    b"TRANSFER-ENCODING",
+    b"EXPECT",
+    b"UPGRADE",
+    b"FORWARDED",
+    b"X-FORWARDED-FOR",
+    b"X-FORWARDED-HOST",
+    b"X-FORWARDED-PROTO",
+}
+
+
+def parse(data: bytes) -> tuple[str, str | None, int] | None:
+    """``(query, Accept, length)`` when ``data`` starts with a whole request the direct lane
+    takes (``kg.web.direct_plan``: ``GET /sparql?query=…`` over HTTP/1.1 keep-alive, not for
+    HTML, no body) written so plainly that waitress reads it the same way (ASCII, one of each
+    header, no folding); ``None`` for anything else."""
+    end = data.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    lines = data[:end].split(b"\r\n")
+    method, _, rest = lines[0].partition(b" ")
+    target, _, version = rest.partition(b" ")
+    if method != b"GET" or version != b"HTTP/1.1" or not _TARGET.fullmatch(target):
+        return None
+    accept: str | None = None
+    seen: set[bytes] = set()
+    for line in lines[1:]:
+        name, colon, value = line.partition(b":")
+        if not colon or not _TOKEN.fullmatch(name) or not _VALUE.fullmatch(value):
+            return None
+        key = name.upper()
+        if key in seen or key in _NOT_PLAIN:
+            return None
+        seen.add(key)
+        value = value.strip(b" \t")
+        if key == b"CONNECTION" and b"close" in value.lower():
+            return None
+        if key == b"ACCEPT":
+            accept = value.decode("ascii")
+            if "html" in accept.lower():
+                return None  # a browser: Flask renders the page
+    pairs = parse_qsl(target[len(b"/sparql?") :].decode("ascii"), keep_blank_values=True)
+    if len(pairs) != 1 or pairs[0][0] != "query" or not pairs[0][1].strip():
+        return None
+    return pairs[0][1], accept, end + 4
+
+
+class _Date:
+    """The ``Date`` header, made once a second (as waitress does)."""
+
+    second = 0
+    text = ""
+
+    @classmethod
+    def now(cls) -> str:
+        second = int(time.time())
+        if second != cls.second:
+            cls.second, cls.text = second, build_http_date(second)
+        return cls.text
+
+
+def linger(
+    fd: int,
+    job: direct_wire.DirectTask,
+    config: Config,
+    run: Any,
+    inbox: direct_wire.Inbox,
+    counters: tuple[Any, Any, Any],
+) -> tuple:
+    """Answer the connection ``fd``'s next plain queries until it is idle for ``job.linger``
+    seconds, the service asks for it back, or a request is not for this lane; the reply for
+    the service (``SENT``, ``REST``, ``GONE`` or ``NEXT``). The caller closes ``fd``."""
+    from kg.web.query_worker import ExecutionError, QueryTask, timed_out
+
+    started, finished, busy = counters
+    pipe = inbox.sock.fileno()
+    waiting = select.poll()
+    waiting.register(fd, select.POLLIN)
+    waiting.register(pipe, select.POLLIN)
+    service = select.poll()
+    service.register(pipe, select.POLLIN)
+    sock = socket.socket(fileno=fd)
+    headers = tuple(pair for pair in job.headers if pair[0] != "Date")
+    try:
+        now = time.monotonic()
+        give_back = now + MAX_S
+        idle_until = now + job.linger
+        while True:
+            wait = min(idle_until, give_back) - time.monotonic()
+            if inbox.pending() or wait <= 0:
+                return (direct_wire.SENT, None)
+            ready = waiting.poll(wait * 1000)
+            if not ready or any(ready_fd == pipe for ready_fd, _ in ready):
+                return (direct_wire.SENT, None)
+            try:
+                data = sock.recv(PEEK_BYTES, socket.MSG_PEEK)
+            except (BlockingIOError, InterruptedError):
+                continue
+            except OSError:
+                return (direct_wire.SENT, None)  # the service finds out itself
+            parsed = parse(data) if data else None
+            if parsed is None or service.poll(0) or inbox.pending():
+                return (direct_wire.SENT, None)
+            query, accept, length = parsed
+            task = QueryTask(
+                query, accept=accept, title="result", max_bytes=config.max_result_bytes
+            )
+            began = busy.value = time.monotonic()
+            try:
+                try:
+                    guard.check_nesting(query)
+                    guard.check(query, config)
+                    guard.check_syntax(query, config, None)
+                except (guard.TooComplex, guard.OutboundRefused, guard.Malformed):
+                    return (direct_wire.NEXT, None)  # the request path refuses it
+                outcome = run(job.snapshot, task)
+                if isinstance(outcome, ExecutionError):
+                    return (direct_wire.NEXT, outcome)
+                if outcome.content_type.split(";", 1)[0].strip().lower() == "text/html":
+                    return (direct_wire.NEXT, outcome)
+                if time.monotonic() > began + job.timeout - direct_wire.WRITE_MARGIN_S:
+                    return (direct_wire.NEXT, timed_out(job.timeout))
+                response = direct_wire.head(
+                    "200 OK",
+                    (*headers, ("Date", _Date.now())),
+                    outcome.content_type,
+                    len(outcome.body),
+                )
+                started.value += 1  # from here on the request is consumed (see the docstring)
+                if _consume(sock, length) != length:
+                    return (direct_wire.GONE, None)
+                reply = direct_wire.send_response(
+                    fd, response + outcome.body, started, finished, counted=True
+                )
+            finally:
+                busy.value = 0.0
+            if reply[0] != direct_wire.SENT:
+                return reply
+            took = time.monotonic() - began
+            demote = config.query_demote_after_s
+            if 0 < demote <= took:
+                return reply  # back to the pool, which restores a demoted worker's priority
+            idle_until = time.monotonic() + job.linger
+    finally:
+        sock.detach()
+
+
+def _consume(sock: socket.socket, length: int) -> int:
+    """Read the ``length`` bytes of the answered request (already peeked: they are there)."""
+    got = 0
+    while got < length:
+        try:
+            chunk = sock.recv(length - got)
+        except InterruptedError:
+            continue
+        except OSError:
+            return got
+        if not chunk:
+            return got
+        got += len(chunk)
+    return got
