@@ -394,7 +394,7 @@ class DirectLane:
         worker = flight.worker
         began = worker.busy.value
         if not began:
-            if give_back:
+            if give_back or worker.demoted:  # demoted: the pool restores its priority
                 self.release(flight)
             return
         after = self.config.query_demote_after_s

@@ -14,6 +14,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -156,9 +157,13 @@ def _answer_directly(
     queries answered while it lingers, ``kg.web.direct_linger``), anything else goes back to
     the service's ordinary path with its outcome. Always closes ``fd``."""
     try:
+        began = time.monotonic()
         reply = _answer_first(fd, job, config, run, counters)
+        demote = config.query_demote_after_s
         if reply[0] == direct_wire.SENT and job.linger > 0:
-            reply = direct_linger.linger(fd, job, config, run, inbox, counters)
+            # not after a query long enough to be demoted: the pool restores its priority
+            if not 0 < demote <= time.monotonic() - began:
+                reply = direct_linger.linger(fd, job, config, run, inbox, counters)
         return reply
     finally:
         os.close(fd)
