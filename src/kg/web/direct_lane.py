@@ -171,7 +171,7 @@ class DirectLane:
             now + after if 0 < after < timeout else None,
             worker.started.value,
             worker.finished.value,
-            linger=planned.lingers and self.linger_s > 0,
+            linger=planned.lingers and self.linger_s > 0 and self._nothing_read_after(channel),
         )
         job = direct_wire.DirectTask(
             planned.task,
@@ -194,6 +194,14 @@ class DirectLane:
         channel.kg_flight = flight
         self.server._map[flight.fd] = flight  # noqa: SLF001 - waitress's poll map
         return True
+
+    @staticmethod
+    def _nothing_read_after(channel: Any) -> bool:
+        """Waitress has read no byte past the request (a worker reading the socket next would
+        start in the middle of one): the last bytes read were exactly this request's head, or
+        nothing of a next one is parsed."""
+        request = channel.requests[0]
+        return getattr(channel, "kg_whole", False) and channel.request in (None, request)
 
     def _attach(self, channel: Any, outcome: Any) -> None:
         """The connection's next request goes the ordinary way, with ``outcome`` (if any)."""
