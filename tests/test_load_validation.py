@@ -17,9 +17,10 @@ import pyoxigraph as ox
 import pytest
 
 from kg.config import PROJECT_ROOT, Config
-from kg.store import load_validation, validation
+from kg.store import shacl_core, store_validation, validation
 from kg.store.embedded import OxigraphStore
 from kg.store.loading import ValidationFailed, load_bundled, load_files
+from kg.store.overlay import TripleView, visible_graphs
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 import generate  # noqa: E402
@@ -92,7 +93,7 @@ def test_whole_store_validation_finds_what_pyshacl_finds_and_reports_progress(tm
     load_files(store, [bad], validate=False)
     shapes = validation.shapes_graph(store.config.data_dirs, store.config.base_iri)
     seen: list[tuple[int, int]] = []
-    compiled = load_validation.validate_store(store, shapes, lambda d, t: seen.append((d, t)))
+    compiled = store_validation.validate_store(store, shapes, lambda d, t: seen.append((d, t)))
     reference = validation.validate(validation.store_as_rdflib(store), shapes)
 
     def key(v: validation.Violation) -> tuple[str | None, ...]:
@@ -101,3 +102,9 @@ def test_whole_store_validation_finds_what_pyshacl_finds_and_reports_progress(tm
     assert sorted(map(key, compiled)) == sorted(map(key, reference))
     assert any("syn-bad-place" in v.focus for v in compiled)
     assert seen and seen[-1][0] == seen[-1][1] > 100  # the last report: every focus node done
+    # the focus nodes it read by one query are those the general reader finds
+    checks = shacl_core.compile_shapes(shapes)
+    raw = store._store
+    data = shacl_core.Data(TripleView(raw, visible_graphs).match, raw)
+    direct = set(store_validation._focus_nodes(checks, data, raw))
+    assert direct == set(checks.focus_nodes(data)) and len(direct) == seen[-1][1]

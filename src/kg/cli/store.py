@@ -21,7 +21,7 @@ from kg.cli.common import (
     store_exists,
     store_option,
 )
-from kg.store import load_validation, validation
+from kg.store import store_validation, validation
 from kg.store.base import StoreError
 from kg.store.loading import FileLoad, load_bundled, load_files
 from kg.store.void import Describer
@@ -126,7 +126,7 @@ def validate(check_sources: bool, store_path: str | None, base_iri: str | None) 
         shapes = validation.shapes_graph(config.data_dirs, config.base_iri)
         if len(shapes) == 0:
             raise click.ClickException("no SHACL shapes found (ontology/*shapes*.ttl)")
-        results = load_validation.validate_store(store, shapes, _validation_progress)
+        results = store_validation.validate_store(store, shapes, _validation_progress)
     finally:
         store.close()
     errors = [r for r in results if r.severity == "Violation"]

@@ -19,17 +19,14 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import rdflib
 
-from kg.store import inference, load_focus, shacl_core, shacl_scope, validation
-from kg.store.base import STAGING_PREFIX, GraphStore
+from kg.store import inference, load_focus, shacl_core, shacl_scope
 from kg.store.embedded import OxigraphStore
 from kg.store.overlay import Fact, TripleView, visible_graphs
 from kg.store.validation import Violation
@@ -214,41 +211,3 @@ def _suspects(
                 out.append(node)
                 break
     return out
-
-
-def validate_store(
-    store: GraphStore, shapes: rdflib.Graph, progress: Callable[[int, int], None] | None = None
-) -> list[Violation]:
-    """Every result (violations and warnings) of the whole store: with the compiled shapes on
-    an embedded store, in batches of focus nodes with progress reports; otherwise pyshacl on a
-    copy of the store, as before."""
-    compiled = shacl_core.compile_shapes(shapes)
-    raw = getattr(store, "_store", None)
-    if compiled is None or raw is None:
-        return validation.validate(validation.store_as_rdflib(store), shapes)
-    view = TripleView(raw, visible_graphs)
-    data = shacl_core.Data(view.match, raw if not _staging(store) else None)
-    focus = list(compiled.focus_nodes(data))
-    found: list[Violation] = []
-    last = 0.0
-    for start in range(0, len(focus), BATCH):
-        # no data.forget() between batches: every batch reads the same neighbours (a hub place
-        # with thousands of inferred triples was read again per batch: 88 s at 1 M quads), and
-        # Data bounds its cache itself (Data.CACHE nodes)
-        found.extend(compiled.validate(data, focus[start : start + BATCH]))
-        done = min(start + BATCH, len(focus))
-        if progress is not None and (time.monotonic() - last > 1 or done == len(focus)):
-            progress(done, len(focus))
-            last = time.monotonic()
-    if progress is not None and not focus:
-        progress(0, 0)
-    found.sort(key=lambda v: (v.severity != "Violation", v.focus, v.path or "", v.message))
-    return found
-
-
-def _staging(store: GraphStore) -> bool:
-    """Whether a load is running (a read-only validation beside it must not read its graphs)."""
-    raw = store._store  # type: ignore[attr-defined] # noqa: SLF001
-    return any(
-        type(g) is ox.NamedNode and g.value.startswith(STAGING_PREFIX) for g in raw.named_graphs()
-    )

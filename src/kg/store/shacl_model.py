@@ -104,6 +104,24 @@ class Data:
         self.objects(s, p)
         return self._cache[s].get(p) or _EMPTY
 
+    def remember(self, s: Any, pairs: Iterable[tuple[Any, Any]]) -> None:
+        """Take ``s``'s triples (every graph, as (predicate, object)) read elsewhere, e.g. by
+        one query for a batch of nodes, as if ``objects`` had read them. Whole-store reading
+        only: through a view, a write's changes would be missed."""
+        if s in self._cache:
+            return
+        if len(self._cache) >= self.CACHE:
+            self._cache.clear()
+        node: dict[Any, dict[Any, None]] = {}
+        for p, o in pairs:
+            found = node.get(p)
+            if found is None:
+                node[p] = {o: None}
+            else:
+                found[o] = None
+        node[None] = {}  # marks the node as read whole
+        self._cache[s] = node
+
     def forget(self) -> None:
         self._cache.clear()
 
