@@ -365,8 +365,12 @@ class DirectLane:
         now = time.monotonic()
         soonest = min(self._due(f, now) for f in self.flights.values())
         # A finished task is noticed within a tenth of its age (2 ms at first, at most 50 ms):
-        # a long query does not keep the I/O thread ticking every 2 ms.
-        youngest = min(now - (f.deadline - f.timeout) for f in self.flights.values())
+        # a long query does not keep the I/O thread ticking every 2 ms. A lingering worker
+        # always reports by a message (which wakes the poll): nothing to look for there.
+        youngest = min(
+            (now - (f.deadline - f.timeout) for f in self.flights.values() if not f.linger),
+            default=SETTLE_TICK_MAX_S * 10,
+        )
         tick = min(SETTLE_TICK_MAX_S, max(SETTLE_TICK_S, youngest / 10))
         return max(0.0, min(default, tick, soonest - now + 0.001))
 
