@@ -378,7 +378,7 @@ class DirectLane:
     def _due(flight: _Flight, now: float) -> float:
         """When the flight must be looked at: its deadline or demotion."""
         if flight.lingering():
-            began = flight.worker.busy.value
+            began = abs(flight.worker.busy.value)
             return began + flight.timeout if began else now + SETTLE_TICK_MAX_S
         return min(flight.deadline, flight.demote_at or flight.deadline)
 
@@ -404,7 +404,7 @@ class DirectLane:
     def _watch(self, flight: _Flight, now: float, give_back: bool) -> None:
         """A lingering worker: the time limit of the query it runs, or the connection back."""
         worker = flight.worker
-        began = worker.busy.value
+        began = abs(worker.busy.value)  # negative while it writes the answer
         if not began:
             if give_back or worker.demoted:  # demoted: the pool restores its priority
                 self.release(flight)
@@ -434,7 +434,7 @@ class DirectLane:
             worker.process.kill()
         worker.process.join(timeout=5)
         if flight.lingering():  # a later query of the connection: is its request unread?
-            if worker.started.value != worker.finished.value:
+            if worker.busy.value < 0:
                 self.executor.hand_back(worker, flight.ticket, False)
                 self._done(flight, b"", close=True)  # its response may be cut short
             else:

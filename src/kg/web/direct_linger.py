@@ -15,8 +15,8 @@ What keeps this safe:
   outcome if there is one (``NEXT``); waitress then reads that request as if nothing happened;
 * the time limit holds: before running a query the worker puts its start in shared memory
   (``busy``), and the service kills it past the limit as for any direct task. Only after it has
-  counted a write begun (``started``) does it consume the request, so the service knows whether
-  to answer 503 (request unread) or close the connection (response cut short);
+  marked the write begun (``busy`` negative) does it consume the request, so the service knows
+  whether to answer 503 (request unread) or close the connection (response cut short);
 * the service takes the connection back (``RELEASE`` on the pipe) whenever another request
   needs a worker or may write (any request that is not answered directly, a queue at the
   admission gate, a new store version): a lingering worker never makes anyone wait for long,
@@ -167,6 +167,7 @@ def linger(
                     outcome.content_type,
                     len(outcome.body),
                 )
+                busy.value = -began  # writing: a kill now cuts the response short
                 started.value += 1  # from here on the request is consumed (see the docstring)
                 if _consume(sock, length) != length:
                     return (direct_wire.GONE, None)

@@ -333,8 +333,9 @@ class _Worker:
         self.started = ctx.RawValue("Q", 0)
         #: Direct answers written whole, reported by this count only (``kg.web.direct_lane``).
         self.finished = ctx.RawValue("Q", 0)
-        #: ``time.monotonic()`` when the query it runs on a lingering connection began, else 0
-        #: (``kg.web.direct_linger``: the service holds it to the time limit).
+        #: ``time.monotonic()`` when the query it runs on a lingering connection began, else 0,
+        #: negated while it writes the answer (``kg.web.direct_linger``: the service holds it
+        #: to the time limit, and then knows whether the request is still unread).
         self.busy = ctx.RawValue("d", 0.0)
         self.process = ctx.Process(
             target=_worker_main,
