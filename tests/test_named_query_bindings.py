@@ -144,6 +144,11 @@ def test_binding_header_is_read_and_checked_when_the_query_is_loaded():
         parse_named_query("q", head + "# binding: fastest\nSELECT ?v { ?s ?p ?v }")
     with pytest.raises(ValueError, match="q.rq: binding inline does not fit"):
         parse_named_query("q", head + "# binding: inline\nSELECT * { ?s ?p ?v }")
+    assert parse_named_query("q", head + "SELECT ?v { ?s ?p ?v }").order == "worker"
+    engine = parse_named_query("q", head + "# order: engine\nSELECT ?v { ?s ?p ?v }")
+    assert engine.order == "engine" and engine.describe()["order"] == "engine"
+    with pytest.raises(ValueError, match="q.rq: bad order line"):
+        parse_named_query("q", head + "# order: python\nSELECT ?v { ?s ?p ?v }")
 
 
 def test_the_cli_runs_a_named_query_with_its_strategy(tmp_path):

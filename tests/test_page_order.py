@@ -123,3 +123,55 @@ def test_keys_the_worker_cannot_order_exactly_are_left_to_the_engine(store, text
 )
 def test_only_a_top_level_order_of_plain_variables_with_a_page_is_planned(text):
     assert page_order.plan(text) is None
+
+
+@pytest.mark.parametrize("order", ["?key ?item", "DESC(?key) ?item", "?key DESC(?n)"])
+def test_long_answers_keyed_from_the_tsv_text_come_in_the_engines_order(store, order, monkeypatch):
+    """Past ``_FAST_FROM`` rows the keys are read from the TSV text, not parsed terms; the
+    pages are the same (an integer key falls back to the parsed terms)."""
+    monkeypatch.setattr(page_order, "_FAST_FROM", 0)
+    text = QUERY.format(ex=EX, order=order)
+    plan = page_order.plan(with_page(text, 11, 0))
+    rows = store.query(plan.unordered)
+    import io
+
+    buffer = io.BytesIO()
+    rows.serialize(buffer, ox.QueryResultsFormat.TSV)
+    lines = buffer.getvalue().split(b"\n")[1:-1]
+    names = [v.value for v in store.query(plan.unordered).variables]
+    columns = [names.index(name) for name, _ in plan.keys]
+    fast = page_order._rank_text(lines, columns, plan)  # noqa: SLF001
+    assert (fast is None) == ("?n" in order)
+    for offset in range(0, 50, 10):
+        task = QueryTask(
+            with_page(text, 11, offset), accept="application/sparql-results+json", page_limit=10
+        )
+        out = query_worker.execute(store, task)
+        assert json.loads(out.body)["results"]["bindings"] == engine_page(store, text, 10, offset)
+
+
+def test_keys_with_escapes_are_ordered_from_parsed_terms(monkeypatch):
+    """A quote, tab or newline in a key is escaped in TSV: the text is not the value, so those
+    rows are keyed from parsed terms, and the page is still the engine's."""
+    monkeypatch.setattr(page_order, "_FAST_FROM", 0)
+    store = OxigraphStore(Config(store=":memory:"))
+    values = ['say "b"', "a\tb", "a\nb", "ab", 'a"']
+    for i, value in enumerate(values):
+        store._store.add(  # noqa: SLF001
+            ox.Quad(ox.NamedNode(f"{EX}i{i}"), ox.NamedNode(EX + "key"), ox.Literal(value))
+        )
+    text = f"SELECT ?item ?key WHERE {{ ?item <{EX}key> ?key }} ORDER BY ?key"
+    task = QueryTask(with_page(text, 4, 0), accept="application/sparql-results+json", page_limit=3)
+    out = query_worker.execute(store, task)
+    assert json.loads(out.body)["results"]["bindings"] == engine_page(store, text, 3, 0)
+
+
+def test_a_named_query_can_leave_its_order_to_the_engine():
+    """``# order: engine`` in a query's header (short answers: the engine's sort is cheaper
+    than the worker's round trip through TSV) keeps the page with the engine."""
+    text = "SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x LIMIT 3 OFFSET 0"
+    assert page_order.plan("# title: t\n" + text) is not None
+    assert page_order.plan("# title: t\n# order: engine\n" + text) is None
+    assert page_order.plan(
+        "SELECT ?x WHERE { ?x ?p ?o }\n# order: engine\nORDER BY ?x LIMIT 3 OFFSET 0"
+    )

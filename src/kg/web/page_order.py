@@ -29,6 +29,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.store.named_queries import engine_orders
 from kg.store.sparql_text import MEMO_MAX_CHARS, tokenize
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -68,7 +69,7 @@ def _plan(text: str) -> OrderedPage | None:
             if index + 1 < len(tokens) and tokens[index + 1].upper == "BY":
                 start = index
             break
-    if form != "SELECT" or start is None:
+    if form != "SELECT" or start is None or engine_orders(text):
         return None
     keys: list[tuple[str, bool]] = []
     i = start + 2
@@ -148,6 +149,69 @@ class _TooBig(Exception):
     pass
 
 
+#: From this many rows on, keys are read straight from the TSV text (``_rank_text``) rather than
+#: from every row parsed into terms, which cost more than the query on long answers.
+_FAST_FROM = 200
+_XSD_STRING = (XSD + "string").encode()
+_LANG_STRING = b"http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_UNBOUND_KEY = (0, b"", b"", 0, b"")
+
+
+def _text_field_key(field: bytes) -> tuple[Any, ...] | None:
+    """The ``_text_key`` of one TSV field, as bytes (UTF-8 orders as code points do), for an
+    IRI, a plain or language-tagged string or nothing; ``None`` for anything else (escapes,
+    blank nodes, typed or bare literals), which the caller leaves to ``_rank_terms``."""
+    if not field:
+        return _UNBOUND_KEY
+    if field[0] == 60 and field[-1] == 62:  # <iri>
+        return (2, field[1:-1], b"", 0, b"")
+    if field[0] == 34:  # "value", "value"@lang; a quote inside would be escaped (no backslash)
+        end = field.rindex(b'"')
+        rest = field[end + 1 :]
+        if not rest:
+            return (3, field[1:end], _XSD_STRING, 0, b"")
+        if rest[0] == 64:
+            return (3, field[1:end], _LANG_STRING, 1, rest[1:])
+    return None
+
+
+def _rank_text(rows: list[bytes], columns: list[int], order: OrderedPage) -> list[int] | None:
+    """Row indexes in order, keyed from the TSV text; ``None`` if a key field is not one
+    ``_text_field_key`` reads (then every row is parsed, ``_rank_terms``)."""
+    keyed: list[list[tuple[Any, ...]]] = []
+    for row in rows:
+        if b"\\" in row:  # an escape: the text is not the value
+            return None
+        fields = row.split(b"\t")
+        keys = [_text_field_key(fields[c]) for c in columns]
+        if None in keys:
+            return None
+        keyed.append(keys)  # type: ignore[arg-type]
+    ranked = list(range(len(rows)))
+    for position in reversed(range(len(columns))):  # stable sorts, last key first
+        ranked.sort(key=lambda r, p=position: keyed[r][p], reverse=order.keys[position][1])
+    return ranked
+
+
+def _rank_terms(
+    data: bytes, rows: list[bytes], columns: list[int], order: OrderedPage
+) -> list[int] | None:
+    """Row indexes in order, keyed from every row parsed into terms; ``None`` when a key
+    column holds literals this module cannot order as the engine does."""
+    keyed = [[solution[c] for c in columns] for solution in ox.parse_query_results(data, TSV)]
+    if len(keyed) != len(rows):
+        return None
+    ranked = list(range(len(rows)))
+    for position in reversed(range(len(columns))):  # stable sorts, last key first
+        key = _column_key([row[position] for row in keyed])
+        if key is None:
+            return None
+        ranked.sort(
+            key=lambda r, k=key, p=position: k(keyed[r][p]), reverse=order.keys[position][1]
+        )
+    return ranked
+
+
 def page(
     result: Any, order: OrderedPage, page_limit: int, max_bytes: int
 ) -> tuple[ox.QuerySolutions, bool] | None:
@@ -171,17 +235,11 @@ def page(
     if rows and rows[-1] == b"":
         rows.pop()
     columns = [names.index(name) for name, _ in order.keys]
-    keyed = [[solution[c] for c in columns] for solution in ox.parse_query_results(data, TSV)]
-    if len(keyed) != len(rows):
+    ranked = _rank_text(rows, columns, order) if len(rows) > _FAST_FROM else None
+    if ranked is None:
+        ranked = _rank_terms(data, rows, columns, order)
+    if ranked is None:
         return None
-    ranked = list(range(len(rows)))
-    for position in reversed(range(len(columns))):  # stable sorts, last key first
-        key = _column_key([row[position] for row in keyed])
-        if key is None:
-            return None
-        ranked.sort(
-            key=lambda r, k=key, p=position: k(keyed[r][p]), reverse=order.keys[position][1]
-        )
     window = ranked[order.offset : order.offset + min(order.limit, page_limit + 1)]
     more = len(window) > page_limit
     chosen = window[:page_limit]
