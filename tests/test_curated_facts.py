@@ -17,8 +17,10 @@ from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
 from kg.cli.commands import cli
+from kg.config import Config
 from kg.curation import curated_build
 from kg.curation.curated import CurationError
+from kg.curation.curated_schema import PREFIXES
 
 FACTS = REPO / "graph_data" / "facts"
 
@@ -195,3 +197,17 @@ def test_every_quote_is_found_in_its_bundled_article_text():
         "<http://127.0.0.1:8000/id/pairing/x>: quote not in "
         "<http://127.0.0.1:8000/id/source/s000>: 南京与上海结对…"
     ]
+
+
+def test_the_service_and_the_curated_files_declare_prefixes_from_one_table():
+    """Each shared prefix names the same namespace (absolute under the service's base IRI);
+    only ``wd:`` (curated Wikidata links) and ``void:``/``sd:`` (service descriptions) differ."""
+    base = "http://example.org/kg/"
+    service = Config(base_iri=base).prefixes()
+    for prefix, namespace in PREFIXES.items():
+        if prefix in service:
+            assert service[prefix] == (namespace if "://" in namespace else base + namespace)
+    assert set(PREFIXES) ^ set(service) == {"wd", "void", "sd"}
+    # the curated files declare them in the table's order (the committed Turtle is compared
+    # byte for byte with what the build writes: test_committed_turtle_is_what_…)
+    assert list(PREFIXES) == [p for p in service if p in PREFIXES] + ["wd"]

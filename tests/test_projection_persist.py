@@ -16,7 +16,7 @@ import pytest
 from test_projection_patch import NEW_PAIRING, PREFIXES, TEST_GRAPH, canonical
 
 from kg.config import Config
-from kg.graph import filters, projection_store, snapshot_file
+from kg.graph import filters, projection_store, snapshot_file, traversal
 from kg.graph.projection import Projection, Snapshot, build_snapshot
 from kg.store.embedded import OxigraphStore
 from kg.store.loading import load_bundled
@@ -71,6 +71,29 @@ def test_a_clean_restart_adopts_the_saved_snapshot_without_a_build(saved: Path) 
     fresh = build_snapshot(store, store.version)
     assert undirected_view(snap) == undirected_view(fresh)
     assert canonical(snap) == canonical(build_snapshot(store, store.version))
+
+
+def test_partners_after_a_restart_do_not_wait_for_the_directed_edges(saved: Path) -> None:
+    """The directed graph's edges (half the saved file) stay encoded until something reads
+    them: a partners answer reads the undirected network; the first reader of the directed
+    edges gets what a build gives."""
+    store = open_store(saved)
+    projection = Projection(store)
+    assert projection_store.restore(projection, store)
+    snap = projection.snapshot()
+    yancheng = "http://127.0.0.1:8000/id/place/yancheng"
+    answer = traversal.partners(snap, yancheng)
+    fresh = build_snapshot(store, store.version)
+    assert answer == traversal.partners(fresh, yancheng) and answer["partners"]
+    assert snap.graph.__dict__["_saved_adjacency"] is not None  # still encoded
+    assert list(snap.graph.in_edges(yancheng, keys=True, data=True)) == list(
+        fresh.graph.in_edges(yancheng, keys=True, data=True)
+    )
+    assert snap.graph.__dict__["_saved_adjacency"] is None
+    assert list(snap.graph.edges(keys=True, data=True)) == list(
+        fresh.graph.edges(keys=True, data=True)
+    )
+    assert pickle.loads(pickle.dumps(snap.graph)).adj == fresh.graph.adj
 
 
 def test_a_process_that_opened_the_store_for_writing_invalidates_it(saved: Path) -> None:

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from kg import prefixes as prefix_table
+
 #: Where the repository's bundled ``ontology/`` and ``graph_data/`` live for a source checkout.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -177,29 +179,6 @@ class Config:
         return self.base_iri + "graph/" + relative_path.replace(os.sep, "/")
 
     def prefixes(self) -> dict[str, str]:
-        """Prefixes every query may use without declaring them (and serialisers abbreviate with)."""
-        b = self.base_iri
-        return {
-            "yrd": b + "ontology#",
-            "place": b + "id/place/",
-            "park": b + "id/park/",
-            "pairing": b + "id/pairing/",
-            "agreement": b + "id/agreement/",
-            "org": b + "id/org/",
-            "domain": b + "id/domain/",
-            "scheme": b + "id/scheme/",
-            "source": b + "id/source/",
-            "rel": b + "id/relation/",
-            "stat": b + "id/statistic/",
-            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "owl": "http://www.w3.org/2002/07/owl#",
-            "xsd": "http://www.w3.org/2001/XMLSchema#",
-            "skos": "http://www.w3.org/2004/02/skos/core#",
-            "prov": "http://www.w3.org/ns/prov#",
-            "dcterms": "http://purl.org/dc/terms/",
-            "schema": "https://schema.org/",
-            "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-            "void": "http://rdfs.org/ns/void#",
-            "sd": "http://www.w3.org/ns/sparql-service-description#",
-        }
+        """Prefixes every query may use without declaring them (and serialisers abbreviate with):
+        the project's one table (``kg.prefixes``), under this base IRI."""
+        return prefix_table.service(self.base_iri)

@@ -9,30 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: CURIE prefixes of the bundled data (relative to the service's base IRI, as in graph_data/).
-PREFIXES: dict[str, str] = {
-    "yrd": "ontology#",
-    "place": "id/place/",
-    "park": "id/park/",
-    "pairing": "id/pairing/",
-    "agreement": "id/agreement/",
-    "rel": "id/relation/",
-    "org": "id/org/",
-    "domain": "id/domain/",
-    "scheme": "id/scheme/",
-    "source": "id/source/",
-    "stat": "id/statistic/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "wd": "http://www.wikidata.org/entity/",
-}
+from kg import prefixes
+
+#: CURIE prefixes of the bundled data (relative to the service's base IRI, as in graph_data/),
+#: from the project's one table (``kg.prefixes``): its order is the files' declaration order.
+PREFIXES: dict[str, str] = prefixes.CURATED
 
 #: Prefixes a fact's own ``id`` may use.
 RELATION_ID_PREFIXES = ("pairing", "park", "agreement", "rel")

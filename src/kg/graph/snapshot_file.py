@@ -25,11 +25,13 @@ own, next to the store, written by the service that owns it.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import marshal
 import mmap
 import pickle
 import sys
+import threading
 from array import array
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import IO, Any
@@ -39,7 +41,7 @@ import networkx as nx
 from kg.graph.snapshot import Labels
 
 #: What the first object of the file must say; anything else is not ours (or too old).
-FORMAT = "kg-projection/3 marshal {} python {}.{}".format(marshal.version, *sys.version_info[:2])
+FORMAT = "kg-projection/4 marshal {} python {}.{}".format(marshal.version, *sys.version_info[:2])
 
 _FLAT = (str, int, float, bool, type(None))
 
@@ -182,7 +184,7 @@ def _graph_parts(graph: nx.Graph, shared: _Shared) -> dict[str, Any]:
     """A networkx graph's dicts (directed: successors and predecessors, each pair's key dict
     one object in both, as networkx has it)."""
     parts = {
-        "class": type(graph).__name__,
+        "class": _class_name(graph),
         "attrs": shared.value(graph.graph),
         "nodes": shared.value(graph._node),  # noqa: SLF001 - plain dicts, read directly
         "adj": shared.value(graph._adj),  # noqa: SLF001
@@ -192,17 +194,103 @@ def _graph_parts(graph: nx.Graph, shared: _Shared) -> dict[str, Any]:
     return parts
 
 
+def _adjacency_frame(parts: dict[str, Any]) -> bytes:
+    """A directed graph's successors and predecessors, moved out of ``parts`` into a frame of
+    their own (``LazyMultiDiGraph`` decodes it when first read)."""
+    return marshal.dumps({"adj": parts.pop("adj"), "pred": parts.pop("pred")})
+
+
 _GRAPHS: dict[str, type[nx.Graph]] = {"MultiDiGraph": nx.MultiDiGraph, "MultiGraph": nx.MultiGraph}
 
 
-def _graph_from(parts: dict[str, Any]) -> nx.Graph:
-    """The graph ``add_edge`` built, reassembled around its saved dicts."""
-    graph = _GRAPHS[parts["class"]]()
+def _class_name(graph: nx.Graph) -> str:
+    """The networkx class a graph is (a restored ``LazyMultiDiGraph`` is a MultiDiGraph)."""
+    return next(c.__name__ for c in type(graph).__mro__ if c.__name__ in _GRAPHS)
+
+
+class _Deferred:
+    """``_adj``/``_succ``/``_pred`` of a ``LazyMultiDiGraph``: networkx's own descriptor for
+    setting them, plus a read that decodes the saved adjacency first if it is still pending."""
+
+    def __init__(self, name: str, base: Any) -> None:
+        self.name, self.base = name, base
+
+    def __get__(self, graph: Any, owner: Any = None) -> Any:
+        if graph is None:
+            return self
+        found = graph.__dict__.get(self.name)
+        if found is None:
+            graph._decode_adjacency()  # noqa: SLF001
+            found = graph.__dict__[self.name]
+        return found
+
+    def __set__(self, graph: Any, value: Any) -> None:
+        self.base.__set__(graph, value)
+
+
+class LazyMultiDiGraph(nx.MultiDiGraph):
+    """A restored snapshot's directed graph whose edges (successors and predecessors, half the
+    file at 100×: 2 s to decode) are decoded on the first read of them, not at start-up.
+
+    ``/partners`` and paths read the undirected network (restored eagerly) and the nodes, so the
+    first answer after a restart does not wait for this; the first request that does read the
+    directed edges decodes them once (under a lock: concurrent readers get the same dicts).
+    Anything else (copies, a later save) sees a plain MultiDiGraph's dicts."""
+
+    _adj = _Deferred("_adj", nx.DiGraph.__dict__["_adj"])
+    _succ = _Deferred("_succ", nx.DiGraph.__dict__["_succ"])
+    _pred = _Deferred("_pred", nx.DiGraph.__dict__["_pred"])
+
+    @classmethod
+    def pending(cls, saved: memoryview) -> LazyMultiDiGraph:
+        """An empty graph whose adjacency is ``saved`` (``marshal``: ``{"adj", "pred"}``)."""
+        graph = cls()
+        for name in ("_adj", "_succ", "_pred"):
+            del graph.__dict__[name]
+        graph.__dict__["_saved_adjacency"] = saved
+        graph.__dict__["_decoding"] = threading.Lock()
+        return graph
+
+    def _decode_adjacency(self) -> None:
+        with self.__dict__["_decoding"]:
+            if self.__dict__.get("_pred") is not None:
+                return  # another thread decoded it meanwhile
+            collecting = gc.isenabled()
+            gc.disable()  # hundreds of thousands of dicts that live as long as the snapshot
+            try:
+                parts = marshal.loads(self.__dict__["_saved_adjacency"])
+            finally:
+                if collecting:
+                    gc.enable()
+            self._adj = parts["adj"]  # also _succ
+            self._pred = parts["pred"]
+            self.__dict__["_saved_adjacency"] = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled as the plain graph it stands for (the mapping is not picklable)."""
+        self._pred  # noqa: B018 - decodes a pending adjacency
+        state = dict(self.__dict__)
+        state.pop("_saved_adjacency", None)
+        state.pop("_decoding", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.__dict__["_decoding"] = threading.Lock()
+
+
+def _graph_from(parts: dict[str, Any], adjacency: memoryview | None = None) -> nx.Graph:
+    """The graph ``add_edge`` built, reassembled around its saved dicts (its adjacency left in
+    ``adjacency`` until first read, if given)."""
+    if adjacency is not None:
+        graph: nx.Graph = LazyMultiDiGraph.pending(adjacency)
+    else:
+        graph = _GRAPHS[parts["class"]]()
+        graph._adj = parts["adj"]  # noqa: SLF001 - also sets _succ of a directed graph
+        if "pred" in parts:
+            graph._pred = parts["pred"]  # noqa: SLF001
     graph.graph.update(parts["attrs"])
     graph._node = parts["nodes"]  # noqa: SLF001
-    graph._adj = parts["adj"]  # noqa: SLF001 - also sets _succ of a directed graph
-    if "pred" in parts:
-        graph._pred = parts["pred"]  # noqa: SLF001
     return graph
 
 
@@ -232,9 +320,13 @@ def write(
     rest = {k: v for k, v in state.items() if k not in ("graph", "relations", "labels")}
     relation_keys, relations, relation_starts = _pack(state["relations"], marshal.dumps)
     label_keys, labels, label_starts = _pack(state["labels"], _encode_labels)
+    graph = _graph_parts(state["graph"], _Shared())
+    # the directed edges in a frame of their own, decoded when first read: they share nothing
+    # with the body then (strings, flat dicts), so the body gets its own sharing
+    adjacency = _adjacency_frame(graph) if graph["class"] == "MultiDiGraph" else b""
     shared = _Shared()
     body = {
-        "graph": _graph_parts(state["graph"], shared),
+        "graph": {k: shared.value(v) if k == "nodes" else v for k, v in graph.items()},
         "graphs": {name: _graph_parts(g, shared) for name, g in (graphs or {}).items()},
         # the same string objects as the graph's (read back once, hashed once)
         "relations": (shared.value(relation_keys), relation_starts),
@@ -243,7 +335,8 @@ def write(
     }
     # frames, each read whole (marshal.load on a file reads a few bytes per call, 10x slower);
     # the two buffers kept apart from the body so reading them is one copy, not two
-    for frame in (marshal.dumps((FORMAT, token, kind)), marshal.dumps(body), relations, labels):
+    head = marshal.dumps((FORMAT, token, kind))
+    for frame in (head, marshal.dumps(body), relations, labels, adjacency):
         _frame(handle, frame)
 
 
@@ -274,13 +367,13 @@ def read(handle: IO[bytes], token: str, kind: str) -> dict[str, Any] | None:
     if header is None or marshal.loads(header) != (FORMAT, token, kind):
         return None
     mapped = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
-    frames = _frames(mapped[8 + len(header) :], 3)
+    frames = _frames(mapped[8 + len(header) :], 4)
     if frames is None:
         return None
-    data, relations, labels = frames
+    data, relations, labels, adjacency = frames
     body = marshal.loads(data)
     state = pickle.loads(body["rest"])  # noqa: S301 - our own file, see the module docstring
-    state["graph"] = _graph_from(body["graph"])
+    state["graph"] = _graph_from(body["graph"], adjacency if len(adjacency) else None)
     state["graphs"] = {name: _graph_from(parts) for name, parts in body["graphs"].items()}
     (relation_keys, relation_starts), (label_keys, label_starts) = body["relations"], body["labels"]
     state["relations"] = _unpack(relation_keys, relations, relation_starts, marshal.loads)

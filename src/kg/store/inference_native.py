@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,16 +22,17 @@ from kg.store.inference_rules import Fact
 from kg.store.inference_rules import Rule as Rule
 from kg.store.inference_rules import compile_rules as compile_rules
 from kg.store.load_focus import LoadedCopy, ShapeFacts, copy_of
+from kg.store.load_parse import no_gc, parse_file
 
 #: Up to this many changed inferred triples are written in one (atomic) update; more are written
 #: with the bulk loader, like a bulk load's data, because transactional writes to an on-disk store
 #: run at ~10^4 triples/s.
 ATOMIC_LIMIT = 20_000
 
-#: A big new file up to this size is parsed into an in-memory store (``Speculation``); the
-#: copy takes ~15× the file's size in memory (215 MB for the 15 MB, 371 k-triple 10×
-#: benchmark file), so past this the file is parsed quad by quad and memory stays bounded.
-MEMORY_COPY_BYTES = 160 * 1024 * 1024
+#: A big new file up to this size is parsed whole into Python (``Speculation``); the copy
+#: takes ~12× the file's size in memory (~170 MB for the 15 MB, 371 k-triple 10× benchmark
+#: file), so past this the file is parsed quad by quad and memory stays bounded.
+MEMORY_COPY_BYTES = 64 * 1024 * 1024
 
 
 def _data_block(verb: str, graph: str, triples: Iterable[ox.Triple] | Iterable[Fact]) -> str:
@@ -105,18 +106,18 @@ class ParsedFacts:
 
 
 class Speculation(ParsedFacts):
-    """Inference for a load of one big new file, done before the file is even stored: parse it,
-    add the rule-relevant triples of the other graphs, compute the closure and write the
-    inferred graph's changes, all in a thread while the bulk loader writes the data (on two
-    cores they overlap). Like the bulk load itself this is not one transaction: a crash leaves
-    a loading marker, and the store recomputes the inferences when it next opens. ``size`` is
-    None when it gave up (a schema change it cannot see in time): then ``materialise`` runs.
+    """Inference for a load of one big new file, done while the bulk loader stores it: parse
+    the file, add the rule-relevant triples of the other graphs, compute the closure and the
+    inferred graph's difference, all in a thread (on two cores they overlap); ``write`` then
+    stores the difference once the data is in (two bulk loads at once slow each other down).
+    Like the bulk load itself this is not one transaction: a crash leaves a loading marker, and
+    the store recomputes the inferences when it next opens. ``size`` is None when it gave up (a
+    schema change it cannot see in time): then ``materialise`` runs.
 
-    A file up to ``MEMORY_COPY_BYTES`` is parsed by loading it into an in-memory store (the
-    parser and the indexes in Rust, without the GIL: the second core works while the first
-    bulk-loads) and the rule-relevant triples are read from there, ~5× cheaper than a Python
-    loop over every parsed quad. With ``shape_facts`` the copy is kept for validating the load
-    (``copy``, ``kg.store.load_focus``)."""
+    A file up to ``MEMORY_COPY_BYTES`` is parsed once into a Python subject index
+    (``kg.store.load_parse``) and the rule-relevant triples are read from there. With
+    ``shape_facts`` the index is kept for validating the load (``copy``,
+    ``kg.store.load_focus``) and ``screen`` runs on it in the thread too."""
 
     def __init__(
         self,
@@ -126,6 +127,7 @@ class Speculation(ParsedFacts):
         fmt: ox.RdfFormat,
         graph: str,
         shape_facts: ShapeFacts | None = None,
+        screen: Callable[[Speculation], None] | None = None,
     ) -> None:
         super().__init__(path, fmt, store.config.base_iri, parse_filter(store, rules))
         self.store, self.rules = store, rules
@@ -134,53 +136,85 @@ class Speculation(ParsedFacts):
         self.size: int | None = None
         self.wrote = False
         self.changes: list[InferredChange] = []
-        self.shape_facts = shape_facts
+        self.shape_facts, self.screen = shape_facts, screen
         #: the file in memory, for validating the load (None: not usable for that)
         self.copy: LoadedCopy | None = None
-        #: the inferred graph's write, still running when the thread ends (``wait_written``)
+        #: distinct triples of the file (None: not parsed whole)
+        self.triples: int | None = None
+        #: the inferred graph's write, still running when ``write`` returns (``wait_written``)
         self.writer: _Writer | None = None
+        self._derived: list[Fact] = []
+        self._had_old = False
+        #: set once the inferred graph's difference is known (or the thread gave up): ``write``
+        #: may start while the thread screens the load's focus nodes
+        self.difference_known = threading.Event()
 
     def _parse(self) -> Facts | None:
         if self.path.stat().st_size > MEMORY_COPY_BYTES:
             return super()._parse()
-        mem = ox.Store()
-        mem.bulk_load(path=str(self.path), format=self.fmt, base_iri=self.base_iri)
+        parsed = parse_file(self.path, self.fmt, self.base_iri)
+        if parsed is None:
+            return None  # RDF-star: not worth the care, read it back
+        self.triples = parsed.triples
         if self.shape_facts is not None:
-            self.copy = copy_of(mem, self.shape_facts)
+            self.copy = copy_of(parsed, self.shape_facts)
         facts = Facts()
-        for p in self.predicates:
-            for q in mem.quads_for_pattern(None, p, None, None):
-                s, o = q.subject, q.object
-                if type(s) is ox.Triple or type(o) is ox.Triple:
-                    return None  # RDF-star: not worth the care, read it back
-                facts.add(s, p, o)
+        add = facts.add
+        for s, p, o in parsed.match_predicates(self.predicates):
+            add(s, p, o)
         return facts
 
     def _run(self) -> None:
-        super()._run()
-        base = self.facts
-        if base is None:
-            self.copy = None
-            return
-        self.facts = None  # the closure grows it: not a file's triples any more
-        raw = self.store._store  # noqa: SLF001 - our own backend
-        keep = set(self.predicates)
-        for graph in self.others:
-            _read_graph(raw, graph, keep, base)
-        if not relevant_predicates(self.rules, base.match) <= keep:
-            self.copy = None
-            return
-        derived = closure(self.rules, base)
-        if not relevant_predicates(self.rules, base.match) <= keep:
-            self.copy = None
+        try:
+            self._infer()
+        finally:
+            self.difference_known.set()
+
+    def _infer(self) -> None:
+        with no_gc():
+            super()._run()
+            base = self.facts
+            if base is None:
+                self.copy = None
+                return
+            self.facts = None  # the closure grows it: not a file's triples any more
+            raw = self.store._store  # noqa: SLF001 - our own backend
+            keep = set(self.predicates)
+            for graph in self.others:
+                _read_graph(raw, graph, keep, base)
+            if not relevant_predicates(self.rules, base.match) <= keep:
+                self.copy = None
+                return
+            derived = closure(self.rules, base)
+            if not relevant_predicates(self.rules, base.match) <= keep:
+                self.copy = None
+                return
+            del base
+            added, removed, self._had_old = _difference(raw, self.inferred, derived)
+            self.changes.append((added, removed))
+            self._derived = derived
+            self.size = len(derived)
+            self.difference_known.set()
+            if self.copy is not None:
+                self.copy.add(derived)
+                if self.screen is not None:
+                    try:
+                        self.screen(self)
+                    except Exception:  # noqa: BLE001, S110 - validate_load screens it again
+                        pass
+
+    def write(self) -> None:
+        """Stores the inferred graph's difference (a big one in a background thread: the
+        caller's Python runs beside it; ``wait_written`` joins it), as soon as it is known."""
+        self.difference_known.wait()
+        if self.size is None:
             return
         self.wrote = True
-        self.writer = _write_inferred(
-            self.store, self.inferred, derived, self.changes, background=True
+        added, removed = self.changes[-1]
+        self.writer = _write_difference(
+            self.store, self.inferred, self._derived, added, removed, self._had_old, True
         )
-        if self.copy is not None:
-            self.copy.add(derived)
-        self.size = len(derived)
+        self._derived = []
 
     def wait_written(self) -> None:
         """Waits for the inferred graph's background write (re-raising its error)."""
@@ -291,6 +325,20 @@ class _Writer(threading.Thread):
             raise self.error
 
 
+def _difference(
+    raw: ox.Store, inferred: str, derived: list[Fact]
+) -> tuple[list[Fact], set[Fact], bool]:
+    """What writing ``derived`` (no repeats) as the inferred graph adds and removes, and whether
+    the graph had content."""
+    target = ox.NamedNode(inferred)
+    old = {
+        (q.subject, q.predicate, q.object) for q in raw.quads_for_pattern(None, None, None, target)
+    }
+    if not old:
+        return derived, set(), False
+    return [t for t in derived if t not in old], old - set(derived), True
+
+
 def _write_inferred(
     store: OxigraphStore,
     inferred: str,
@@ -302,31 +350,38 @@ def _write_inferred(
     appends it to ``changes``). ``background``: a big write runs in a thread, returned (its
     ``wait`` joins it and re-raises what it met)."""
     raw = store._store  # noqa: SLF001 - our own backend
-    target = ox.NamedNode(inferred)
-    old = {
-        (q.subject, q.predicate, q.object) for q in raw.quads_for_pattern(None, None, None, target)
-    }
-    new = derived
-    if old:
-        added = [t for t in derived if t not in old]
-        removed = old - set(derived)
-    else:
-        added, removed = derived, set()
+    added, removed, had_old = _difference(raw, inferred, derived)
     if changes is not None:
         changes.append((added, removed))
-    if not new:  # no inferences: no inferred graph, as after the SPARQL path's swap
+    return _write_difference(store, inferred, derived, added, removed, had_old, background)
+
+
+def _write_difference(
+    store: OxigraphStore,
+    inferred: str,
+    derived: list[Fact],
+    added: list[Fact],
+    removed: set[Fact],
+    had_old: bool,
+    background: bool,
+) -> _Writer | None:
+    raw = store._store  # noqa: SLF001 - our own backend
+    target = ox.NamedNode(inferred)
+    if not derived:  # no inferences: no inferred graph, as after the SPARQL path's swap
         if raw.contains_named_graph(target):
             raw.remove_graph(target)
             store._bump()  # noqa: SLF001
         return None
     if not added and not removed:
         return None
-    if store.path is None or not old or len(added) + len(removed) > ATOMIC_LIMIT:
-        if background and store.path is not None:
-            writer = _Writer(store, target, added)
-            writer.removed = removed
-            writer.start()
-            return writer
+    if background and store.path is not None:
+        # a load's inferences: written like its data (bulk, under a loading mark), not as one
+        # transaction (~10^4 triples/s on disk, and the load is not one transaction anyway)
+        writer = _Writer(store, target, added)
+        writer.removed = removed
+        writer.start()
+        return writer
+    if store.path is None or not had_old or len(added) + len(removed) > ATOMIC_LIMIT:
         raw.bulk_extend(ox.Quad(s, p, o, target) for s, p, o in added)
         for s, p, o in removed:
             raw.remove(ox.Quad(s, p, o, target))

@@ -1,25 +1,25 @@
-"""The focus nodes a load of one new graph can affect, without reading the graph back.
+"""The focus nodes a load of one new graph can affect, and their first screen, from the parse.
 
-``kg.store.shacl_scope.affected_nodes`` finds them from the load's triples, read back from the
-store: ~10 µs a quad on disk (every term decoded through RocksDB), more than the bulk load
-itself. But a big file is parsed anyway while the bulk loader stores it (the speculative
-inference, ``kg.store.inference_native.Speculation``), so the parse also notes, per quad, what
-the focus set needs (``NodeCollector``): the IRIs it mentions and, for each subject, the
-predicates a shape's path reads there. A new graph's blank nodes are its own, so only IRIs can
-be reached from elsewhere; blank nodes that a shape targets make the caller use the old path
-(their store labels are not the parser's).
+``kg.store.shacl_scope.affected_nodes`` finds the focus nodes from the load's triples, read
+back from the store: ~10 µs a quad on disk (every term decoded through RocksDB), more than the
+bulk load itself. But a big file is parsed anyway while the bulk loader stores it
+(``kg.store.load_parse``, for the speculative inference of ``kg.store.inference_native``), so
+its subject index also gives what the focus set needs (``copy_of``): the IRIs it mentions and,
+for each subject, the predicates a shape's path reads there. A new graph's blank nodes are its
+own, so only IRIs can be reached from elsewhere; blank nodes that a shape targets make the
+caller use the old path (their store labels are not the parser's).
 
 The walk back from changed nodes (``walk_back``) then only needs the arcs of the *other*
 graphs: a node with an arc in the loaded graph is one of its subjects, a focus node already.
-Those arcs are found by the engine, one query per batch of nodes (one index scan of each
-node's incoming arcs, graph and predicate compared as ids), and only the few that come from
-other graphs are decoded.
+With the inferred graph's new content and the other graphs' triples of its subjects added
+(``complete``), the index reads every subject as the disk store will, and ``screen`` runs the
+compiled shapes' yes/no form over it: dict lookups, ~20 µs a node.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
@@ -27,10 +27,8 @@ import rdflib
 from rdflib.namespace import SH
 
 from kg.store.base import STAGING_PREFIX
-from kg.store.shacl_scope import SUBCLASS, ShapeScope
-
-#: nodes per walk-back query (each one a VALUES row)
-BATCH = 2_000
+from kg.store.load_parse import Index, ParsedFile
+from kg.store.shacl_scope import RDF_TYPE, SUBCLASS, ShapeScope
 
 
 @dataclass(frozen=True)
@@ -68,92 +66,176 @@ def shape_facts(raw: ox.Store, shapes: rdflib.Graph, scope: ShapeScope) -> Shape
 
 @dataclass
 class LoadedCopy:
-    """The loaded file in an in-memory store (blank nodes under its own labels, literals in the
-    canonical form the disk store gives them), what it says about the focus nodes, and later
-    the inferred graph's new content and the other graphs' triples of its nodes (``add``,
-    ``complete``): then each node it holds as a subject reads as the disk store would."""
+    """The loaded file as a Python subject index (``kg.store.load_parse``: blank nodes under
+    labels of its own, literals in the store's canonical form), what it says about the focus
+    nodes, and later the inferred graph's new content and the other graphs' triples of its
+    subjects (``add``, ``complete``): then each subject it holds reads as the disk store would."""
 
-    mem: ox.Store
+    index: Index
     #: IRIs the file mentions (subjects and objects)
     nodes: set[Any]
     #: IRI subject -> the walk predicates the file gives it
     dirty: dict[Any, set[ox.NamedNode]]
-    #: subjects ``mem`` answers for, and the disk store for the others (set by ``complete``)
-    covered: set[Any] = field(default_factory=set)
-    disk: Any = None
+    #: set by ``load_validation.screen_new_graph``: the focus nodes that failed the screen
+    #: (None: every focus node must be checked), once ``screened``
+    suspects: list[Any] | None = None
+    screened: bool = False
 
     def add(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
-        self.mem.bulk_extend(ox.Quad(s, p, o) for s, p, o in triples)
+        index = self.index
+        for s, p, o in triples:
+            preds = index.get(s)
+            if preds is None:
+                index[s] = {p: {o: None}}
+            else:
+                objects = preds.get(p)
+                if objects is None:
+                    preds[p] = {o: None}
+                else:
+                    objects[o] = None
 
-    def quads_for_pattern(self, s: Any, p: Any, o: Any, g: Any = None) -> Any:
-        """What ``shacl_model.Data`` reads a node with: from memory for the nodes held here,
-        from the disk store (``disk``) for the others."""
-        if s in self.covered:
-            return self.mem.quads_for_pattern(s, p, o, None)
-        return self.disk.quads_for_pattern(s, p, o, g)
 
-
-def _ask(mem: ox.Store, query: str) -> bool:
-    return bool(mem.query(query))
-
-
-def copy_of(mem: ox.Store, facts: ShapeFacts) -> LoadedCopy | None:
-    """The focus-node facts of the file in ``mem`` (all from the engine, in Rust), or None
-    when they cannot be followed this way: the file changes the class hierarchy, holds a
-    targeted blank node (its disk label is not ``mem``'s) or RDF-star."""
-    classes = " ".join(str(c) for c in facts.targeted_classes)
-    preds = " ".join(str(p) for p in facts.target_predicates)
-    checks = [f"ASK {{ ?s <{SUBCLASS.value}> ?o }}"]
-    if classes:
-        checks.append(f"ASK {{ ?b a ?c FILTER(isBlank(?b)) VALUES ?c {{ {classes} }} }}")
-    if preds:
-        checks.append(
-            f"ASK {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) VALUES ?p {{ {preds} }} }}"
-        )
-    checks.append("ASK { ?s ?p ?o FILTER(isTRIPLE(?s) || isTRIPLE(?o)) }")
-    try:
-        if any(_ask(mem, q) for q in checks):
-            return None
-    except (SyntaxError, ValueError, OSError):
-        return None
-    nodes = {
-        row[0]
-        for row in mem.query(
-            "SELECT DISTINCT ?n WHERE { { ?n ?p ?o } UNION { ?s ?p ?n } FILTER(isIRI(?n)) }"
-        )
-    }
+def copy_of(parsed: ParsedFile, facts: ShapeFacts) -> LoadedCopy | None:
+    """The focus-node facts of the parsed file, or None when they cannot be followed this way:
+    the file changes the class hierarchy or holds a targeted blank node (its disk label is not
+    the parse's)."""
+    classes, targets, walk = facts.targeted_classes, facts.target_predicates, facts.walk_predicates
+    nodes: set[Any] = set()
     dirty: dict[Any, set[ox.NamedNode]] = {}
-    if facts.walk_predicates:
-        walk = " ".join(str(p) for p in facts.walk_predicates)
-        query = (
-            f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p ?o FILTER(isIRI(?s)) VALUES ?p {{ {walk} }} }}"
-        )
-        for row in mem.query(query):
-            dirty.setdefault(row[0], set()).add(row[1])
-    return LoadedCopy(mem, nodes, dirty)
+    named = ox.NamedNode
+    for s, preds in parsed.index.items():
+        subject_is_iri = type(s) is named
+        if subject_is_iri:
+            nodes.add(s)
+        for p, objects in preds.items():
+            if p == SUBCLASS:
+                return None
+            if p in targets and (
+                not subject_is_iri or any(type(o) is ox.BlankNode for o in objects)
+            ):
+                return None
+            if not subject_is_iri and p == RDF_TYPE and not classes.isdisjoint(objects):
+                return None
+            if subject_is_iri and p in walk:
+                dirty.setdefault(s, set()).add(p)
+            for o in objects:
+                if type(o) is named:
+                    nodes.add(o)
+    return LoadedCopy(parsed.index, nodes, dirty)
 
 
-def complete(copy: LoadedCopy, raw: ox.Store, loaded: str, inferred_graph: str) -> None:
-    """Adds to ``copy`` the other graphs' triples of its subjects (read by the engine in
-    batches, decoding only those), after ``add`` gave it the inferred graph's new content:
-    then every subject it holds reads as on disk (``quads_for_pattern``)."""
-    mem = copy.mem
-    copy.covered = {row[0] for row in mem.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")}
-    copy.disk = raw
-    iris = [n for n in copy.covered if type(n) is ox.NamedNode]
-    excluded = _excluded_graphs(raw, loaded, inferred_graph)
-    for start in range(0, len(iris), BATCH):
-        values = " ".join(str(n) for n in iris[start : start + BATCH])
-        query = (
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
-            f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({excluded})) }} "
-            f"UNION {{ ?s ?p ?o }} }}"
-        )
-        mem.extend(ox.Quad(row[0], row[1], row[2]) for row in raw.query(query))
+class OtherGraphs:
+    """The triples of every graph but the loaded one and the staging graphs, as the focus set
+    and the screen need them: the arcs into a node along the shapes' paths (``arcs_into``) and
+    a subject's triples outside the inferred graph (``triples_of``).
+
+    While the file is bulk-loaded the loaded graph grows on disk, and a per-node index scan
+    decodes its triples too (~16 a node at 10×, each a RocksDB lookup per term) only to skip
+    them. So when the other graphs hold fewer quads than ``limit`` they are read once, graph by
+    graph, into dicts; otherwise each node is looked up on disk."""
+
+    def __init__(
+        self, raw: ox.Store, loaded: str, inferred: str, paths: Iterable[Any], limit: int
+    ) -> None:
+        self.raw, self.paths = raw, frozenset(paths)
+        self.skip = _skipped_graphs(raw, loaded)
+        self.inferred = ox.NamedNode(inferred)
+        self.subjects: Index | None = None
+        self.into: dict[Any, list[tuple[Any, Any]]] | None = None
+        self._read_whole(limit)
+
+    def _read_whole(self, limit: int) -> None:
+        subjects: Index = {}
+        into: dict[Any, list[tuple[Any, Any]]] = {}
+        paths, inferred, seen = self.paths, self.inferred, 0
+        graphs = [g for g in self.raw.named_graphs() if g not in self.skip]
+        for g in [ox.DefaultGraph(), *graphs]:
+            for q in self.raw.quads_for_pattern(None, None, None, g):
+                seen += 1
+                if seen > limit:
+                    return  # too many: look nodes up one by one
+                s, p, o = q.subject, q.predicate, q.object
+                if p in paths:
+                    into.setdefault(o, []).append((s, p))
+                if g == inferred:
+                    continue
+                preds = subjects.get(s)
+                if preds is None:
+                    subjects[s] = {p: {o: None}}
+                else:
+                    objects = preds.get(p)
+                    if objects is None:
+                        preds[p] = {o: None}
+                    else:
+                        objects[o] = None
+        self.subjects, self.into = subjects, into
+
+    def triples_of(self, s: Any) -> Iterable[tuple[Any, Any]]:
+        """(predicate, object) of ``s`` outside the inferred graph."""
+        if self.subjects is not None:
+            for p, objects in self.subjects.get(s, {}).items():
+                for o in objects:
+                    yield p, o
+            return
+        skip, inferred = self.skip, self.inferred
+        for q in self.raw.quads_for_pattern(s, None, None, None):
+            g = q.graph_name
+            if g not in skip and g != inferred:
+                yield q.predicate, q.object
+
+    def arcs_into(self, y: Any) -> Iterable[tuple[Any, Any]]:
+        """(subject, path predicate) of the arcs into ``y``, the old inferred graph's too."""
+        if self.into is not None:
+            yield from self.into.get(y, ())
+            return
+        paths, skip = self.paths, self.skip
+        for q in self.raw.quads_for_pattern(None, None, y, None):
+            if q.predicate in paths and q.graph_name not in skip:
+                yield q.subject, q.predicate
+
+
+def complete(copy: LoadedCopy, others: OtherGraphs) -> None:
+    """Adds to ``copy`` the other graphs' triples of its IRI subjects, after ``add`` gave it
+    the inferred graph's new content: then every subject it holds reads as on disk."""
+    index = copy.index
+    for s in [n for n in index if type(n) is ox.NamedNode]:
+        preds = index[s]
+        for p, o in others.triples_of(s):
+            objects = preds.get(p)
+            if objects is None:
+                preds[p] = {o: None}
+            else:
+                objects[o] = None
+
+
+def _skipped_graphs(raw: ox.Store, *graphs: str) -> set[Any]:
+    """``graphs`` and every staging graph (the loading marks)."""
+    return {ox.NamedNode(g) for g in graphs} | {
+        g
+        for g in raw.named_graphs()
+        if type(g) is ox.NamedNode and g.value.startswith(STAGING_PREFIX)
+    }
+
+
+def screen(compiled: Any, data: Any, copy: LoadedCopy, focus: Iterable[Any]) -> list[Any]:
+    """The focus nodes that fail a shape when read from the copy (its subjects, from the Python
+    index; other nodes from ``data``'s store). Every other node conforms on disk too; these are
+    validated again on the disk store, which reports them under its own labels."""
+    cache = data._cache  # noqa: SLF001 - filled with the copy: the subjects read whole
+    for s, preds in copy.index.items():
+        cache[s] = {**preds, None: {}}
+    data.CACHE = len(cache) + type(data).CACHE  # the copy must not be forgotten midway
+    out = []
+    for node in focus:
+        for shape in compiled.shapes_for(data, node):
+            if not shape.conforms(data, node):
+                out.append(node)
+                break
+    return out
 
 
 def walk_back(
-    scope: ShapeScope, raw: ox.Store, loaded: str, dirty: dict[Any, set[ox.NamedNode]]
+    scope: ShapeScope, others: OtherGraphs, dirty: dict[Any, set[ox.NamedNode]]
 ) -> set[Any]:
     """Nodes outside the loaded graph whose shapes reach a changed node through a path that
     reads what changed there, level by level as deep as the shapes nest (as
@@ -174,51 +256,12 @@ def walk_back(
             if along:
                 wanted[y] = along
         found: dict[Any, set[ox.NamedNode]] = {}
-        for x, p, y in _arcs_from_other_graphs(raw, loaded, paths, list(wanted)):
-            if p in wanted.get(y, ()):
-                found.setdefault(x, set()).add(p)
+        for y, along in wanted.items():
+            for x, p in others.arcs_into(y):
+                if p in along:
+                    found.setdefault(x, set()).add(p)
         found_all.update(found)
         dirty = found
         if not dirty:
             break
     return found_all
-
-
-def _arcs_from_other_graphs(
-    raw: ox.Store, loaded: str, paths: list[ox.NamedNode], nodes: list[Any]
-) -> Iterable[tuple[Any, ox.NamedNode, Any]]:
-    """Arcs ``x p y`` (``p`` one of ``paths``) into ``nodes`` in every visible graph but
-    ``loaded``."""
-    iris = [n for n in nodes if type(n) is ox.NamedNode]
-    allowed = ", ".join(str(p) for p in paths)
-    excluded = _excluded_graphs(raw, loaded)
-    for start in range(0, len(iris), BATCH):
-        values = " ".join(str(n) for n in iris[start : start + BATCH])
-        query = (
-            f"SELECT ?x ?p ?y WHERE {{ VALUES ?y {{ {values} }} "
-            f"{{ GRAPH ?g {{ ?x ?p ?y }} FILTER(?g NOT IN ({excluded}) && ?p IN ({allowed})) }} "
-            f"UNION {{ ?x ?p ?y FILTER(?p IN ({allowed})) }} }}"
-        )
-        for row in raw.query(query):  # the default graph is the store's own here
-            yield row[0], row[1], row[2]
-    skip = ox.NamedNode(loaded)
-    for y in nodes:  # blank nodes of other graphs (reached at a deeper level): few
-        if type(y) is ox.NamedNode:
-            continue
-        for q in raw.quads_for_pattern(None, None, y, None):
-            g = q.graph_name
-            if q.predicate in paths and not (
-                type(g) is ox.NamedNode and (g == skip or g.value.startswith(STAGING_PREFIX))
-            ):
-                yield q.subject, q.predicate, y
-
-
-def _excluded_graphs(raw: ox.Store, *graphs: str) -> str:
-    """``graphs`` and every staging graph, as the list of a ``FILTER(?g NOT IN (…))``: graphs
-    are compared as ids in the engine, never decoded."""
-    hidden = [ox.NamedNode(g) for g in graphs] + [
-        g
-        for g in raw.named_graphs()
-        if type(g) is ox.NamedNode and g.value.startswith(STAGING_PREFIX)
-    ]
-    return ", ".join(str(g) for g in hidden)

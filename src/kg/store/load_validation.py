@@ -35,6 +35,9 @@ from kg.store.validation import Violation
 BATCH = 5_000
 #: Stop collecting after this many violations: the file needs fixing either way.
 MAX_VIOLATIONS = 1_000
+#: The other graphs are read whole for screening a load when they hold at most this many
+#: quads, or 8 per subject of the file (``load_focus.OtherGraphs``).
+OTHERS_READ_WHOLE = 200_000
 
 
 @dataclass
@@ -133,12 +136,11 @@ def validate_load(
         focus = list(compiled.focus_nodes(data))
     elif fast and collected is not None:
         graph, copy = collected
-        found = _focus_of_new_graph(scope, raw, graph, copy, inferred)
-        if found is not None:
-            load_focus.complete(copy, raw, graph, store.config.inferred_graph)
-            found = _suspects(compiled, view, copy, found)
+        if not copy.screened:  # the load's thread did not get to it
+            screen_new_graph(store, compiled, scope, graph, copy, inferred)
         wait()  # the exact checks below read the inferred graph on disk
-        # found is None: a class moved, every instance's targets may have changed
+        # None: a class moved, every instance's targets may have changed
+        found = copy.suspects
         focus = list(compiled.focus_nodes(data)) if found is None else found
     else:
         hierarchy = False
@@ -171,8 +173,7 @@ def _only_new(undo: Undo, graph: str, inferred: list[inference.InferredChange]) 
 
 def _focus_of_new_graph(
     scope: shacl_scope.ShapeScope,
-    raw: ox.Store,
-    graph: str,
+    others: load_focus.OtherGraphs,
     copy: load_focus.LoadedCopy,
     inferred: list[inference.InferredChange],
 ) -> list[Any] | None:
@@ -190,24 +191,29 @@ def _focus_of_new_graph(
                 focus.add(o)
             if p in walk:
                 dirty.setdefault(s, set()).add(p)
-    focus |= load_focus.walk_back(scope, raw, graph, dirty)
+    focus |= load_focus.walk_back(scope, others, dirty)
     return list(focus)
 
 
-def _suspects(
+def screen_new_graph(
+    store: OxigraphStore,
     compiled: shacl_core.Compiled,
-    view: TripleView,
+    scope: shacl_scope.ShapeScope,
+    graph: str,
     copy: load_focus.LoadedCopy,
-    focus: list[Any],
-) -> list[Any]:
-    """The focus nodes that fail a shape when read from the load's in-memory copy (the
-    nodes it holds; the others from disk). Every other node conforms on disk too; these are
-    validated again on the disk store, which reports them under its own labels."""
-    data = shacl_core.Data(view.match, copy)  # type: ignore[arg-type]
-    out = []
-    for node in focus:
-        for shape in compiled.shapes_for(data, node):
-            if not shape.conforms(data, node):
-                out.append(node)
-                break
-    return out
+    inferred: list[inference.InferredChange],
+) -> None:
+    """Finds the focus nodes of a load of one new graph and screens them on its in-memory copy
+    (``kg.store.load_focus``), setting ``copy.suspects``: the nodes that fail there (None: the
+    class hierarchy changed, every focus node must be checked). Runs in the load's thread,
+    while the bulk loader stores the file; only the suspects are validated on disk after."""
+    raw = store._store  # noqa: SLF001
+    limit = max(OTHERS_READ_WHOLE, len(copy.index) * 8)
+    others = load_focus.OtherGraphs(raw, graph, store.config.inferred_graph, scope.reads_via, limit)
+    found = _focus_of_new_graph(scope, others, copy, inferred)
+    if found is not None:
+        load_focus.complete(copy, others)
+        data = shacl_core.Data(TripleView(raw, visible_graphs).match, raw)
+        found = load_focus.screen(compiled, data, copy, found)
+    copy.suspects = found
+    copy.screened = True

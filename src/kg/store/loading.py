@@ -33,6 +33,7 @@ from kg.store.base import (
     rdf_format_for,
 )
 from kg.store.embedded import BULK_THRESHOLD_BYTES, OxigraphStore
+from kg.store.load_parse import no_gc
 
 #: Kept for callers that print it; validation no longer depends on the size of a load (the
 #: compiled shapes check the focus nodes a load can affect, ``kg.store.load_validation``).
@@ -105,7 +106,18 @@ def load_files(
     On an embedded store with shapes the compiled checks understand, the files are stored, the
     focus nodes they can affect are checked, and a violation (or any error) undoes the whole
     batch (``kg.store.load_validation``). Otherwise the batch is first tried on an in-memory
-    copy."""
+    copy. Python's cycle collector pauses meanwhile (``load_parse.no_gc``)."""
+    with no_gc():
+        return _load_files(store, paths, validate, progress, on_file)
+
+
+def _load_files(
+    store: GraphStore,
+    paths: list[Path],
+    validate: bool | None,
+    progress: Progress | None,
+    on_file: Callable[[FileLoad], None] | None,
+) -> LoadReport:
     started = time.perf_counter()
     files = iter_rdf_files(paths)
     if not files:
@@ -122,12 +134,27 @@ def load_files(
         _check_candidate(store, plan, rules)
     undo = load_validation.Undo(store, rules) if checks is not None else None  # type: ignore[arg-type]
     facts = None
+    screen: Callable[[inference.Speculation], None] | None = None
     if checks is not None:
         raw = store._store  # type: ignore[attr-defined] # noqa: SLF001 - our own backend
         facts = load_focus.shape_facts(raw, checks[2], checks[1])
+        compiled_shapes, scope = checks[0], checks[1]
+
+        def screen(spec: inference.Speculation) -> None:  # in the load's thread
+            only_new = undo is not None and undo.new_graphs == [plan[0][1]] and not undo.saved
+            if spec.copy is not None and only_new and not scope.whole:
+                load_validation.screen_new_graph(
+                    store,  # type: ignore[arg-type]
+                    compiled_shapes,
+                    scope,
+                    plan[0][1],
+                    spec.copy,
+                    spec.changes,
+                )
+
     report = LoadReport()
     try:
-        _load(store, plan, rules, progress, on_file, undo, facts, report)
+        _load(store, plan, rules, progress, on_file, undo, facts, report, screen)
         try:
             if undo is not None and checks is not None:
                 compiled, scope, _shapes = checks
@@ -180,6 +207,7 @@ def _load(
     undo: load_validation.Undo | None,
     shape_facts: load_focus.ShapeFacts | None = None,
     report: LoadReport | None = None,
+    screen: Callable[[inference.Speculation], None] | None = None,
 ) -> LoadReport:
     """Store the files and their inferences (``undo`` hears about each graph first). With
     ``shape_facts``, a lone big file's in-memory copy is kept for validating it."""
@@ -209,6 +237,7 @@ def _load(
                 fmt,
                 graph,
                 shape_facts,
+                screen,
             )
             # the inferred graph may be written after the thread ends: readers wait for it
             report.wait_inferred = speculation.wait_written
@@ -227,13 +256,20 @@ def _load(
                 _quietly(speculation.wait_written)
                 inference.materialise(store, rules)  # inferences of data that never arrived
             raise
-        if parsed is not None:
-            parsed.join()
+        try:
+            if speculation is not None:  # the inferred graph's difference, once the data is
+                speculation.write()  # in, while the thread still screens the focus nodes
+        finally:
+            if parsed is not None:
+                parsed.join()
         for g in graphs:
             known.pop(g, None)
         if parsed is not None and parsed is not speculation:
             known[graph] = parsed
-        triples = sum(store.triple_count(g) for g in graphs)
+        if speculation is not None and speculation.triples is not None and graphs == [graph]:
+            triples = speculation.triples  # the parse's distinct triples: no count on disk
+        else:
+            triples = sum(store.triple_count(g) for g in graphs)
         done = FileLoad(file, graphs, triples, time.perf_counter() - t0)
         report.files.append(done)
         if on_file:

@@ -204,13 +204,13 @@ def _node_check(shape: Shape) -> Check:
 
 
 def _combine(members: list[Shape], rule: str) -> Predicate:
+    if rule == "or":  # stop at the first member that passes (or fails, for "and")
+        return lambda data, v: any(m.conforms(data, v) for m in members)
+    if rule == "and":
+        return lambda data, v: all(m.conforms(data, v) for m in members)
+
     def ok(data: Data, v: Any) -> bool:
-        passed = sum(1 for m in members if m.conforms(data, v))
-        if rule == "or":
-            return passed > 0
-        if rule == "and":
-            return passed == len(members)
-        return passed == 1
+        return sum(1 for m in members if m.conforms(data, v)) == 1
 
     return ok
 

@@ -27,6 +27,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _EMPTY: dict[Any, None] = {}
 
+#: a node no data holds: a property shape's verdict on a node without values (``Shape``)
+_ABSENT = ox.NamedNode("urn:kg:shacl:absent")
+
 
 @dataclass
 class Schema:
@@ -104,6 +107,17 @@ class Data:
         self.objects(s, p)
         return self._cache[s].get(p) or _EMPTY
 
+    def whole(self, s: Any) -> dict[Any, dict[Any, None]] | None:
+        """Every triple of ``s`` by predicate (read-only for callers), when this reads nodes
+        whole (``raw``, or a cache filled whole); None otherwise."""
+        node = self._cache.get(s)
+        if node is None:
+            if self.raw is None:
+                return None
+            self.objects(s, RDF_TYPE)
+            node = self._cache[s]
+        return node if None in node else None
+
     def remember(self, s: Any, pairs: Iterable[tuple[Any, Any]]) -> None:
         """Take ``s``'s triples (every graph, as (predicate, object)) read elsewhere, e.g. by
         one query for a batch of nodes, as if ``objects`` had read them. Whole-store reading
@@ -148,8 +162,7 @@ class Data:
     def is_instance(self, node: Any, cls: Any) -> bool:
         if type(node) is ox.Literal:
             return False
-        classes = self.subclasses(cls)
-        return any(t in classes for t in self.objects(node, RDF_TYPE))
+        return not self.subclasses(cls).isdisjoint(self.values(node, RDF_TYPE))
 
 
 @dataclass
@@ -173,6 +186,12 @@ class Shape:
     messages: list[str]
     severity: str
     properties: list[Shape]
+    #: the checks' yes/no forms, and the verdict on a node without values (``conforms``)
+    _quick: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
+    _empty: bool | None = field(default=None, repr=False, compare=False)
+    #: property shapes by path, and the paths whose absence fails (``_properties_conform``)
+    _by_path: dict[Any, list[Shape]] | None = field(default=None, repr=False, compare=False)
+    _required: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
     def results(self, data: Data, focus: Any) -> Iterator[tuple[Shape, Failure]]:
         """Every failure of ``focus`` against this shape (and its property shapes)."""
@@ -187,15 +206,61 @@ class Shape:
     def conforms(self, data: Data, focus: Any) -> bool:
         """Whether ``results`` would yield nothing, asked of each check's yes/no form: most
         nodes conform, and building no failures (no generators, no messages) makes this ~10×
-        cheaper than ``results``; callers run ``results`` only where this says no."""
-        values = [focus] if self.path is None else data.values(focus, self.path)
-        for check in self.checks:
-            if not check.quick(data, focus, values):  # type: ignore[attr-defined]
-                return False
+        cheaper than ``results``; callers run ``results`` only where this says no.
+
+        A property shape with no values at the node has the same verdict at every node (every
+        component either tests each value or counts them), so it is worked out once: most
+        paths of a shape are absent at most nodes (a relation's shape has ~30)."""
+        quick = self._quick
+        if quick is None:
+            quick = self._quick = tuple(c.quick for c in self.checks)  # type: ignore[attr-defined]
         if self.path is None:
-            for prop in self.properties:
+            values: Any = [focus]
+        else:
+            values = data.values(focus, self.path)
+            if not values:
+                empty = self._empty
+                if empty is None:
+                    empty = self._empty = all(q(data, focus, values) for q in quick)
+                return empty
+        for q in quick:
+            if not q(data, focus, values):
+                return False
+        if self.path is None and self.properties:
+            return self._properties_conform(data, focus)
+        return True
+
+    def _properties_conform(self, data: Data, focus: Any) -> bool:
+        """The property shapes' verdicts. When the node's triples are all in ``data``'s cache,
+        only the paths it has are evaluated: an absent path's verdict is the one worked out
+        once (``_empty``), so the shapes that fail without values are tested by a lookup."""
+        props = self.properties
+        present = data.whole(focus) if len(props) > 3 else None
+        if present is None:
+            for prop in props:
                 if not prop.conforms(data, focus):
                     return False
+            return True
+        by_path = self._by_path
+        if by_path is None:
+            by_path = {}
+            for prop in props:
+                by_path.setdefault(prop.path, []).append(prop)
+            self._by_path = by_path
+            self._required = tuple(
+                path
+                for path, group in by_path.items()
+                if not all(prop.conforms(data, _ABSENT) for prop in group)
+            )
+        for path in self._required:  # type: ignore[union-attr]
+            if not present.get(path):
+                return False
+        for path in present:
+            group = by_path.get(path)
+            if group is not None:
+                for prop in group:
+                    if not prop.conforms(data, focus):
+                        return False
         return True
 
 
