@@ -37,6 +37,7 @@ LAYER_OF_MODULE = {
     "kg.wsgi": "main",
     "kg.config": "base",
     "kg.formats": "base",
+    "kg.prefixes": "base",
 }
 
 #: Longest module allowed (lines), and the justified exceptions (path under src/kg -> why).

@@ -171,7 +171,7 @@ class DirectLane:
             now + after if 0 < after < timeout else None,
             worker.started.value,
             worker.finished.value,
-            linger=planned.lingers and self.linger_s > 0,
+            linger=planned.lingers and self.linger_s > 0 and self._nothing_read_after(channel),
         )
         job = direct_wire.DirectTask(
             planned.task,
@@ -194,6 +194,14 @@ class DirectLane:
         channel.kg_flight = flight
         self.server._map[flight.fd] = flight  # noqa: SLF001 - waitress's poll map
         return True
+
+    @staticmethod
+    def _nothing_read_after(channel: Any) -> bool:
+        """Waitress has read no byte past the request (a worker reading the socket next would
+        start in the middle of one): the last bytes read were exactly this request's head, or
+        nothing of a next one is parsed."""
+        request = channel.requests[0]
+        return getattr(channel, "kg_whole", False) and channel.request in (None, request)
 
     def _attach(self, channel: Any, outcome: Any) -> None:
         """The connection's next request goes the ordinary way, with ``outcome`` (if any)."""
@@ -357,8 +365,12 @@ class DirectLane:
         now = time.monotonic()
         soonest = min(self._due(f, now) for f in self.flights.values())
         # A finished task is noticed within a tenth of its age (2 ms at first, at most 50 ms):
-        # a long query does not keep the I/O thread ticking every 2 ms.
-        youngest = min(now - (f.deadline - f.timeout) for f in self.flights.values())
+        # a long query does not keep the I/O thread ticking every 2 ms. A lingering worker
+        # always reports by a message (which wakes the poll): nothing to look for there.
+        youngest = min(
+            (now - (f.deadline - f.timeout) for f in self.flights.values() if not f.linger),
+            default=SETTLE_TICK_MAX_S * 10,
+        )
         tick = min(SETTLE_TICK_MAX_S, max(SETTLE_TICK_S, youngest / 10))
         return max(0.0, min(default, tick, soonest - now + 0.001))
 
@@ -366,7 +378,7 @@ class DirectLane:
     def _due(flight: _Flight, now: float) -> float:
         """When the flight must be looked at: its deadline or demotion."""
         if flight.lingering():
-            began = flight.worker.busy.value
+            began = abs(flight.worker.busy.value)
             return began + flight.timeout if began else now + SETTLE_TICK_MAX_S
         return min(flight.deadline, flight.demote_at or flight.deadline)
 
@@ -392,9 +404,9 @@ class DirectLane:
     def _watch(self, flight: _Flight, now: float, give_back: bool) -> None:
         """A lingering worker: the time limit of the query it runs, or the connection back."""
         worker = flight.worker
-        began = worker.busy.value
+        began = abs(worker.busy.value)  # negative while it writes the answer
         if not began:
-            if give_back:
+            if give_back or worker.demoted:  # demoted: the pool restores its priority
                 self.release(flight)
             return
         after = self.config.query_demote_after_s
@@ -422,7 +434,7 @@ class DirectLane:
             worker.process.kill()
         worker.process.join(timeout=5)
         if flight.lingering():  # a later query of the connection: is its request unread?
-            if worker.started.value != worker.finished.value:
+            if worker.busy.value < 0:
                 self.executor.hand_back(worker, flight.ticket, False)
                 self._done(flight, b"", close=True)  # its response may be cut short
             else:

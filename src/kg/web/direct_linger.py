@@ -15,8 +15,8 @@ What keeps this safe:
   outcome if there is one (``NEXT``); waitress then reads that request as if nothing happened;
 * the time limit holds: before running a query the worker puts its start in shared memory
   (``busy``), and the service kills it past the limit as for any direct task. Only after it has
-  counted a write begun (``started``) does it consume the request, so the service knows whether
-  to answer 503 (request unread) or close the connection (response cut short);
+  marked the write begun (``busy`` negative) does it consume the request, so the service knows
+  whether to answer 503 (request unread) or close the connection (response cut short);
 * the service takes the connection back (``RELEASE`` on the pipe) whenever another request
   needs a worker or may write (any request that is not answered directly, a queue at the
   admission gate, a new store version): a lingering worker never makes anyone wait for long,
@@ -30,13 +30,13 @@ import re
 import select
 import socket
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
 from waitress.utilities import build_http_date
 
 from kg.config import Config
-from kg.store import guard
 from kg.web import direct_wire
 
 #: A lingering worker gives the connection back after this long in all (the service then
@@ -115,15 +115,17 @@ def linger(
     fd: int,
     job: direct_wire.DirectTask,
     config: Config,
-    run: Any,
+    attempt: Callable[[str, str | None, float], Any],
     inbox: direct_wire.Inbox,
     counters: tuple[Any, Any, Any],
 ) -> tuple:
     """Answer the connection ``fd``'s next plain queries until it is idle for ``job.linger``
     seconds, the service asks for it back, or a request is not for this lane; the reply for
-    the service (``SENT``, ``REST``, ``GONE`` or ``NEXT``). The caller closes ``fd``."""
-    from kg.web.query_worker import ExecutionError, QueryTask, timed_out
+    the service (``SENT``, ``REST``, ``GONE`` or ``NEXT``). The caller closes ``fd``.
 
+    ``attempt(query, accept, began)``: the worker's answer (a ``QueryOutput`` to write), or
+    the reply that leaves the request unread (``(NEXT, outcome)``: refusals, errors, pages,
+    too close to the time limit — ``kg.web.query_worker``)."""
     started, finished, busy = counters
     pipe = inbox.sock.fileno()
     waiting = select.poll()
@@ -154,30 +156,18 @@ def linger(
             if parsed is None or service.poll(0) or inbox.pending():
                 return (direct_wire.SENT, None)
             query, accept, length = parsed
-            task = QueryTask(
-                query, accept=accept, title="result", max_bytes=config.max_result_bytes
-            )
             began = busy.value = time.monotonic()
             try:
-                try:
-                    guard.check_nesting(query)
-                    guard.check(query, config)
-                    guard.check_syntax(query, config, None)
-                except (guard.TooComplex, guard.OutboundRefused, guard.Malformed):
-                    return (direct_wire.NEXT, None)  # the request path refuses it
-                outcome = run(job.snapshot, task)
-                if isinstance(outcome, ExecutionError):
-                    return (direct_wire.NEXT, outcome)
-                if outcome.content_type.split(";", 1)[0].strip().lower() == "text/html":
-                    return (direct_wire.NEXT, outcome)
-                if time.monotonic() > began + job.timeout - direct_wire.WRITE_MARGIN_S:
-                    return (direct_wire.NEXT, timed_out(job.timeout))
+                outcome = attempt(query, accept, began)
+                if isinstance(outcome, tuple):
+                    return outcome  # the request stays unread, for the ordinary path
                 response = direct_wire.head(
                     "200 OK",
                     (*headers, ("Date", _Date.now())),
                     outcome.content_type,
                     len(outcome.body),
                 )
+                busy.value = -began  # writing: a kill now cuts the response short
                 started.value += 1  # from here on the request is consumed (see the docstring)
                 if _consume(sock, length) != length:
                     return (direct_wire.GONE, None)

@@ -14,6 +14,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -156,12 +157,51 @@ def _answer_directly(
     queries answered while it lingers, ``kg.web.direct_linger``), anything else goes back to
     the service's ordinary path with its outcome. Always closes ``fd``."""
     try:
+        began = time.monotonic()
         reply = _answer_first(fd, job, config, run, counters)
+        demote = config.query_demote_after_s
         if reply[0] == direct_wire.SENT and job.linger > 0:
-            reply = direct_linger.linger(fd, job, config, run, inbox, counters)
+            # not after a query long enough to be demoted: the pool restores its priority
+            if not 0 < demote <= time.monotonic() - began:
+                attempt = _lingering(job, config, run)
+                reply = direct_linger.linger(fd, job, config, attempt, inbox, counters)
         return reply
     finally:
         os.close(fd)
+
+
+#: Query texts remembered as passing the guards, per lingering connection.
+_PASSED_MAX = 64
+
+
+def _lingering(job: direct_wire.DirectTask, config: Config, run: Any) -> Any:
+    """What a worker lingering on the connection (``kg.web.direct_linger``) does with each
+    next plain query: what ``_answer_first`` does, but a request it does not answer stays
+    unread (``NEXT``) for the ordinary path."""
+    passed: set[str] = set()  # texts the guards let through (the verdict depends on the text)
+
+    def attempt(query: str, accept: str | None, began: float) -> Any:
+        if query not in passed:
+            try:
+                guard.check_nesting(query)
+                guard.check(query, config)
+                guard.check_syntax(query, config, None)
+            except (guard.TooComplex, guard.OutboundRefused, guard.Malformed):
+                return (direct_wire.NEXT, None)  # the request path refuses it, with its message
+            if len(passed) >= _PASSED_MAX:
+                passed.clear()
+            passed.add(query)
+        task = QueryTask(query, accept=accept, title="result", max_bytes=config.max_result_bytes)
+        outcome = run(job.snapshot, task)
+        if isinstance(outcome, ExecutionError):
+            return (direct_wire.NEXT, outcome)
+        if outcome.content_type.split(";", 1)[0].strip().lower() == "text/html":
+            return (direct_wire.NEXT, outcome)  # pages get Flask's security headers
+        if time.monotonic() > began + job.timeout - direct_wire.WRITE_MARGIN_S:
+            return (direct_wire.NEXT, timed_out(job.timeout))
+        return outcome
+
+    return attempt
 
 
 def _answer_first(
@@ -293,8 +333,9 @@ class _Worker:
         self.started = ctx.RawValue("Q", 0)
         #: Direct answers written whole, reported by this count only (``kg.web.direct_lane``).
         self.finished = ctx.RawValue("Q", 0)
-        #: ``time.monotonic()`` when the query it runs on a lingering connection began, else 0
-        #: (``kg.web.direct_linger``: the service holds it to the time limit).
+        #: ``time.monotonic()`` when the query it runs on a lingering connection began, else 0,
+        #: negated while it writes the answer (``kg.web.direct_linger``: the service holds it
+        #: to the time limit, and then knows whether the request is still unread).
         self.busy = ctx.RawValue("d", 0.0)
         self.process = ctx.Process(
             target=_worker_main,

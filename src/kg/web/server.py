@@ -114,6 +114,7 @@ class _Channel(HTTPChannel):
     task_class = _Task
     #: The direct task answering this connection's request (``kg.web.direct_lane``), if any.
     kg_flight: Any = None
+    kg_whole = False
 
     def readable(self) -> bool:
         """While a worker answers the request directly, the next one is read (a client sends
@@ -129,6 +130,12 @@ class _Channel(HTTPChannel):
                 or self.total_outbufs_len
             )
         return super().readable()
+
+    def received(self, data: bytes) -> bool:
+        # Exactly one whole request head: once it is answered nothing of the next one has
+        # been read here, so a worker may read the connection (``kg.web.direct_linger``).
+        self.kg_whole = data.endswith(b"\r\n\r\n") and data.count(b"\r\n\r\n") == 1
+        return super().received(data)
 
     def handle_read(self) -> None:
         flight = self.kg_flight
