@@ -175,3 +175,17 @@ def test_a_named_query_can_leave_its_order_to_the_engine():
     assert page_order.plan(
         "SELECT ?x WHERE { ?x ?p ?o }\n# order: engine\nORDER BY ?x LIMIT 3 OFFSET 0"
     )
+
+
+def test_unordered_rows_larger_than_the_result_limit_are_still_sorted_here(store, monkeypatch):
+    """The result limit is the page's: a long answer's unordered rows may exceed it (83 MB of
+    TSV for relations-in-year at 100x, limit 64 MB) and are still sorted in the worker; past
+    the sort buffer the engine orders."""
+    text = QUERY.format(ex=EX, order="?key ?item")
+    plan = page_order.plan(with_page(text, 11, 0))
+    paged = page_order.page(store.query(plan.unordered), plan, 10, max_bytes=100)
+    assert paged is not None
+    rows, more = paged
+    assert more and len(list(rows)) == 10
+    monkeypatch.setattr(page_order, "SORT_BUFFER_BYTES", 100)
+    assert page_order.page(store.query(plan.unordered), plan, 10, max_bytes=100) is None
