@@ -36,8 +36,10 @@ BATCH = 5_000
 #: Stop collecting after this many violations: the file needs fixing either way.
 MAX_VIOLATIONS = 1_000
 #: The other graphs are read whole for screening a load when they hold at most this many
-#: quads, or 8 per subject of the file (``load_focus.OtherGraphs``).
+#: quads, or ``OTHERS_PER_SUBJECT`` per subject of the file (``load_focus.OtherGraphs``);
+#: else each node is looked up on disk.
 OTHERS_READ_WHOLE = 200_000
+OTHERS_PER_SUBJECT = 8
 
 
 @dataclass
@@ -208,7 +210,7 @@ def screen_new_graph(
     class hierarchy changed, every focus node must be checked). Runs in the load's thread,
     while the bulk loader stores the file; only the suspects are validated on disk after."""
     raw = store._store  # noqa: SLF001
-    limit = max(OTHERS_READ_WHOLE, len(copy.index) * 8)
+    limit = max(OTHERS_READ_WHOLE, len(copy.index) * OTHERS_PER_SUBJECT)
     others = load_focus.OtherGraphs(raw, graph, store.config.inferred_graph, scope.reads_via, limit)
     found = _focus_of_new_graph(scope, others, copy, inferred)
     if found is not None:
