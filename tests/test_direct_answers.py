@@ -91,17 +91,7 @@ def test_pipelined_requests_are_answered_in_order(srv: Server) -> None:
         requests = b"".join(f"GET {path} {head}".encode() for path in (LABEL, ASK, "/queries", ASK))
         sock.sendall(requests)
         stream = sock.makefile("rb")
-        bodies = []
-        for _ in range(4):
-            status = stream.readline()
-            assert status.startswith(b"HTTP/1.1 200"), status
-            length = None
-            while (line := stream.readline()) != b"\r\n":
-                name, _, value = line.decode().partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
-            assert length is not None
-            bodies.append(stream.read(length))
+        bodies = [_read_response(stream) for _ in range(4)]
     assert json.loads(bodies[0])["results"]["bindings"][0]["l"]["value"] == "A"
     assert json.loads(bodies[1]) == json.loads(bodies[3]) == {"head": {}, "boolean": True}
     assert "queries" in json.loads(bodies[2])

@@ -27,7 +27,7 @@ import rdflib
 from rdflib.namespace import SH
 
 from kg.store.base import STAGING_PREFIX
-from kg.store.load_parse import Index, ParsedFile
+from kg.store.load_parse import Index, ParsedFile, index_add
 from kg.store.shacl_scope import RDF_TYPE, SUBCLASS, ShapeScope
 
 
@@ -84,15 +84,7 @@ class LoadedCopy:
     def add(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
         index = self.index
         for s, p, o in triples:
-            preds = index.get(s)
-            if preds is None:
-                index[s] = {p: {o: None}}
-            else:
-                objects = preds.get(p)
-                if objects is None:
-                    preds[p] = {o: None}
-                else:
-                    objects[o] = None
+            index_add(index, s, p, o)
 
 
 def copy_of(parsed: ParsedFile, facts: ShapeFacts) -> LoadedCopy | None:
@@ -159,15 +151,7 @@ class OtherGraphs:
                     into.setdefault(o, []).append((s, p))
                 if g == inferred:
                     continue
-                preds = subjects.get(s)
-                if preds is None:
-                    subjects[s] = {p: {o: None}}
-                else:
-                    objects = preds.get(p)
-                    if objects is None:
-                        preds[p] = {o: None}
-                    else:
-                        objects[o] = None
+                index_add(subjects, s, p, o)
         self.subjects, self.into = subjects, into
 
     def triples_of(self, s: Any) -> Iterable[tuple[Any, Any]]:

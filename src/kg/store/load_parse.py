@@ -80,35 +80,41 @@ def parse_file(path: Path, fmt: ox.RdfFormat, base_iri: str) -> ParsedFile | Non
             s, p, o = q.subject, q.predicate, q.object
             ts, to = type(s), type(o)
             if ts is blank:
-                label = s.value
-                s = blanks.get(label)
-                if s is None:
-                    s = blanks[label] = blank(label + suffix)
+                s = blanks.get(s.value) or _relabelled(blanks, s.value, suffix)
             elif ts is not named:
                 return None
             if to is literal:
                 if o.language is None and o.datatype.value not in _PLAIN:
                     typed.setdefault(o, []).append((s, p))
             elif to is blank:
-                label = o.value
-                o = blanks.get(label)
-                if o is None:
-                    o = blanks[label] = blank(label + suffix)
+                o = blanks.get(o.value) or _relabelled(blanks, o.value, suffix)
             elif to is not named:
                 return None
-            preds = index.get(s)
-            if preds is None:
-                index[s] = {p: {o: None}}
-            else:
-                objects = preds.get(p)
-                if objects is None:
-                    preds[p] = {o: None}
-                else:
-                    objects[o] = None
+            index_add(index, s, p, o)
         if typed:
             _canonical_literals(index, typed)
         triples = sum(len(objects) for preds in index.values() for objects in preds.values())
     return ParsedFile(index, triples)
+
+
+def index_add(index: Index, s: Any, p: Any, o: Any) -> None:
+    """Put one triple into a subject index (objects kept as dict keys: ordered, no repeats)."""
+    preds = index.get(s)
+    if preds is None:
+        index[s] = {p: {o: None}}
+    else:
+        objects = preds.get(p)
+        if objects is None:
+            preds[p] = {o: None}
+        else:
+            objects[o] = None
+
+
+def _relabelled(blanks: dict[str, ox.BlankNode], label: str, suffix: str) -> ox.BlankNode:
+    """The load's own blank node for a file label first seen (file labels are only unique
+    within the file, so each load suffixes them)."""
+    node = blanks[label] = ox.BlankNode(label + suffix)
+    return node
 
 
 def _canonical_literals(index: Index, typed: dict[Any, list[tuple[Any, Any]]]) -> None:
