@@ -36,8 +36,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from waitress.utilities import build_http_date
-
 from kg.web import direct_plan, direct_wire, executor, priority, security
 from kg.web.query_worker import ExecutionError, _Worker, timed_out
 
@@ -118,7 +116,7 @@ class DirectLane:
         self.executor = executor.executor_for(services)
         self.io_thread: int | None = None  # set by the server's loop
         self.flights: dict[int, _Flight] = {}  # by the worker pipe's descriptor
-        self._date = (0, "")
+        self._date = direct_wire.HttpDate()
         # A worker answers later queries of the connection with the first one's headers: only
         # when they do not depend on the request's Origin.
         origins = self.config.cors_origins
@@ -233,14 +231,11 @@ class DirectLane:
         cors, vary_origin = security.cors_headers(
             request.path, "GET", request.headers.get("ORIGIN"), self.config.cors_origins
         )
-        second = int(time.time())
-        if self._date[0] != second:
-            self._date = (second, build_http_date(second))
         return (
             ("Vary", "Accept, Origin" if vary_origin else "Accept"),
             ("X-Content-Type-Options", "nosniff"),
             *cors,
-            ("Date", self._date[1]),
+            ("Date", self._date.now()),
             ("Server", self.server.adj.ident),
         )
 

@@ -34,8 +34,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from waitress.utilities import build_http_date
-
 from kg.config import Config
 from kg.web import direct_wire
 
@@ -97,20 +95,6 @@ def parse(data: bytes) -> tuple[str, str | None, int] | None:
     return pairs[0][1], accept, end + 4
 
 
-class _Date:
-    """The ``Date`` header, made once a second (as waitress does)."""
-
-    second = 0
-    text = ""
-
-    @classmethod
-    def now(cls) -> str:
-        second = int(time.time())
-        if second != cls.second:
-            cls.second, cls.text = second, build_http_date(second)
-        return cls.text
-
-
 def linger(
     fd: int,
     job: direct_wire.DirectTask,
@@ -118,6 +102,7 @@ def linger(
     attempt: Callable[[str, str | None, float], Any],
     inbox: direct_wire.Inbox,
     counters: tuple[Any, Any, Any],
+    date: direct_wire.HttpDate,
 ) -> tuple:
     """Answer the connection ``fd``'s next plain queries until it is idle for ``job.linger``
     seconds, the service asks for it back, or a request is not for this lane; the reply for
@@ -163,7 +148,7 @@ def linger(
                     return outcome  # the request stays unread, for the ordinary path
                 response = direct_wire.head(
                     "200 OK",
-                    (*headers, ("Date", _Date.now())),
+                    (*headers, ("Date", date.now())),
                     outcome.content_type,
                     len(outcome.body),
                 )

@@ -151,6 +151,7 @@ def _answer_directly(
     run: Any,
     inbox: direct_wire.Inbox,
     counters: tuple[Any, Any, Any],
+    date: direct_wire.HttpDate,
 ) -> tuple[str, Any]:
     """A direct task (``kg.web.direct_wire``): the same refusals as the request path, then the
     query; a success is written on the client's socket ``fd`` (and the connection's next
@@ -164,7 +165,7 @@ def _answer_directly(
             # not after a query long enough to be demoted: the pool restores its priority
             if not 0 < demote <= time.monotonic() - began:
                 attempt = _lingering(job, config, run)
-                reply = direct_linger.linger(fd, job, config, attempt, inbox, counters)
+                reply = direct_linger.linger(fd, job, config, attempt, inbox, counters, date)
         return reply
     finally:
         os.close(fd)
@@ -182,21 +183,15 @@ def _lingering(job: direct_wire.DirectTask, config: Config, run: Any) -> Any:
 
     def attempt(query: str, accept: str | None, began: float) -> Any:
         if query not in passed:
-            try:
-                guard.check_nesting(query)
-                guard.check(query, config)
-                guard.check_syntax(query, config, None)
-            except (guard.TooComplex, guard.OutboundRefused, guard.Malformed):
-                return (direct_wire.NEXT, None)  # the request path refuses it, with its message
+            if not _guards_pass(query, config, None):
+                return (direct_wire.NEXT, None)
             if len(passed) >= _PASSED_MAX:
                 passed.clear()
             passed.add(query)
         task = QueryTask(query, accept=accept, title="result", max_bytes=config.max_result_bytes)
         outcome = run(job.snapshot, task)
-        if isinstance(outcome, ExecutionError):
+        if _for_the_request_path(outcome):
             return (direct_wire.NEXT, outcome)
-        if outcome.content_type.split(";", 1)[0].strip().lower() == "text/html":
-            return (direct_wire.NEXT, outcome)  # pages get Flask's security headers
         if time.monotonic() > began + job.timeout - direct_wire.WRITE_MARGIN_S:
             return (direct_wire.NEXT, timed_out(job.timeout))
         return outcome
@@ -208,22 +203,35 @@ def _answer_first(
     fd: int, job: direct_wire.DirectTask, config: Config, run: Any, counters: tuple[Any, Any, Any]
 ) -> tuple[str, Any]:
     """The task itself: refusals and errors go back to the ordinary path."""
-    query = job.task.query
-    try:
-        guard.check_nesting(query)
-        guard.check(query, config)
-        guard.check_syntax(query, config, job.task.substitutions)
-    except (guard.TooComplex, guard.OutboundRefused, guard.Malformed):
-        return (direct_wire.FALLBACK, None)  # the request path refuses it, with its message
+    if not _guards_pass(job.task.query, config, job.task.substitutions):
+        return (direct_wire.FALLBACK, None)
     outcome = run(job.snapshot, job.task)
-    if isinstance(outcome, ExecutionError):
+    if _for_the_request_path(outcome):
         return (direct_wire.FALLBACK, outcome)
-    if outcome.content_type.split(";", 1)[0].strip().lower() == "text/html":
-        return (direct_wire.FALLBACK, outcome)  # pages get Flask's security headers
     started, finished, _busy = counters
     return direct_wire.write_response(
         fd, job, outcome.body, outcome.content_type, outcome.more, started, finished
     )
+
+
+def _guards_pass(query: str, config: Config, substitutions: Any) -> bool:
+    """Whether the request path's guards let ``query`` through (it refuses the others itself,
+    with its message: a direct answer never words a refusal)."""
+    try:
+        guard.check_nesting(query)
+        guard.check(query, config)
+        guard.check_syntax(query, config, substitutions)
+    except (guard.TooComplex, guard.OutboundRefused, guard.Malformed):
+        return False
+    return True
+
+
+def _for_the_request_path(outcome: Any) -> bool:
+    """Errors are rendered by Flask, and pages get its security headers: neither is written
+    by the worker."""
+    if isinstance(outcome, ExecutionError):
+        return True
+    return outcome.content_type.split(";", 1)[0].strip().lower() == "text/html"
 
 
 def _worker_main(
@@ -270,6 +278,7 @@ def _worker_main(
         store = None
     # Read with recvmsg: a direct task carries the client's socket (kg.web.direct_wire).
     inbox = direct_wire.Inbox(socket.socket(fileno=os.dup(conn.fileno())))
+    date = direct_wire.HttpDate()  # the Date header of answers written while lingering
     try:
         conn.send("ready")
     except (OSError, EOFError):
@@ -287,7 +296,9 @@ def _worker_main(
             if fd is None:  # cannot happen: the service always sends one
                 reply: Any = (direct_wire.FALLBACK, None)
             else:
-                reply = _answer_directly(fd, message, config, run, inbox, (started, finished, busy))
+                reply = _answer_directly(
+                    fd, message, config, run, inbox, (started, finished, busy), date
+                )
                 if reply[0] == direct_wire.SENT and not message.linger:
                     # Nothing to say: the count (raised as the last byte went out) tells the
                     # service, which looks when the client's next request comes (no wake-up
