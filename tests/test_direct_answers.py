@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
@@ -39,13 +41,22 @@ LABEL_OF = """# title: Label of a thing
 # binding: inline
 SELECT ?label WHERE { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label }
 """
+#: 11³ = 1,331 rows: more than the default page, so its answer carries ``Link: rel=next``.
+_ELEVEN = " ".join(str(i) for i in range(11))
+MANY = f"""# title: Many rows, tagged
+# param: tag string = x
+SELECT ?tag ?a ?b ?c
+WHERE {{ VALUES ?a {{ {_ELEVEN} }} VALUES ?b {{ {_ELEVEN} }} VALUES ?c {{ {_ELEVEN} }} }}
+"""
 
 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {"KG_QUERY_WORKERS": "1", "KG_QUERY_TIMEOUT": "2", "KG_IDLE_TIMEOUT": "10"}
     folder = tmp_path_factory.mktemp("direct")
-    (make_root(folder / "root") / "queries" / "label_of.rq").write_text(LABEL_OF)
+    queries = make_root(folder / "root") / "queries"
+    (queries / "label_of.rq").write_text(LABEL_OF)
+    (queries / "many.rq").write_text(MANY)
     server = serve_tiny(folder, env=env)
     yield server
     server.stop()
@@ -119,9 +130,41 @@ def test_a_slow_reader_of_a_big_answer_does_not_hold_the_worker(srv: Server) -> 
     slow.close()
 
 
+def spare_ready(srv: Server, workers: int = 1, timeout: float = 60) -> None:
+    """Wait until the service's query workers and its spare are started, their store open.
+
+    A worker killed at its time limit is replaced by the spare at once; with no spare ready
+    (just after start, or after an earlier kill, on a loaded machine) the client keeps its slot
+    until a new worker has started, and its next query may wait longer than the queue allows
+    (429): what the tests below assert is the case with a spare. Read from ``/proc``: worker
+    processes (``spawn_main``) with files of the store's checkpoint open."""
+    pid = srv.process.pid
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return  # no /proc here: nothing to wait for
+        ready = 0
+        for child in children:
+            try:
+                if b"spawn_main" not in Path(f"/proc/{child}/cmdline").read_bytes():
+                    continue
+                fds = Path(f"/proc/{child}/fd")
+                if any(".snapshots/" in os.readlink(fd) for fd in fds.iterdir()):
+                    ready += 1
+            except OSError:
+                continue  # gone meanwhile
+        if ready > workers:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the query workers' spare did not start")
+
+
 def test_a_direct_query_past_its_time_limit_is_503_and_the_connection_goes_on(
     srv: Server,
 ) -> None:
+    spare_ready(srv)
     conn = connect(srv)
     started = time.monotonic()
     status, _, body = get(conn, EXPLOSION)
@@ -188,6 +231,7 @@ def test_later_queries_on_a_connection_get_the_first_answers_headers_and_flasks(
 def test_errors_and_the_time_limit_on_a_lingering_connection_are_the_request_paths(
     srv: Server,
 ) -> None:
+    spare_ready(srv)
     conn = connect(srv)
     assert get(conn, ASK)[0] == 200
     status, _, body = get(conn, "/sparql?query=" + quote("SELEKT nothing"))
@@ -287,3 +331,168 @@ def test_a_lingering_worker_answers_only_requests_the_direct_lane_would_take(
     assert (parsed is not None) == taken
     if parsed is not None:
         assert parsed[0] == "ASK {}" and raw[parsed[2] :] in (b"", b"GET /other HTTP/1.1\r\n\r\n")
+
+
+# -- named queries on the kept connection (kg.web.direct_named) -----------------------------
+def ordinary(srv: Server, path: str) -> tuple[int, dict[str, str], bytes]:
+    """The request path's answer: ``Connection: close`` keeps a request off the direct lane."""
+    conn = connect(srv)
+    conn.request("GET", path, headers={**JSON, "Connection": "close"})
+    response = conn.getresponse()
+    answer = response.status, dict(response.getheaders()), response.read()
+    conn.close()
+    return answer
+
+
+def same_answer(kept: tuple[int, dict[str, str], bytes], flask: tuple) -> None:
+    """Status, body and every header but the date and the connection's are the same."""
+    drop = ("Date", "Connection")
+    assert kept[0] == flask[0]
+    assert kept[2] == flask[2]
+    assert {k: v for k, v in kept[1].items() if k not in drop} == {
+        k: v for k, v in flask[1].items() if k not in drop
+    }
+
+
+def test_named_queries_on_a_kept_connection_answer_as_the_request_path(srv: Server) -> None:
+    paths = [
+        "/queries/label_of?thing=http://example.org/a",
+        "/queries/many?tag=one",  # a page with rows after it: Link rel=next
+        "/queries/label_of?thing=http://example.org/b",
+        "/queries/many",  # the default parameter
+        "/queries/many?tag=two&tag=three",  # the first value, as Flask reads it
+        "/queries/label_of?town=x",  # a parameter error: the request path's 400
+        "/queries/nope",  # no such query: 404
+    ]
+    conn = connect(srv)
+    kept = [get(conn, path) for path in [*paths, *paths]]  # after the first: lingered
+    conn.close()
+    for path, answer in zip([*paths, *paths], kept, strict=True):
+        same_answer(answer, ordinary(srv, path))
+    assert json.loads(kept[0][2])["results"]["bindings"][0]["label"]["value"] == "A"
+    assert json.loads(kept[2][2])["results"]["bindings"][0]["label"]["value"] == "B"
+    link = kept[1][1]["Link"]
+    assert "tag=one&limit=1000&offset=1000" in link and link.endswith('rel="next"')
+    assert len(json.loads(kept[1][2])["results"]["bindings"]) == 1000
+    assert kept[5][0] == 400 and kept[6][0] == 404
+
+
+def test_a_named_query_after_a_write_on_another_connection_sees_the_write(srv: Server) -> None:
+    from tiny_data import UPDATE
+
+    reader, writer = connect(srv), connect(srv)
+    thing = f"{EX}named-{time.monotonic_ns()}"
+    path = "/queries/label_of?thing=" + quote(thing, safe="")
+    assert get(reader, ASK)[0] == 200
+    assert json.loads(get(reader, path)[2])["results"]["bindings"] == []  # the worker lingers
+    writer.request(
+        "POST", "/update", body=f'INSERT DATA {{ <{thing}> <{RDFS_LABEL}> "new" }}', headers=UPDATE
+    )
+    response = writer.getresponse()
+    assert response.status == 204, response.read()
+    response.read()
+    rows = json.loads(get(reader, path)[2])["results"]["bindings"]
+    assert [row["label"]["value"] for row in rows] == ["new"]
+    reader.close()
+    writer.close()
+
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def test_place_names_on_a_kept_connection_resolve_as_on_the_request_path(server: Server) -> None:
+    """The bundled graph: exact names, other written forms, an ambiguous and an unknown name."""
+    base = "/queries/domains-between-two-places"
+    paths = [
+        f"{base}?a=常州&b=盐城",
+        f"{base}?a=Changzhou&b=yancheng",
+        f"{base}?a=Suzhou&b=盐城",  # ambiguous: 300 with the candidates
+        f"{base}?a=Nowhereville&b=盐城",  # unknown: 404 with suggestions
+        "/queries/transport-links-of-place?place=盐城市",
+        f"{base}?a=常州&b=盐城",
+    ]
+    paths = [quote(path, safe="/?=&") for path in paths]
+    conn = connect(server)  # type: ignore[arg-type]
+    kept = [get(conn, path) for path in [*paths, *paths]]
+    conn.close()
+    for path, answer in zip([*paths, *paths], kept, strict=True):
+        same_answer(answer, ordinary(server, path))  # type: ignore[arg-type]
+    assert kept[0][2] == kept[1][2] and json.loads(kept[0][2])["results"]["bindings"]
+    assert kept[2][0] == 300 and {c["label_zh"] for c in json.loads(kept[2][2])["candidates"]} == {
+        "苏州市",
+        "宿州市",
+    }
+    assert kept[3][0] == 404 and "Nowhereville" in json.loads(kept[3][2])["error"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "query_string"),
+    [
+        (
+            b"GET /queries/x-y_1?a=%E7%9B%90&b=2 HTTP/1.1\r\nHost: h:1\r\n\r\n",
+            "x-y_1",
+            "a=%E7%9B%90&b=2",
+        ),
+        (b"GET /queries/x HTTP/1.1\r\nHost: h\r\n\r\n", "x", ""),
+        (b"GET /queries/%78 HTTP/1.1\r\nHost: h\r\n\r\n", None, None),  # waitress unquotes
+        (b"GET /queries/x/y HTTP/1.1\r\nHost: h\r\n\r\n", None, None),
+        (b"GET /queries/x?a=1#f HTTP/1.1\r\nHost: h\r\n\r\n", None, None),
+        (b"GET /queries/x HTTP/1.1\r\nHost: h\r\nAccept: text/html\r\n\r\n", None, None),
+    ],
+)
+def test_a_lingering_worker_reads_named_queries_as_waitress_does(
+    raw: bytes, name: str | None, query_string: str | None
+) -> None:
+    from kg.web import direct_linger
+
+    parsed = direct_linger.parse(raw)
+    if name is None:
+        assert parsed is None
+        return
+    assert parsed is not None and (parsed.name, parsed.query) == (name, query_string)
+    assert parsed.host is not None and parsed.host.startswith("h") and parsed.length == len(raw)
+
+
+def test_a_worker_binds_a_named_query_as_the_service_does_with_the_places_it_was_given() -> None:
+    from waitress.adjustments import Adjustments
+    from waitress.parser import HTTPRequestParser
+
+    from kg.config import Config
+    from kg.web import direct_named, direct_plan
+    from kg.web.app import create_app
+
+    class Snap:  # a projection snapshot's memo, without the projection
+        version = 7
+
+        def __init__(self) -> None:
+            self.memo: dict[str, Any] = {}
+
+        def cached(self, key: str, compute: Any) -> Any:
+            return self.memo.setdefault(key, compute())
+
+    app = create_app(Config(store=":memory:", query_workers=0))
+    svc = app.extensions["kg"]
+    snap = Snap()
+    direct_named.remember(snap, "盐城", svc.config.base_iri + "id/place/yancheng")
+    named = direct_named.context(snap, svc.queries, svc.config, "http", True)
+    for target, qs in [
+        ("/queries/relations-in-year", "year=2020"),
+        ("/queries/facts-with-sources", ""),
+        ("/queries/agreements-of-year", "year=nope"),  # a parameter error: the request path's
+        ("/queries/partners-of-place", "place=盐城"),
+        ("/queries/partners-of-place", "place=Yancheng"),  # not given: the request path's
+    ]:
+        worker = direct_named.in_worker(named, target.rsplit("/", 1)[1], qs, "kg.example", "*/*")
+        request = HTTPRequestParser(Adjustments())
+        head = f"GET {target}?{quote(qs, safe='=&')} HTTP/1.1\r\nHost: kg.example\r\n"
+        request.received(head.encode() + b"Accept: */*\r\n\r\n")
+        planned = direct_plan.plan(request, svc)
+        if "place=" in qs:  # the service resolves places on the projection: none here
+            expected = (svc.config.base_iri + "id/place/yancheng") if qs.endswith("盐城") else None
+            assert (worker is not None) == (expected is not None), qs
+            if worker is not None:
+                assert f"<{expected}>" in worker[0].query + str(worker[0].substitutions)
+            continue
+        assert (worker is None) == (planned is None), target
+        if worker is not None and planned is not None:
+            assert worker[0] == planned.task and worker[1] == planned.link_if_more

@@ -23,9 +23,11 @@ Everything else is as before:
 * the time limit holds: the I/O thread wakes at each deadline, kills a worker past it (and
   replaces it, ``QueryExecutor.hand_back``) and the client gets the 503 — or, if the worker had
   already begun writing, the connection is closed, since its response may be incomplete;
-* after a plain ``/sparql`` answer the worker may keep the connection for the client's next
-  plain queries (``kg.web.direct_linger``): the connection is then not read here until the
-  worker reports, and ``release`` asks for it back whenever another request arrives.
+* after a direct answer the worker may keep the connection for the client's next plain and
+  named queries (``kg.web.direct_linger``; it gets the named queries and the place names
+  resolved so far with the task, ``kg.web.direct_named``): the connection is then not read
+  here until the worker reports, and ``release`` asks for it back whenever another request
+  arrives.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.web import direct_plan, direct_wire, executor, priority, security
+from kg.store.embedded import OxigraphStore
+from kg.web import direct_named, direct_plan, direct_wire, executor, priority, security
 from kg.web.query_worker import ExecutionError, _Worker, timed_out
 
 #: Where the ordinary path finds an outcome the direct path already has (see ``_Task``).
@@ -179,10 +182,12 @@ class DirectLane:
             planned.link_if_more,
             self.linger_s if flight.linger else 0.0,
             timeout,
+            self._named_context(worker, request) if flight.linger else None,
         )
         try:
             direct_wire.send_with_fd(worker.sock, job, channel.socket.fileno())
         except OSError:  # the worker died while idle: the ordinary path waits for its spare
+            worker.named_key = None
             threading.Thread(
                 target=self.executor.hand_back, args=(worker, ticket, False), daemon=True
             ).start()
@@ -192,6 +197,23 @@ class DirectLane:
         channel.kg_flight = flight
         self.server._map[flight.fd] = flight  # noqa: SLF001 - waitress's poll map
         return True
+
+    def _named_context(self, worker: _Worker, request: Any) -> Any:
+        """The named queries and resolved place names for a worker about to linger, when it
+        does not have them yet (``kg.web.direct_named``); else ``None``."""
+        services = self.services
+        snap = services.extras["projection"].current_or_none()
+        named = direct_named.context(
+            snap,
+            services.queries,
+            self.config,
+            request.url_scheme,
+            isinstance(services.store, OxigraphStore),
+        )
+        if worker.named_key == named.key:
+            return None
+        worker.named_key = named.key
+        return named
 
     @staticmethod
     def _nothing_read_after(channel: Any) -> bool:

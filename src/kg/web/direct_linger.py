@@ -5,13 +5,18 @@ paid, for each, a wake-up of the server's I/O thread, waitress's parsing and the
 worker: two of the three hops of an ``ASK {}`` (issue 19). After answering a plain
 ``GET /sparql?query=`` directly (``kg.web.direct_lane``), the worker now keeps the connection a
 short while (``DirectTask.linger``): the service stops reading it meanwhile, and the worker
-answers the next plain queries itself — one hop, like Oxigraph's own server.
+answers the next plain queries itself — one hop, like Oxigraph's own server. The same after a
+named query (``GET /queries/<name>?…``) and for named queries: the worker binds their
+parameters as the service would, with the named queries and the place names the service gave
+it (``kg.web.direct_named``), and leaves the request unread for the service when it cannot
+(an unresolved or ambiguous place name, a parameter error, a reserved parameter).
 
 What keeps this safe:
 
 * the worker only *peeks* at the socket until it has an answer to write: anything it does not
-  answer itself — not a whole plain ``GET /sparql?query=`` (``parse``), an error to render, an
-  answer too close to the time limit — stays unread, and it gives the connection back, with the
+  answer itself — not a whole plain ``GET /sparql?query=`` or ``GET /queries/<name>``
+  (``parse``), a named query it cannot bind, an error to render, an answer too close to the
+  time limit — stays unread, and it gives the connection back, with the
   outcome if there is one (``NEXT``); waitress then reads that request as if nothing happened;
 * the time limit holds: before running a query the worker puts its start in shared memory
   (``busy``), and the service kills it past the limit as for any direct task. Only after it has
@@ -31,7 +36,7 @@ import select
 import socket
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 from kg.config import Config
@@ -46,6 +51,8 @@ PEEK_BYTES = 16 * 1024
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^`|~0-9A-Za-z]+")
 _VALUE = re.compile(rb"[\x20-\x7e\t]*")
 _TARGET = re.compile(rb"/sparql\?[\x21-\x22\x24-\x7e]*")  # visible ASCII, no '#'
+#: ``/queries/<name>`` (a plain name: nothing for waitress to unquote) and its query string.
+_NAMED = re.compile(rb"/queries/([A-Za-z0-9_-]+)(?:\?([\x21-\x22\x24-\x7e]*))?")
 #: Headers that make a request something else than a plain GET (a body, a proxy, a close).
 _NOT_PLAIN = {
     b"CONTENT-LENGTH",
@@ -59,20 +66,38 @@ _NOT_PLAIN = {
 }
 
 
-def parse(data: bytes) -> tuple[str, str | None, int] | None:
-    """``(query, Accept, length)`` when ``data`` starts with a whole request the direct lane
-    takes (``kg.web.direct_plan``: ``GET /sparql?query=…`` over HTTP/1.1 keep-alive, not for
-    HTML, no body) written so plainly that waitress reads it the same way (ASCII, one of each
-    header, no folding); ``None`` for anything else."""
+class Parsed(NamedTuple):
+    """A whole request a lingering worker may answer, read from a peek of the socket."""
+
+    #: ``/sparql``: the query text; ``/queries/<name>``: the raw query string.
+    query: str
+    accept: str | None
+    #: Bytes of the request (what to consume once the answer is ready).
+    length: int
+    #: ``/queries/<name>``: the name (and the Host header, for the ``Link`` of a next page).
+    name: str | None = None
+    host: str | None = None
+
+
+def parse(data: bytes) -> Parsed | None:
+    """The request ``data`` starts with, when it is whole and one the direct lane takes
+    (``kg.web.direct_plan``: ``GET /sparql?query=…`` or ``GET /queries/<name>?…`` over
+    HTTP/1.1 keep-alive, not for HTML, no body) written so plainly that waitress reads it the
+    same way (ASCII, one of each header, no folding, no percent-encoded path); ``None`` for
+    anything else."""
     end = data.find(b"\r\n\r\n")
     if end < 0:
         return None
     lines = data[:end].split(b"\r\n")
     method, _, rest = lines[0].partition(b" ")
     target, _, version = rest.partition(b" ")
-    if method != b"GET" or version != b"HTTP/1.1" or not _TARGET.fullmatch(target):
+    if method != b"GET" or version != b"HTTP/1.1":
+        return None
+    named = _NAMED.fullmatch(target)
+    if named is None and not _TARGET.fullmatch(target):
         return None
     accept: str | None = None
+    host: str | None = None
     seen: set[bytes] = set()
     for line in lines[1:]:
         name, colon, value = line.partition(b":")
@@ -89,17 +114,30 @@ def parse(data: bytes) -> tuple[str, str | None, int] | None:
             accept = value.decode("ascii")
             if "html" in accept.lower():
                 return None  # a browser: Flask renders the page
+        elif key == b"HOST":
+            host = value.decode("ascii")
+    if named is not None:
+        query_string = (named.group(2) or b"").decode("ascii")
+        return Parsed(query_string, accept, end + 4, named.group(1).decode("ascii"), host)
     pairs = parse_qsl(target[len(b"/sparql?") :].decode("ascii"), keep_blank_values=True)
     if len(pairs) != 1 or pairs[0][0] != "query" or not pairs[0][1].strip():
         return None
-    return pairs[0][1], accept, end + 4
+    return Parsed(pairs[0][1], accept, end + 4)
+
+
+class Answer(NamedTuple):
+    """What a lingering worker writes: the rendered answer, and the ``Link`` header of the
+    next page for a named query's page that has rows after it (``QueryOutput.more``)."""
+
+    output: Any  # kg.web.query_worker.QueryOutput
+    link: str | None = None
 
 
 def linger(
     fd: int,
     job: direct_wire.DirectTask,
     config: Config,
-    attempt: Callable[[str, str | None, float], Any],
+    attempt: Callable[[Parsed, float], Any],
     inbox: direct_wire.Inbox,
     counters: tuple[Any, Any, Any],
     date: direct_wire.HttpDate,
@@ -108,9 +146,9 @@ def linger(
     seconds, the service asks for it back, or a request is not for this lane; the reply for
     the service (``SENT``, ``REST``, ``GONE`` or ``NEXT``). The caller closes ``fd``.
 
-    ``attempt(query, accept, began)``: the worker's answer (a ``QueryOutput`` to write), or
-    the reply that leaves the request unread (``(NEXT, outcome)``: refusals, errors, pages,
-    too close to the time limit — ``kg.web.query_worker``)."""
+    ``attempt(request, began)``: the worker's answer (an ``Answer`` to write), or the reply
+    that leaves the request unread (``(NEXT, outcome)``: refusals, errors, pages, a named query
+    it cannot bind, too close to the time limit — ``kg.web.query_worker``)."""
     started, finished, busy = counters
     pipe = inbox.sock.fileno()
     waiting = select.poll()
@@ -140,15 +178,17 @@ def linger(
             parsed = parse(data) if data else None
             if parsed is None or service.poll(0) or inbox.pending():
                 return (direct_wire.SENT, None)
-            query, accept, length = parsed
+            length = parsed.length
             began = busy.value = time.monotonic()
             try:
-                outcome = attempt(query, accept, began)
-                if isinstance(outcome, tuple):
-                    return outcome  # the request stays unread, for the ordinary path
+                answer = attempt(parsed, began)
+                if not isinstance(answer, Answer):
+                    return answer  # the request stays unread, for the ordinary path
+                outcome = answer.output
+                extra = (("Link", answer.link),) if outcome.more and answer.link else ()
                 response = direct_wire.head(
                     "200 OK",
-                    (*headers, ("Date", date.now())),
+                    (*headers, *extra, ("Date", date.now())),
                     outcome.content_type,
                     len(outcome.body),
                 )

@@ -5,7 +5,8 @@ Two kinds, both ``GET`` over HTTP/1.1 keep-alive, not asking for HTML:
 * ``/sparql?query=…`` with nothing else in the query string — ``kg.web.query_lane``'s case;
 * ``/queries/<name>?param=…`` without ``format``, ``timeout``, ``limit`` or ``offset``: the
   parameters are bound as ``kg.web.queries_http.run_query`` binds them and the first page is
-  asked for as ``kg.web.executor.answer`` asks for it, so the worker runs the same text.
+  asked for as ``kg.web.executor.answer`` asks for it, so the worker runs the same text
+  (``kg.web.direct_named``, shared with a worker lingering on the connection).
 
 Anything the request path would treat specially gives ``None`` here and the request takes the
 ordinary path, which produces its answer or its error message: a place name that is not one
@@ -18,15 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl
 
 from kg.graph import resolver
-from kg.store import sparql_text
-from kg.store.named_queries import RESERVED, ParameterError
-from kg.web import paging
-from kg.web.query_worker import QueryTask
-
-QUERIES = "/queries/"
+from kg.store.named_queries import ParameterError
+from kg.web import direct_named
+from kg.web.direct_named import QUERIES
+from kg.web.query_task import QueryTask
 
 
 @dataclass(frozen=True)
@@ -34,12 +33,11 @@ class Plan:
     task: QueryTask
     #: The ``Link`` header to add when the page has rows after it (``QueryOutput.more``).
     link_if_more: str | None = None
-    #: A plain ``/sparql`` query: the worker may linger for the next (``kg.web.direct_linger``).
+    #: The worker may linger on the connection for its next query (``kg.web.direct_linger``).
     lingers: bool = False
 
 
-class _NotHere(Exception):
-    """The request path must answer this one (with its own message)."""
+_NotHere = direct_named.NotHere  # the request path must answer this one (its own message)
 
 
 def plan(request: Any, services: Any) -> Plan | None:
@@ -84,48 +82,36 @@ def plan(request: Any, services: Any) -> Plan | None:
 
 def _named(name: str, request: Any, accept: str | None, services: Any) -> Plan | None:
     query = services.queries.get(name)
-    host = request.headers.get("HOST")
-    if query is None or not host:
+    if query is None:
         return None
-    pairs = parse_qsl(request.query, keep_blank_values=True)
-    if any(key in RESERVED for key, _ in pairs):
-        return None
-    params: dict[str, str] = {}
-    for key, value in pairs:
-        params.setdefault(key, value)  # Flask's request.args.get: the first value
-    config = services.config
     resolve = None
     if any(p.type == "place" for p in query.parameters):
         snap = services.extras["projection"].current_or_none()
         if snap is None:
             return None
         resolve = lambda value: _exactly_one(snap, value)  # noqa: E731
-    bindings = query.bindings(params, config.base_iri, resolve)
-    text, substitutions = query.prepare(bindings, store=services.store)
-    page = paging.Page(paging.DEFAULT_PAGE, 0)
-    paged = sparql_text.with_page(text, page.limit + 1, page.offset)
-    link = None
-    page_limit = None
-    if paged is not None:
-        text, page_limit = paged, page.limit
-        base = quote(
-            f"{request.url_scheme}://{host}{QUERIES}{name}", safe=":/@!$&'()*+,;=%"
-        )  # as paging.link_header writes it
-        link = f"<{base}?{urlencode([*pairs, ('limit', page.limit), ('offset', page.limit)])}>"
-        link += '; rel="next"'
-    task = QueryTask(
-        text,
-        substitutions=substitutions,
-        accept=accept,
-        title=name,
-        max_bytes=config.max_result_bytes,
-        page_limit=page_limit,
+    found = direct_named.task_for(
+        name,
+        request.query,
+        request.headers.get("HOST"),
+        accept,
+        services.queries,
+        services.config.base_iri,
+        request.url_scheme,
+        services.config.max_result_bytes,
+        resolve,
+        store=services.store,
     )
-    return Plan(task, link)
+    if found is None:
+        return None
+    task, link = found
+    return Plan(task, link, lingers=True)
 
 
 def _exactly_one(snap: Any, value: str) -> str:
     found = resolver.matches(snap, value)
     if len(found) != 1:
         raise _NotHere(value)  # ambiguous or unknown: the request path lists the candidates
-    return found[0]["id"]
+    iri = found[0]["id"]
+    direct_named.remember(snap, value, iri)  # for a worker lingering on a connection
+    return iri

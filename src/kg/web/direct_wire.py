@@ -66,6 +66,9 @@ class DirectTask:
     #: ``kg.web.direct_linger``), and the time limit of each query answered so.
     linger: float = 0.0
     timeout: float = 0.0
+    #: What the worker needs to bind named queries while it lingers
+    #: (``kg.web.direct_named.NamedContext``); ``None``: the one it last got still holds.
+    named: Any = None
 
 
 def send_with_fd(sock: socket.socket, message: Any, fd: int) -> None:

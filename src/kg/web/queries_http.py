@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from kg.store.named_queries import RESERVED, NamedQuery, ParameterError, PlaceResolver
-from kg.web import executor, paging
+from kg.web import direct_named, executor, paging
 from kg.web.http_common import ApiError, current_snapshot, services
 from kg.web.traversal_http import resolve_place
 
@@ -27,11 +27,18 @@ def list_queries() -> Response:
 
 def _place_resolver(query: NamedQuery) -> PlaceResolver | None:
     """Place parameters go through the traversal API's resolver (300 ambiguous, 404 unknown);
-    the projection is only built when the query has one."""
+    the projection is only built when the query has one. Names it resolves are handed to
+    query workers, which then bind them on a kept connection (``kg.web.direct_named``)."""
     if not any(p.type == "place" for p in query.parameters):
         return None
     snap = current_snapshot()
-    return lambda name: resolve_place(snap, name)
+
+    def resolve(name: str) -> str:
+        iri = resolve_place(snap, name)
+        direct_named.remember(snap, name, iri)  # a lingering worker may bind it now
+        return iri
+
+    return resolve
 
 
 @blueprint.route("/queries/<name>")

@@ -25,9 +25,10 @@ import pyoxigraph as ox
 from kg import formats
 from kg.config import Config
 from kg.store import guard
-from kg.store.base import GraphStore, QueryError, Term
+from kg.store.base import GraphStore, QueryError
 from kg.store.embedded import OxigraphStore
-from kg.web import direct_linger, direct_wire, page_order, paging, worker_env
+from kg.web import direct_linger, direct_named, direct_wire, page_order, paging, worker_env
+from kg.web.query_task import QueryTask as QueryTask
 
 
 class ExecutionError(Exception):
@@ -47,20 +48,6 @@ class ExecutionError(Exception):
 
     def __reduce__(self) -> Any:  # crosses the worker pipe
         return (ExecutionError, (self.status, self.message), {"query_error": self.query_error})
-
-
-@dataclass(frozen=True)
-class QueryTask:
-    query: str
-    default_graphs: list[str] | None = None
-    named_graphs: list[str] | None = None
-    substitutions: dict[str, Term] | None = None
-    accept: str | None = None
-    format_param: str | None = None
-    title: str = "result"
-    max_bytes: int = 64 * 1024 * 1024
-    #: A page of a SELECT asked with ``LIMIT page_limit+1``: keep ``page_limit`` rows, say if more.
-    page_limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -152,10 +139,12 @@ def _answer_directly(
     inbox: direct_wire.Inbox,
     counters: tuple[Any, Any, Any],
     date: direct_wire.HttpDate,
+    named: Any = None,
 ) -> tuple[str, Any]:
     """A direct task (``kg.web.direct_wire``): the same refusals as the request path, then the
     query; a success is written on the client's socket ``fd`` (and the connection's next
-    queries answered while it lingers, ``kg.web.direct_linger``), anything else goes back to
+    queries answered while it lingers, ``kg.web.direct_linger``; named ones bound with
+    ``named``, the service's ``kg.web.direct_named.NamedContext``), anything else goes back to
     the service's ordinary path with its outcome. Always closes ``fd``."""
     try:
         began = time.monotonic()
@@ -164,7 +153,7 @@ def _answer_directly(
         if reply[0] == direct_wire.SENT and job.linger > 0:
             # not after a query long enough to be demoted: the pool restores its priority
             if not 0 < demote <= time.monotonic() - began:
-                attempt = _lingering(job, config, run)
+                attempt = _lingering(job, config, run, named)
                 reply = direct_linger.linger(fd, job, config, attempt, inbox, counters, date)
         return reply
     finally:
@@ -175,26 +164,47 @@ def _answer_directly(
 _PASSED_MAX = 64
 
 
-def _lingering(job: direct_wire.DirectTask, config: Config, run: Any) -> Any:
+def _lingering(job: direct_wire.DirectTask, config: Config, run: Any, named: Any) -> Any:
     """What a worker lingering on the connection (``kg.web.direct_linger``) does with each
-    next plain query: what ``_answer_first`` does, but a request it does not answer stays
-    unread (``NEXT``) for the ordinary path."""
-    passed: set[str] = set()  # texts the guards let through (the verdict depends on the text)
+    next query: what ``_answer_first`` does, but a request it does not answer stays unread
+    (``NEXT``) for the ordinary path — also a named query it cannot bind exactly as the
+    service would (``kg.web.direct_named``)."""
+    # (text, substituted names) the guards let through: their verdict depends on nothing else
+    passed: set[tuple[str, tuple[str, ...]]] = set()
 
-    def attempt(query: str, accept: str | None, began: float) -> Any:
-        if query not in passed:
-            if not _guards_pass(query, config, None):
+    def attempt(request: direct_linger.Parsed, began: float) -> Any:
+        link = None
+        if request.name is None:
+            task = QueryTask(
+                request.query,
+                accept=request.accept,
+                title="result",
+                max_bytes=config.max_result_bytes,
+            )
+        else:
+            found = (
+                direct_named.in_worker(
+                    named, request.name, request.query, request.host, request.accept
+                )
+                if named is not None
+                else None
+            )
+            if found is None:
+                return (direct_wire.NEXT, None)
+            task, link = found
+        key = (task.query, tuple(sorted(task.substitutions or ())))
+        if key not in passed:
+            if not _guards_pass(task.query, config, task.substitutions):
                 return (direct_wire.NEXT, None)
             if len(passed) >= _PASSED_MAX:
                 passed.clear()
-            passed.add(query)
-        task = QueryTask(query, accept=accept, title="result", max_bytes=config.max_result_bytes)
+            passed.add(key)
         outcome = run(job.snapshot, task)
         if _for_the_request_path(outcome):
             return (direct_wire.NEXT, outcome)
         if time.monotonic() > began + job.timeout - direct_wire.WRITE_MARGIN_S:
             return (direct_wire.NEXT, timed_out(job.timeout))
-        return outcome
+        return direct_linger.Answer(outcome, link)
 
     return attempt
 
@@ -279,6 +289,7 @@ def _worker_main(
     # Read with recvmsg: a direct task carries the client's socket (kg.web.direct_wire).
     inbox = direct_wire.Inbox(socket.socket(fileno=os.dup(conn.fileno())))
     date = direct_wire.HttpDate()  # the Date header of answers written while lingering
+    named = None  # the service's named queries and resolved places (kg.web.direct_named)
     try:
         conn.send("ready")
     except (OSError, EOFError):
@@ -293,11 +304,13 @@ def _worker_main(
         if message == direct_wire.RELEASE:
             continue  # for a connection this worker gave back already
         if isinstance(message, direct_wire.DirectTask):
+            if message.named is not None:  # sent when it changed since the last task
+                named = message.named
             if fd is None:  # cannot happen: the service always sends one
                 reply: Any = (direct_wire.FALLBACK, None)
             else:
                 reply = _answer_directly(
-                    fd, message, config, run, inbox, (started, finished, busy), date
+                    fd, message, config, run, inbox, (started, finished, busy), date, named
                 )
                 if reply[0] == direct_wire.SENT and not message.linger:
                     # Nothing to say: the count (raised as the last byte went out) tells the
@@ -362,6 +375,8 @@ class _Worker:
         self.sock = socket.socket(fileno=os.dup(parent.fileno()))
         self.snapshot = snapshot  # what it reads (or last read)
         self.demoted = False  # running (or ran) a long query at the lowest CPU priority
+        #: ``NamedContext.key`` of the named queries and places last sent (``direct_lane``).
+        self.named_key: tuple[Any, ...] | None = None
 
     def wait_ready(self, timeout: float = 120.0) -> bool:
         """Wait for the worker's imports and store opening (its first message)."""
