@@ -90,7 +90,15 @@ def parse_file(path: Path, fmt: ox.RdfFormat, base_iri: str) -> ParsedFile | Non
                 o = blanks.get(o.value) or _relabelled(blanks, o.value, suffix)
             elif to is not named:
                 return None
-            index_add(index, s, p, o)
+            preds = index.get(s)  # index_add, inlined: this loop runs once per triple
+            if preds is None:
+                index[s] = {p: {o: None}}
+            else:
+                objects = preds.get(p)
+                if objects is None:
+                    preds[p] = {o: None}
+                else:
+                    objects[o] = None
         if typed:
             _canonical_literals(index, typed)
         triples = sum(len(objects) for preds in index.values() for objects in preds.values())
