@@ -57,16 +57,6 @@ class ParsedFile:
     #: distinct triples (what the store will count in the graph)
     triples: int
 
-    def match_predicates(
-        self, predicates: frozenset[Any] | set[Any]
-    ) -> Iterator[tuple[Any, Any, Any]]:
-        """The triples whose predicate is one of ``predicates``."""
-        for s, preds in self.index.items():
-            for p, objects in preds.items():
-                if p in predicates:
-                    for o in objects:
-                        yield s, p, o
-
 
 def parse_file(path: Path, fmt: ox.RdfFormat, base_iri: str) -> ParsedFile | None:
     """The file as a subject index (None: it holds RDF-star)."""
