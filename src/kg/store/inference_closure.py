@@ -225,9 +225,18 @@ class _Closure:
                 self._copy(facts, p, [q for q in qs if _is_iri(q) and q != p], out)
 
     def _copy(self, source: Facts, p: Any, qs: list[Any], out: list[Fact]) -> None:
+        named, blank = ox.NamedNode, ox.BlankNode
+        if len(qs) == 1:  # the usual case, written out: ~170 k subjects at 10x
+            q, append = qs[0], out.append
+            for s, objects in list(source.by_s.get(p, {}).items()):
+                if type(s) is named:
+                    for o in objects:
+                        if type(o) is not blank:
+                            append((s, q, o))
+            return
         for s, objects in list(source.by_s.get(p, {}).items()):
-            if _is_iri(s):
-                kept = [o for o in objects if type(o) is not ox.BlankNode]
+            if type(s) is named:
+                kept = [o for o in objects if type(o) is not blank]
                 for q in qs:
                     out.extend((s, q, o) for o in kept)
 
