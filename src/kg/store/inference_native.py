@@ -159,9 +159,7 @@ class Speculation(ParsedFacts):
         if self.shape_facts is not None:
             self.copy = copy_of(parsed, self.shape_facts)
         facts = Facts()
-        add = facts.add
-        for s, p, o in parsed.match_predicates(self.predicates):
-            add(s, p, o)
+        facts.take(parsed.index, self.predicates)
         return facts
 
     def _run(self) -> None:
