@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
@@ -128,9 +130,41 @@ def test_a_slow_reader_of_a_big_answer_does_not_hold_the_worker(srv: Server) -> 
     slow.close()
 
 
+def spare_ready(srv: Server, workers: int = 1, timeout: float = 60) -> None:
+    """Wait until the service's query workers and its spare are started, their store open.
+
+    A worker killed at its time limit is replaced by the spare at once; with no spare ready
+    (just after start, or after an earlier kill, on a loaded machine) the client keeps its slot
+    until a new worker has started, and its next query may wait longer than the queue allows
+    (429): what the tests below assert is the case with a spare. Read from ``/proc``: worker
+    processes (``spawn_main``) with files of the store's checkpoint open."""
+    pid = srv.process.pid
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return  # no /proc here: nothing to wait for
+        ready = 0
+        for child in children:
+            try:
+                if b"spawn_main" not in Path(f"/proc/{child}/cmdline").read_bytes():
+                    continue
+                fds = Path(f"/proc/{child}/fd")
+                if any(".snapshots/" in os.readlink(fd) for fd in fds.iterdir()):
+                    ready += 1
+            except OSError:
+                continue  # gone meanwhile
+        if ready > workers:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the query workers' spare did not start")
+
+
 def test_a_direct_query_past_its_time_limit_is_503_and_the_connection_goes_on(
     srv: Server,
 ) -> None:
+    spare_ready(srv)
     conn = connect(srv)
     started = time.monotonic()
     status, _, body = get(conn, EXPLOSION)
@@ -197,6 +231,7 @@ def test_later_queries_on_a_connection_get_the_first_answers_headers_and_flasks(
 def test_errors_and_the_time_limit_on_a_lingering_connection_are_the_request_paths(
     srv: Server,
 ) -> None:
+    spare_ready(srv)
     conn = connect(srv)
     assert get(conn, ASK)[0] == 200
     status, _, body = get(conn, "/sparql?query=" + quote("SELEKT nothing"))

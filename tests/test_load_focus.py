@@ -115,7 +115,8 @@ def test_the_parse_holds_the_triples_as_the_store_holds_them(tmp_path):
         "@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
         'ex:a ex:n "01"^^xsd:integer , "1"^^xsd:integer ; ex:d "+1.50"^^xsd:decimal ;\n'
         '  ex:y "2019"^^xsd:gYear ; ex:s "x" , "x"@en ; ex:b _:k , [ ex:v "1"^^xsd:integer ] .\n'
-        "_:k ex:v ex:a . ex:a ex:n 1 .\n",
+        '_:k ex:v ex:a . ex:a ex:n 1 . ex:a ex:n 1 . ex:a ex:n "001"^^xsd:integer .\n'
+        "ex:z ex:q ex:a , ex:a .\n",
         encoding="utf-8",
     )
     store = ox.Store()

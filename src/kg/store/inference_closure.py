@@ -49,6 +49,28 @@ class Facts:
         self.total += 1
         return True
 
+    def take(self, index: dict[Any, dict[Any, Any]], predicates: frozenset[Any]) -> None:
+        """Adds the triples of a subject index (subject -> predicate -> objects, each triple
+        once, ``kg.store.load_parse``) whose predicate is one of ``predicates``: one set per
+        (subject, predicate) instead of one ``add`` per triple (~150 k at 10×)."""
+        by_s, total = self.by_s, self.total
+        for s, preds in index.items():
+            for p, objects in preds.items():
+                if p in predicates:
+                    subjects = by_s.get(p)
+                    if subjects is None:
+                        subjects = by_s[p] = {}
+                    found = subjects.get(s)
+                    if found is None:
+                        subjects[s] = set(objects)
+                        total += len(objects)
+                    else:
+                        size = len(found)
+                        found.update(objects)
+                        total += len(found) - size
+        self.total = total
+        self._by_o.clear()  # built again on first use, from by_s
+
     def by_o(self, p: Any) -> dict[Any, set[Any]]:
         """Object -> subjects for ``p`` (kept up to date from the first call on)."""
         index = self._by_o.get(p)
@@ -108,15 +130,53 @@ class _Closure:
         facts, derived = self.facts, []
         delta = facts
         while True:
-            found: list[Fact] = []  # with repeats: facts.add() is the one membership test
+            found: list[Fact] = []  # with repeats: the insert below is the one membership test
             self._round(delta, found)
             delta = Facts()
-            for triple in found:
-                if facts.add(*triple):
-                    derived.append(triple)
-                    delta.add(*triple)
-            if not delta.total:
+            new = self._insert(found, derived, delta)
+            if not new:
                 return derived
+
+    def _insert(self, found: list[Fact], derived: list[Fact], delta: Facts) -> int:
+        """``Facts.add`` of each found triple, written out (it runs once per derived triple,
+        ~600 k at 10×): the new ones go to ``derived`` and to ``delta`` (fresh, so without
+        an object index yet). Returns how many were new."""
+        facts = self.facts
+        by_s, by_o, d_by_s = facts.by_s, facts._by_o, delta.by_s  # noqa: SLF001 - one class's
+        before = len(derived)
+        for triple in found:
+            s, p, o = triple
+            subjects = by_s.get(p)
+            if subjects is None:
+                subjects = by_s[p] = {}
+            objects = subjects.get(s)
+            if objects is None:
+                subjects[s] = {o}
+            elif o in objects:
+                continue
+            else:
+                objects.add(o)
+            index = by_o.get(p)
+            if index is not None:
+                back = index.get(o)
+                if back is None:
+                    index[o] = {s}
+                else:
+                    back.add(s)
+            derived.append(triple)
+            subjects = d_by_s.get(p)
+            if subjects is None:
+                d_by_s[p] = {s: {o}}
+            else:
+                objects = subjects.get(s)
+                if objects is None:
+                    subjects[s] = {o}
+                else:
+                    objects.add(o)
+        new = len(derived) - before
+        facts.total += new
+        delta.total = new
+        return new
 
     def _round(self, delta: Facts, out: list[Fact]) -> None:
         kinds = self.kinds
@@ -165,9 +225,18 @@ class _Closure:
                 self._copy(facts, p, [q for q in qs if _is_iri(q) and q != p], out)
 
     def _copy(self, source: Facts, p: Any, qs: list[Any], out: list[Fact]) -> None:
+        named, blank = ox.NamedNode, ox.BlankNode
+        if len(qs) == 1:  # the usual case, written out: ~170 k subjects at 10x
+            q, append = qs[0], out.append
+            for s, objects in list(source.by_s.get(p, {}).items()):
+                if type(s) is named:
+                    for o in objects:
+                        if type(o) is not blank:
+                            append((s, q, o))
+            return
         for s, objects in list(source.by_s.get(p, {}).items()):
-            if _is_iri(s):
-                kept = [o for o in objects if type(o) is not ox.BlankNode]
+            if type(s) is named:
+                kept = [o for o in objects if type(o) is not blank]
                 for q in qs:
                     out.extend((s, q, o) for o in kept)
 

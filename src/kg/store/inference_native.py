@@ -108,8 +108,8 @@ class ParsedFacts:
 class Speculation(ParsedFacts):
     """Inference for a load of one big new file, done while the bulk loader stores it: parse
     the file, add the rule-relevant triples of the other graphs, compute the closure and the
-    inferred graph's difference, all in a thread (on two cores they overlap); ``write`` then
-    stores the difference once the data is in (two bulk loads at once slow each other down).
+    inferred graph's difference, all in a thread (on two cores they overlap), and start the
+    difference's bulk write at once, beside the data's (``write`` waits until it started).
     Like the bulk load itself this is not one transaction: a crash leaves a loading marker, and
     the store recomputes the inferences when it next opens. ``size`` is None when it gave up (a
     schema change it cannot see in time): then ``materialise`` runs.
@@ -159,9 +159,7 @@ class Speculation(ParsedFacts):
         if self.shape_facts is not None:
             self.copy = copy_of(parsed, self.shape_facts)
         facts = Facts()
-        add = facts.add
-        for s, p, o in parsed.match_predicates(self.predicates):
-            add(s, p, o)
+        facts.take(parsed.index, self.predicates)
         return facts
 
     def _run(self) -> None:
@@ -194,6 +192,11 @@ class Speculation(ParsedFacts):
             self.changes.append((added, removed))
             self._derived = derived
             self.size = len(derived)
+            try:  # beside the data's bulk load: both release the GIL, and on two cores
+                self._start_writer()  # they do not slow each other down
+            except Exception:  # noqa: BLE001 - the load then recomputes the inferences
+                self.size, self.copy = None, None
+                return
             self.difference_known.set()
             if self.copy is not None:
                 self.copy.add(derived)
@@ -204,11 +207,13 @@ class Speculation(ParsedFacts):
                         pass
 
     def write(self) -> None:
-        """Stores the inferred graph's difference (a big one in a background thread: the
-        caller's Python runs beside it; ``wait_written`` joins it), as soon as it is known."""
+        """Waits until the inferred graph's difference is known: its write has then started,
+        in a background thread (``wait_written`` joins it), unless the thread gave up."""
         self.difference_known.wait()
-        if self.size is None:
-            return
+
+    def _start_writer(self) -> None:
+        """Starts storing the inferred graph's difference in a background thread, from the
+        speculation's thread as soon as it is known, while the data may still be loading."""
         self.wrote = True
         added, removed = self.changes[-1]
         self.writer = _write_difference(

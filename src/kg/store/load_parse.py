@@ -57,16 +57,6 @@ class ParsedFile:
     #: distinct triples (what the store will count in the graph)
     triples: int
 
-    def match_predicates(
-        self, predicates: frozenset[Any] | set[Any]
-    ) -> Iterator[tuple[Any, Any, Any]]:
-        """The triples whose predicate is one of ``predicates``."""
-        for s, preds in self.index.items():
-            for p, objects in preds.items():
-                if p in predicates:
-                    for o in objects:
-                        yield s, p, o
-
 
 def parse_file(path: Path, fmt: ox.RdfFormat, base_iri: str) -> ParsedFile | None:
     """The file as a subject index (None: it holds RDF-star)."""
@@ -75,8 +65,10 @@ def parse_file(path: Path, fmt: ox.RdfFormat, base_iri: str) -> ParsedFile | Non
     typed: dict[Any, list[tuple[Any, Any]]] = {}  # literal -> (subject, predicate) holding it
     index: Index = {}
     blank, literal, named = ox.BlankNode, ox.Literal, ox.NamedNode
+    seen = repeats = 0  # the distinct triples are counted here, not summed over the index after
     with no_gc():
-        for q in ox.parse(path=str(path), format=fmt, base_iri=base_iri):
+        quads = ox.parse(path=str(path), format=fmt, base_iri=base_iri)
+        for seen, q in enumerate(quads, 1):  # noqa: B007 - read after the loop
             s, p, o = q.subject, q.predicate, q.object
             ts, to = type(s), type(o)
             if ts is blank:
@@ -90,11 +82,20 @@ def parse_file(path: Path, fmt: ox.RdfFormat, base_iri: str) -> ParsedFile | Non
                 o = blanks.get(o.value) or _relabelled(blanks, o.value, suffix)
             elif to is not named:
                 return None
-            index_add(index, s, p, o)
+            preds = index.get(s)  # index_add, inlined: this loop runs once per triple
+            if preds is None:
+                index[s] = {p: {o: None}}
+            else:
+                objects = preds.get(p)
+                if objects is None:
+                    preds[p] = {o: None}
+                elif o in objects:
+                    repeats += 1
+                else:
+                    objects[o] = None
         if typed:
-            _canonical_literals(index, typed)
-        triples = sum(len(objects) for preds in index.values() for objects in preds.values())
-    return ParsedFile(index, triples)
+            repeats += _canonical_literals(index, typed)
+    return ParsedFile(index, seen - repeats)
 
 
 def index_add(index: Index, s: Any, p: Any, o: Any) -> None:
@@ -117,12 +118,14 @@ def _relabelled(blanks: dict[str, ox.BlankNode], label: str, suffix: str) -> ox.
     return node
 
 
-def _canonical_literals(index: Index, typed: dict[Any, list[tuple[Any, Any]]]) -> None:
+def _canonical_literals(index: Index, typed: dict[Any, list[tuple[Any, Any]]]) -> int:
     """Replaces typed literals by the store's form of them (each distinct literal once, through
-    a scratch in-memory store)."""
+    a scratch in-memory store). Returns how many triples became one another's repeat
+    (``"01"^^xsd:integer`` next to ``"1"^^xsd:integer``)."""
     scratch = ox.Store()
     marker = ox.NamedNode("urn:kg:literal")
     literals = list(typed)
+    merged = 0
     scratch.extend(
         ox.Quad(ox.NamedNode(f"urn:kg:{i}"), marker, lit) for i, lit in enumerate(literals)
     )
@@ -133,5 +136,11 @@ def _canonical_literals(index: Index, typed: dict[Any, list[tuple[Any, Any]]]) -
             continue
         for s, p in typed[old]:
             objects = index[s][p]
-            objects.pop(old, None)
-            objects[new] = None
+            if old not in objects:
+                continue  # the same triple twice in the file: moved the first time
+            del objects[old]
+            if new in objects:
+                merged += 1
+            else:
+                objects[new] = None
+    return merged

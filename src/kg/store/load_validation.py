@@ -184,15 +184,21 @@ def _focus_of_new_graph(
     focus: set[Any] = set(copy.nodes)
     dirty = {node: set(preds) for node, preds in copy.dirty.items()}
     walk = {p for reads in scope.reads_via.values() for p in reads}
-    for added, removed in inferred:
-        for s, p, o in (*added, *removed):
-            if p == shacl_scope.SUBCLASS:
-                return None
-            focus.add(s)
-            if type(o) in (ox.NamedNode, ox.BlankNode):
-                focus.add(o)
-            if p in walk:
-                dirty.setdefault(s, set()).add(p)
+    kinds: dict[Any, int] = {}  # predicate -> 2: subclass, 1: a path reads it, 0: neither
+    named, blank = ox.NamedNode, ox.BlankNode
+    for change in inferred:
+        for triples in change:  # added, removed: ~150 k triples at 10x, a few predicates
+            for s, p, o in triples:
+                kind = kinds.get(p)
+                if kind is None:
+                    kind = kinds[p] = 2 if p == shacl_scope.SUBCLASS else int(p in walk)
+                if kind == 2:
+                    return None
+                focus.add(s)
+                if type(o) is named or type(o) is blank:
+                    focus.add(o)
+                if kind:
+                    dirty.setdefault(s, set()).add(p)
     focus |= load_focus.walk_back(scope, others, dirty)
     return list(focus)
 

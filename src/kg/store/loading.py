@@ -257,8 +257,8 @@ def _load(
                 inference.materialise(store, rules)  # inferences of data that never arrived
             raise
         try:
-            if speculation is not None:  # the inferred graph's difference, once the data is
-                speculation.write()  # in, while the thread still screens the focus nodes
+            if speculation is not None:  # the inferred graph's write has started (beside
+                speculation.write()  # the data's), while the thread screens the focus nodes
         finally:
             if parsed is not None:
                 parsed.join()

@@ -50,7 +50,8 @@ def _canonical(lit: ox.Literal) -> ox.Literal:
 
 
 def _each(component: str, ok: Predicate, message: str) -> Check:
-    """A value-node component: one failure per value node that does not pass."""
+    """A value-node component: one failure per value node that does not pass. ``spec``
+    names it for the straight-line screen (``kg.store.shacl_straight``)."""
 
     def check(data: Data, focus: Any, values: list[Any]) -> Iterator[Failure]:
         for v in values:
@@ -63,7 +64,19 @@ def _each(component: str, ok: Predicate, message: str) -> Check:
                 return False
         return True
 
-    return _with_quick(check, quick)
+    return _spec(_with_quick(check, quick), "each", ok)
+
+
+def _spec(f: Any, *spec: Any) -> Any:
+    """Tags a check or predicate with what it tests (``f.spec``), so that
+    ``kg.store.shacl_straight`` can write it out as an expression instead of calling it."""
+    f.spec = spec
+    return f
+
+
+def _tagged(*spec: Any) -> Any:
+    """``_spec`` as a decorator."""
+    return lambda f: _spec(f, *spec)
 
 
 def _with_quick(check: Any, quick: Any) -> Check:
@@ -74,13 +87,14 @@ def _with_quick(check: Any, quick: Any) -> Check:
 
 
 def _class(cls: Any) -> Predicate:
-    return lambda data, v: data.is_instance(v, cls)
+    return _spec(lambda data, v: data.is_instance(v, cls), "class", cls)
 
 
 _WELL_FORMED: dict[tuple[str, str], bool] = {}
 
 
 def _datatype(dt: str) -> Predicate:
+    @_tagged("datatype", dt)
     def ok(data: Data, v: Any) -> bool:
         if type(v) is not ox.Literal:
             return False
@@ -110,7 +124,7 @@ def _node_kind(kind: Any) -> Predicate:
     }.get(kind)
     if allowed is None:
         raise _Unknown
-    return lambda data, v: type(v) in allowed
+    return _spec(lambda data, v: type(v) in allowed, "kind", allowed)
 
 
 _NUMERIC = {
@@ -158,6 +172,7 @@ def _pattern(pattern: str, flags: str) -> Predicate:
 
 
 def _language_in(langs: list[str]) -> Predicate:
+    @_tagged("language_in", tuple(langs))
     def ok(data: Data, v: Any) -> bool:
         if type(v) is not ox.Literal or not v.language:
             return False
@@ -172,7 +187,9 @@ def _has_value(value: Any) -> Check:
         if value not in values:
             yield Failure("HasValueConstraintComponent", None, f"Missing value {value}")
 
-    return _with_quick(check, lambda data, focus, values: value in values)
+    return _spec(
+        _with_quick(check, lambda data, focus, values: value in values), "has_value", value
+    )
 
 
 def _count(component: str, low: int | None, high: int | None) -> Check:
@@ -187,7 +204,7 @@ def _count(component: str, low: int | None, high: int | None) -> Check:
         n = len(values)
         return (low is None or n >= low) and (high is None or n <= high)
 
-    return _with_quick(check, quick)
+    return _spec(_with_quick(check, quick), "count", low, high)
 
 
 def _node_check(shape: Shape) -> Check:
@@ -200,15 +217,16 @@ def _node_check(shape: Shape) -> Check:
     def quick(data: Data, focus: Any, values: list[Any]) -> bool:
         return all(shape.conforms(data, v) for v in values)
 
-    return _with_quick(check, quick)
+    return _spec(_with_quick(check, quick), "node", shape)
 
 
 def _combine(members: list[Shape], rule: str) -> Predicate:
     if rule == "or":  # stop at the first member that passes (or fails, for "and")
-        return lambda data, v: any(m.conforms(data, v) for m in members)
+        return _spec(lambda data, v: any(m.conforms(data, v) for m in members), rule, members)
     if rule == "and":
-        return lambda data, v: all(m.conforms(data, v) for m in members)
+        return _spec(lambda data, v: all(m.conforms(data, v) for m in members), rule, members)
 
+    @_tagged(rule, members)
     def ok(data: Data, v: Any) -> bool:
         return sum(1 for m in members if m.conforms(data, v)) == 1
 
@@ -226,7 +244,7 @@ def _qualified(shape: Shape, low: Any, high: Any) -> list[Check]:
             n = sum(1 for v in values if shape.conforms(data, v))
             return not ((n < bound) if at_least else (n > bound))
 
-        return _with_quick(check, quick)
+        return _spec(_with_quick(check, quick), "qualified", shape, bound, at_least)
 
     out = []
     if low is not None:

@@ -39,6 +39,7 @@ from kg.store.shacl_components import (
     _pattern,
     _qualified,
     _range,
+    _spec,
 )
 from kg.store.shacl_model import (
     LABEL,
@@ -263,7 +264,8 @@ class _Compiler:
             checks.append(_each("LanguageInConstraintComponent", _language_in(langs), "language"))
         for head in g.objects(node, SH["in"]):
             allowed = {_ox(x) for x in self._list(head)}
-            checks.append(_each("InConstraintComponent", lambda d, v, a=allowed: v in a, "in"))
+            member = _spec(lambda d, v, a=allowed: v in a, "in", allowed)
+            checks.append(_each("InConstraintComponent", member, "in"))
         for value in g.objects(node, SH.hasValue):
             checks.append(_has_value(_ox(value)))
         if is_property:
@@ -275,9 +277,8 @@ class _Compiler:
             checks.append(_node_check(self.shape(nested)))
         for nested in g.objects(node, SH["not"]):
             inner = self.shape(nested)
-            checks.append(
-                _each("NotConstraintComponent", lambda d, v, s=inner: not s.conforms(d, v), "not")
-            )
+            negated = _spec(lambda d, v, s=inner: not s.conforms(d, v), "not", inner)
+            checks.append(_each("NotConstraintComponent", negated, "not"))
         for key, rule in ((SH["or"], "or"), (SH["and"], "and"), (SH.xone, "xone")):
             for head in g.objects(node, key):
                 members = [self.shape(x) for x in self._list(head)]
