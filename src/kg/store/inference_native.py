@@ -341,7 +341,16 @@ def _difference(
     }
     if not old:
         return derived, set(), False
-    return [t for t in derived if t not in old], old - set(derived), True
+    # one pass over ``derived`` (~150 k tuples at 10x, each hashed term by term) instead of
+    # two (the added ones, then a set of all for the removed ones)
+    added: list[Fact] = []
+    kept: set[Fact] = set()
+    for t in derived:
+        if t in old:
+            kept.add(t)
+        else:
+            added.append(t)
+    return added, old - kept, True
 
 
 def _write_inferred(
