@@ -302,7 +302,7 @@ class _Writer(threading.Thread):
     def __init__(self, store: OxigraphStore, target: ox.NamedNode, added: list[Fact]) -> None:
         super().__init__(name="kg-infer-write", daemon=True)
         self.store, self.target = store, target
-        self.data = "".join(f"{s} {p} {o} .\n" for s, p, o in added).encode()
+        self.data = "".join([f"{s} {p} {o} .\n" for s, p, o in added]).encode()
         self.removed: set[Fact] = set()
         self.error: BaseException | None = None
         # a crash mid-write leaves this mark: the next open drops the inferred graph and has it
