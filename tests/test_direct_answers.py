@@ -475,6 +475,8 @@ def test_a_worker_binds_a_named_query_as_the_service_does_with_the_places_it_was
     snap = Snap()
     direct_named.remember(snap, "盐城", svc.config.base_iri + "id/place/yancheng")
     named = direct_named.context(snap, svc.queries, svc.config, "http", True)
+    assert named is not None  # and a worker that has it is not sent it again:
+    assert direct_named.context(snap, svc.queries, svc.config, "http", True, named.key) is None
     for target, qs in [
         ("/queries/relations-in-year", "year=2020"),
         ("/queries/facts-with-sources", ""),

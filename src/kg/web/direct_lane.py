@@ -209,10 +209,10 @@ class DirectLane:
             self.config,
             request.url_scheme,
             isinstance(services.store, OxigraphStore),
+            known=worker.named_key,
         )
-        if worker.named_key == named.key:
-            return None
-        worker.named_key = named.key
+        if named is not None:
+            worker.named_key = named.key
         return named
 
     @staticmethod

@@ -71,14 +71,23 @@ def remember(snap: Any, value: str, iri: str) -> None:
 
 
 def context(
-    snap: Any, queries: Mapping[str, NamedQuery], config: Any, url_scheme: str, embedded: bool
-) -> NamedContext:
+    snap: Any,
+    queries: Mapping[str, NamedQuery],
+    config: Any,
+    url_scheme: str,
+    embedded: bool,
+    known: tuple[Any, ...] | None = None,
+) -> NamedContext | None:
     """The context for a worker, with the names resolved on ``snap`` (``None``: the projection
-    of the current store version is not built yet; then place parameters fall back)."""
-    places: dict[str, str] = dict(snap.cached(_PLACES, dict)) if snap is not None else {}
+    of the current store version is not built yet; then place parameters fall back); ``None``
+    when its key is ``known`` (the worker has it: the table is not copied, in the I/O thread,
+    for nothing)."""
+    places = snap.cached(_PLACES, dict) if snap is not None else {}
     key = (id(snap), getattr(snap, "version", None), len(places), id(queries), url_scheme)
+    if key == known:
+        return None
     return NamedContext(
-        key, queries, places, config.base_iri, url_scheme, config.max_result_bytes, embedded
+        key, queries, dict(places), config.base_iri, url_scheme, config.max_result_bytes, embedded
     )
 
 
