@@ -42,25 +42,46 @@ Q_BROADER = "SELECT ?c ?broader WHERE { ?c skos:broader ?broader }"
 # at a time) and joined in Python: the single join of "every typed resource x rdfs:subClassOf* x
 # its properties" took most of a rebuild at 10^5 relations.
 Q_RELATION_CLASSES = "SELECT ?cls WHERE { ?cls rdfs:subClassOf* yrd:CooperationRelation }"
-# One query per relation class, the class written in: the same members as one query with the
-# classes in a VALUES block (``?rel a ?cls``), which pyoxigraph evaluated in time that grew far
-# faster than the data (100×: ≈ 80 s for the 12 classes, 93 s for yrd:CooperationRelation alone
-# through VALUES, vs ≈ 2.4 s for the 12 queries below; 10×: 0.46 s vs 0.3 s).
+# Relation classes and property values are read one class / one predicate per query, the
+# term written in. One query with them in a VALUES block (``?rel a ?cls``, ``?rel ?prop ?v``)
+# gives the same rows but pyoxigraph evaluated it in time that grew far faster than the data: a
+# column bound to a constant costs ≈ 0.4 ms per row at 100× (in-process, 5.3 M quads: the 12
+# classes 80-93 s through VALUES vs 2.6 s; yrd:party's 440 k values 182-190 s through VALUES or
+# BIND vs 4.8 s written in). That was where a first start without a saved projection spent
+# its ten minutes.
 Q_TYPED = "SELECT ?rel WHERE { ?rel a %s }"
-Q_ROLE_VALUES = """
-SELECT ?rel ?prop ?party WHERE {
-  VALUES ?prop { yrd:party yrd:assistingParty yrd:assistedParty yrd:originParty
-                 yrd:destinationParty yrd:hostPlace }
-  ?rel ?prop ?party .
-}"""
-Q_ATTR_VALUES = """
-SELECT ?rel ?prop ?value WHERE {
-  VALUES ?prop { yrd:level yrd:scheme yrd:domain yrd:startYear yrd:endYear yrd:year
-                 yrd:periodText yrd:parkType yrd:leadIndustry yrd:approvalYear yrd:status
-                 yrd:shape yrd:confidence yrd:start yrd:end yrd:established yrd:signed
-                 yrd:plannedFor yrd:eventTime yrd:targetYear yrd:date }
-  ?rel ?prop ?value .
-}"""
+Q_PREDICATE = "SELECT ?rel ?value WHERE { ?rel yrd:%s ?value }"
+ROLE_PROPS = (
+    "party",
+    "assistingParty",
+    "assistedParty",
+    "originParty",
+    "destinationParty",
+    "hostPlace",
+)
+ATTR_PROPS = (
+    "level",
+    "scheme",
+    "domain",
+    "startYear",
+    "endYear",
+    "year",
+    "periodText",
+    "parkType",
+    "leadIndustry",
+    "approvalYear",
+    "status",
+    "shape",
+    "confidence",
+    "start",
+    "end",
+    "established",
+    "signed",
+    "plannedFor",
+    "eventTime",
+    "targetYear",
+    "date",
+)
 #: What a relation names besides its parties: its hub, the places and platforms involved (not
 #: parties), candidate parties of an ambiguous fact, and the relations it is linked to.
 LINK_PROPS = (
@@ -78,11 +99,6 @@ LINK_PROPS = (
     "formalisedBy",
 )
 LINKED_RELATION_PROPS = LINK_PROPS[4:]
-Q_LINK_VALUES = (
-    "SELECT ?rel ?prop ?value WHERE { VALUES ?prop { "
-    + " ".join(f"yrd:{p}" for p in LINK_PROPS)
-    + " } ?rel ?prop ?value }"
-)
 Q_DERIVATIONS = """
 SELECT ?rel ?src ?quote WHERE {
   ?rel prov:qualifiedDerivation ?d .
@@ -161,6 +177,16 @@ def rows(
     names = sorted(i for i in iris if not i.startswith("_:"))
     for start in range(0, len(names), 2000):
         yield from store.query(restricted(query, var, names[start : start + 2000]))  # type: ignore[misc]
+
+
+def by_predicate(
+    store: GraphStore, props: Iterable[str], iris: set[str] | None
+) -> Iterator[tuple[Any, str, Any]]:
+    """(relation, property's local name, value) for each ``yrd:`` property of ``props``, one
+    query per property (see ``Q_PREDICATE``), of every relation or of ``iris``."""
+    for prop in props:
+        for rel, value in rows(store, Q_PREDICATE % prop, "rel", iris):
+            yield rel, prop, value
 
 
 def read_labels(store: GraphStore, iris: set[str] | None) -> dict[str, Labels]:
@@ -254,7 +280,7 @@ def read_relations(
         for (rel,) in rows(store, Q_TYPED % cls, "rel", iris):
             classes_of.setdefault(rel.value, set()).add(name)
     relations: dict[str, dict[str, Any]] = {}
-    for rel_term, prop_term, party_term in rows(store, Q_ROLE_VALUES, "rel", iris):
+    for rel_term, prop, party_term in by_predicate(store, ROLE_PROPS, iris):
         rel = rel_term.value
         classes = classes_of.get(rel)
         if classes is None:
@@ -262,7 +288,7 @@ def read_relations(
         info = relations.get(rel)
         if info is None:
             info = relations[rel] = {"classes": classes, "roles": {}, "orgs": set(), "host": None}
-        prop, party = local_name(prop_term.value), party_term.value
+        party = party_term.value
         if prop == "hostPlace":
             if info["host"] is None or party < info["host"]:
                 info["host"] = party
@@ -271,17 +297,16 @@ def read_relations(
             info["orgs"].add(party)
             party = located[party]
         info["roles"].setdefault(party, set()).add(prop)
-    for rel_term, prop_term, value in rows(store, Q_ATTR_VALUES, "rel", iris):
+    for rel_term, prop, value in by_predicate(store, ATTR_PROPS, iris):
         info = relations.get(rel_term.value)
         if info is None:
             continue
         # a set: a value stated in two graphs (or typed twice) counts once; sorted when used
-        info.setdefault(local_name(prop_term.value), set()).add(value.value)
-    for rel_term, prop_term, value in rows(store, Q_LINK_VALUES, "rel", iris):
+        info.setdefault(prop, set()).add(value.value)
+    for rel_term, prop, value in by_predicate(store, LINK_PROPS, iris):
         info = relations.get(rel_term.value)
         if info is None or not isinstance(value, ox.NamedNode):
             continue
-        prop = local_name(prop_term.value)
         target = value.value
         if prop == "hub" and target not in graph and target in located:
             target = located[target]  # an organisation hub stands for its place, as parties do

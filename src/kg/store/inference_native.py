@@ -302,7 +302,7 @@ class _Writer(threading.Thread):
     def __init__(self, store: OxigraphStore, target: ox.NamedNode, added: list[Fact]) -> None:
         super().__init__(name="kg-infer-write", daemon=True)
         self.store, self.target = store, target
-        self.data = "".join(f"{s} {p} {o} .\n" for s, p, o in added).encode()
+        self.data = "".join([f"{s} {p} {o} .\n" for s, p, o in added]).encode()
         self.removed: set[Fact] = set()
         self.error: BaseException | None = None
         # a crash mid-write leaves this mark: the next open drops the inferred graph and has it
@@ -341,7 +341,16 @@ def _difference(
     }
     if not old:
         return derived, set(), False
-    return [t for t in derived if t not in old], old - set(derived), True
+    # one pass over ``derived`` (~150 k tuples at 10x, each hashed term by term) instead of
+    # two (the added ones, then a set of all for the removed ones)
+    added: list[Fact] = []
+    kept: set[Fact] = set()
+    for t in derived:
+        if t in old:
+            kept.add(t)
+        else:
+            added.append(t)
+    return added, old - kept, True
 
 
 def _write_inferred(

@@ -104,20 +104,25 @@ def copy_of(parsed: ParsedFile, facts: ShapeFacts) -> LoadedCopy | None:
     nodes: set[Any] = set()
     dirty: dict[Any, set[ox.NamedNode]] = {}
     named = ox.NamedNode
+    # predicate -> what it is for the shapes, worked out once (a file has a few dozen; it has
+    # ~300 k (subject, predicate) pairs at 10x)
+    kinds: dict[Any, tuple[bool, bool, bool, bool]] = {}
     for s, preds in parsed.index.items():
         subject_is_iri = type(s) is named
         if subject_is_iri:
             nodes.add(s)
         for p, objects in preds.items():
-            if p == SUBCLASS:
+            kind = kinds.get(p)
+            if kind is None:
+                kind = kinds[p] = (p == SUBCLASS, p in targets, p == RDF_TYPE, p in walk)
+            subclass, target, typed, walked = kind
+            if subclass:
                 return None
-            if p in targets and (
-                not subject_is_iri or any(type(o) is ox.BlankNode for o in objects)
-            ):
+            if target and (not subject_is_iri or any(type(o) is ox.BlankNode for o in objects)):
                 return None
-            if not subject_is_iri and p == RDF_TYPE and not classes.isdisjoint(objects):
+            if typed and not subject_is_iri and not classes.isdisjoint(objects):
                 return None
-            if subject_is_iri and p in walk:
+            if walked and subject_is_iri:
                 dirty.setdefault(s, set()).add(p)
             for o in objects:
                 if type(o) is named:
