@@ -131,3 +131,15 @@ def test_the_parse_holds_the_triples_as_the_store_holds_them(tmp_path):
     assert named(ours) == named((q.subject, q.predicate, q.object) for q in store)
     blanks = {x for t in ours for x in t if type(x) is ox.BlankNode}
     assert len(blanks) == 2 and not blanks & {q.object for q in store}
+
+
+def test_the_copy_takes_every_inferred_subject_and_the_triples_a_shape_reads():
+    """Inferred triples of a predicate no shape reads stay out of the screen's copy, but their
+    subjects get in: the copy must hold the same nodes as before, each read along the shapes'
+    paths as on disk (a node missing from it would be read from the store mid-write)."""
+    ex = "http://example.org/"
+    a, b, c = (ox.NamedNode(ex + n) for n in "abc")
+    read, unread = ox.NamedNode(ex + "read"), ox.NamedNode(ex + "unread")
+    copy = load_focus.LoadedCopy({a: {read: {b: None}}}, {a, b}, {}, frozenset({read}))
+    copy.add([(a, unread, c), (c, unread, a), (b, read, a), (a, read, c)])
+    assert copy.index == {a: {read: {b: None, c: None}}, c: {}, b: {read: {a: None}}}

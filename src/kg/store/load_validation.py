@@ -186,12 +186,16 @@ def _focus_of_new_graph(
     walk = {p for reads in scope.reads_via.values() for p in reads}
     kinds: dict[Any, int] = {}  # predicate -> 2: subclass, 1: a path reads it, 0: neither
     named, blank = ox.NamedNode, ox.BlankNode
+    last: Any = None
+    kind = 0
     for change in inferred:
         for triples in change:  # added, removed: ~150 k triples at 10x, a few predicates
             for s, p, o in triples:
-                kind = kinds.get(p)
-                if kind is None:
-                    kind = kinds[p] = 2 if p == shacl_scope.SUBCLASS else int(p in walk)
+                if p is not last:  # the closure gives runs of one predicate object
+                    last = p
+                    kind = kinds.get(p, -1)
+                    if kind < 0:
+                        kind = kinds[p] = 2 if p == shacl_scope.SUBCLASS else int(p in walk)
                 if kind == 2:
                     return None
                 focus.add(s)
