@@ -498,3 +498,50 @@ def test_a_worker_binds_a_named_query_as_the_service_does_with_the_places_it_was
         assert (worker is None) == (planned is None), target
         if worker is not None and planned is not None:
             assert worker[0] == planned.task and worker[1] == planned.link_if_more
+
+
+def test_a_lingering_worker_binds_again_once_the_service_gives_it_new_places() -> None:
+    """The worker remembers the task each request became (``query_worker.Bound``) — but not
+    across a new context: a place name it could not bind before binds once the service has
+    resolved it, and the same request then runs the new task."""
+    from kg.config import Config
+    from kg.web import direct_linger, direct_named, direct_wire, query_worker
+    from kg.web.app import create_app
+
+    class Snap:
+        version = 1
+
+        def __init__(self) -> None:
+            self.memo: dict[str, Any] = {}
+
+        def cached(self, key: str, compute: Any) -> Any:
+            return self.memo.setdefault(key, compute())
+
+    app = create_app(Config(store=":memory:", query_workers=0))
+    svc = app.extensions["kg"]
+    snap = Snap()
+    ran: list[Any] = []
+
+    def run(_snapshot: str, task: Any) -> Any:
+        ran.append(task)
+        return query_worker.QueryOutput(b"{}", "application/sparql-results+json", "srj", "x")
+
+    job = direct_wire.DirectTask(None, "snap", (), 0.0, timeout=30.0)
+    request = direct_linger.parse(
+        quote("GET /queries/partners-of-place?place=盐城 HTTP/1.1", safe="/?=& ").encode()
+        + b"\r\nHost: kg.example\r\n\r\n"
+    )
+    assert request is not None
+    bound = query_worker.Bound()
+    before = direct_named.context(snap, svc.queries, svc.config, "http", True)
+    attempt = query_worker._lingering(job, svc.config, run, before, bound)
+    assert attempt(request, time.monotonic()) == (direct_wire.NEXT, None)
+    assert attempt(request, time.monotonic()) == (direct_wire.NEXT, None) and not ran
+    direct_named.remember(snap, "盐城", svc.config.base_iri + "id/place/yancheng")
+    after = direct_named.context(snap, svc.queries, svc.config, "http", True, before.key)
+    attempt = query_worker._lingering(job, svc.config, run, after, bound)
+    for _ in range(2):
+        answer = attempt(request, time.monotonic())
+        assert isinstance(answer, direct_linger.Answer) and answer.output.body == b"{}"
+    assert len(ran) == 2 and ran[0] is ran[1]  # bound once, then remembered
+    assert "id/place/yancheng" in ran[0].query + str(ran[0].substitutions)

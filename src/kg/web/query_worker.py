@@ -99,7 +99,9 @@ def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
     except formats.NotAcceptable as err:
         raise ExecutionError(err.status, str(err)) from None
     ctx = formats.RenderContext(
-        prefixes=store.config.prefixes(), title=task.title, max_bytes=task.max_bytes
+        prefixes=_prefixes(store.config.base_iri, store.config),
+        title=task.title,
+        max_bytes=task.max_bytes,
     )
     chunks: list[bytes] = []
     size = 0
@@ -118,6 +120,18 @@ def execute(store: GraphStore, task: QueryTask) -> QueryOutput:
     except (ValueError, SyntaxError) as err:  # evaluation errors surface while iterating
         raise ExecutionError(400, f"query evaluation failed: {err}", query_error=True) from None
     return QueryOutput(b"".join(chunks), fmt.content_type, fmt.extension, kind, more)
+
+
+_PREFIXES: dict[str, dict[str, str]] = {}
+
+
+def _prefixes(base_iri: str, config: Any) -> dict[str, str]:
+    """``config.prefixes()`` (they depend on the base IRI only), made once: building the table
+    again for every answer cost a few µs of an ``ASK {}``'s worker time."""
+    found = _PREFIXES.get(base_iri)
+    if found is None:
+        found = _PREFIXES[base_iri] = config.prefixes()
+    return found
 
 
 # -- worker side ------------------------------------------------------------------------------
@@ -140,6 +154,7 @@ def _answer_directly(
     counters: tuple[Any, Any, Any],
     date: direct_wire.HttpDate,
     named: Any = None,
+    bound: Bound | None = None,
 ) -> tuple[str, Any]:
     """A direct task (``kg.web.direct_wire``): the same refusals as the request path, then the
     query; a success is written on the client's socket ``fd`` (and the connection's next
@@ -153,52 +168,85 @@ def _answer_directly(
         if reply[0] == direct_wire.SENT and job.linger > 0:
             # not after a query long enough to be demoted: the pool restores its priority
             if not 0 < demote <= time.monotonic() - began:
-                attempt = _lingering(job, config, run, named)
+                attempt = _lingering(job, config, run, named, bound or Bound())
                 reply = direct_linger.linger(fd, job, config, attempt, inbox, counters, date)
         return reply
     finally:
         os.close(fd)
 
 
-#: Query texts remembered as passing the guards, per lingering connection.
-_PASSED_MAX = 64
+#: Requests a worker remembers the task of (``Bound``), across lingering connections.
+_BOUND_MAX = 256
+_UNSEEN = object()
 
 
-def _lingering(job: direct_wire.DirectTask, config: Config, run: Any, named: Any) -> Any:
+class Bound:
+    """What a lingering worker made of requests it answered before (per worker).
+
+    Clients send the same few requests over and over; binding a named query's parameters and
+    the guards' verdict on its text cost 40-60 µs of a short answer's worker time. The task a
+    request becomes depends only on the request, the worker's configuration and the service's
+    named queries and place names (``named``, replaced as a whole when they change: then all
+    is forgotten)."""
+
+    def __init__(self) -> None:
+        self.named: Any = None
+        self.tasks: dict[tuple[Any, ...], tuple[QueryTask, str | None] | None] = {}
+
+    def using(self, named: Any) -> dict[tuple[Any, ...], tuple[QueryTask, str | None] | None]:
+        if named is not self.named:
+            self.named = named
+            self.tasks.clear()
+        return self.tasks
+
+
+def _bind(
+    request: direct_linger.Parsed, config: Config, named: Any
+) -> tuple[QueryTask, str | None] | None:
+    """The task of a request read while lingering and its ``Link`` header, or ``None`` when
+    the ordinary path must answer it (a named query not bound here, a refusal by the guards)."""
+    link = None
+    if request.name is None:
+        task = QueryTask(
+            request.query,
+            accept=request.accept,
+            title="result",
+            max_bytes=config.max_result_bytes,
+        )
+    else:
+        found = (
+            direct_named.in_worker(named, request.name, request.query, request.host, request.accept)
+            if named is not None
+            else None
+        )
+        if found is None:
+            return None
+        task, link = found
+    if not _guards_pass(task.query, config, task.substitutions):
+        return None
+    return task, link
+
+
+def _lingering(
+    job: direct_wire.DirectTask, config: Config, run: Any, named: Any, bound: Bound
+) -> Any:
     """What a worker lingering on the connection (``kg.web.direct_linger``) does with each
     next query: what ``_answer_first`` does, but a request it does not answer stays unread
     (``NEXT``) for the ordinary path — also a named query it cannot bind exactly as the
     service would (``kg.web.direct_named``)."""
-    # (text, substituted names) the guards let through: their verdict depends on nothing else
-    passed: set[tuple[str, tuple[str, ...]]] = set()
+    tasks = bound.using(named)
 
     def attempt(request: direct_linger.Parsed, began: float) -> Any:
-        link = None
-        if request.name is None:
-            task = QueryTask(
-                request.query,
-                accept=request.accept,
-                title="result",
-                max_bytes=config.max_result_bytes,
-            )
-        else:
-            found = (
-                direct_named.in_worker(
-                    named, request.name, request.query, request.host, request.accept
-                )
-                if named is not None
-                else None
-            )
-            if found is None:
-                return (direct_wire.NEXT, None)
-            task, link = found
-        key = (task.query, tuple(sorted(task.substitutions or ())))
-        if key not in passed:
-            if not _guards_pass(task.query, config, task.substitutions):
-                return (direct_wire.NEXT, None)
-            if len(passed) >= _PASSED_MAX:
-                passed.clear()
-            passed.add(key)
+        key = (request.name, request.query, request.host, request.accept)
+        found = tasks.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = _bind(request, config, named)
+            if len(tasks) >= _BOUND_MAX:
+                tasks.clear()
+            tasks[key] = found
+        if found is None:
+            return (direct_wire.NEXT, None)
+        task, link = found
         outcome = run(job.snapshot, task)
         if _for_the_request_path(outcome):
             return (direct_wire.NEXT, outcome)
@@ -290,6 +338,7 @@ def _worker_main(
     inbox = direct_wire.Inbox(socket.socket(fileno=os.dup(conn.fileno())))
     date = direct_wire.HttpDate()  # the Date header of answers written while lingering
     named = None  # the service's named queries and resolved places (kg.web.direct_named)
+    bound = Bound()  # the tasks of requests answered while lingering
     try:
         conn.send("ready")
     except (OSError, EOFError):
@@ -310,7 +359,7 @@ def _worker_main(
                 reply: Any = (direct_wire.FALLBACK, None)
             else:
                 reply = _answer_directly(
-                    fd, message, config, run, inbox, (started, finished, busy), date, named
+                    fd, message, config, run, inbox, (started, finished, busy), date, named, bound
                 )
                 if reply[0] == direct_wire.SENT and not message.linger:
                     # Nothing to say: the count (raised as the last byte went out) tells the
