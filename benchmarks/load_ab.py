@@ -57,14 +57,20 @@ def main() -> None:
     parser.add_argument("--base", type=Path, required=True, help="store to copy for each load")
     parser.add_argument("--tree", action="append", required=True, help="NAME=PATH of a checkout")
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument(
+        "--modes",
+        default="validated,no-validate",
+        help="comma-separated: validated, no-validate (fewer modes: more reps per hold)",
+    )
     args = parser.parse_args()
     trees = dict(t.split("=", 1) for t in args.tree)
+    modes = [{"validated": True, "no-validate": False}[m] for m in args.modes.split(",")]
     times: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="kg-load-ab-") as scratch:
         store = Path(scratch) / "store"
         for rep in range(args.reps):
             for name, tree in trees.items():
-                for validate in (True, False):
+                for validate in modes:
                     shutil.rmtree(store, ignore_errors=True)
                     shutil.copytree(args.base, store)
                     key = f"{name} {'validated' if validate else '--no-validate'}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -38,6 +38,10 @@ MEMORY_COPY_BYTES = 64 * 1024 * 1024
 def _data_block(verb: str, graph: str, triples: Iterable[ox.Triple] | Iterable[Fact]) -> str:
     body = "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
     return f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+
+
+class _RdfStar(Exception):
+    """A quoted triple in a parsed file: its graph is read back from the store instead."""
 
 
 class ParsedFacts:
@@ -71,17 +75,36 @@ class ParsedFacts:
             self.facts = None
 
     def _parse(self) -> Facts | None:
-        keep = self.predicates
-        suffix = "k" + uuid.uuid4().hex
         facts = Facts()
         literals: list[Fact] = []
+        try:
+            facts.extend(self._kept(literals))
+        except _RdfStar:
+            return None  # not worth the care, read it back
+        if literals:  # the store canonicalises typed literals ("01"^^xsd:integer is 1)
+            scratch = ox.Store()
+            marker = ox.NamedNode("urn:kg:literal")
+            scratch.extend(
+                ox.Quad(ox.NamedNode(f"urn:kg:{i}"), marker, t[2]) for i, t in enumerate(literals)
+            )
+            facts.extend(
+                (*literals[int(q.subject.value[7:])][:2], q.object)
+                for q in scratch.quads_for_pattern(None, marker, None, None)
+            )
+        return facts
+
+    def _kept(self, literals: list[Fact]) -> Iterator[Fact]:
+        """The file's triples with a kept predicate, as the store holds them (literal ones go
+        to ``literals``, to be put in the store's form)."""
+        keep = self.predicates
+        suffix = "k" + uuid.uuid4().hex
         for quad in ox.parse(path=str(self.path), format=self.fmt, base_iri=self.base_iri):
             p = quad.predicate
             if p not in keep:
                 continue
             s, o = quad.subject, quad.object
             if type(s) is ox.Triple or type(o) is ox.Triple:
-                return None  # RDF-star: not worth the care, read it back
+                raise _RdfStar
             if type(s) is ox.BlankNode:
                 s = ox.BlankNode(s.value + suffix)
             if type(o) is ox.BlankNode:
@@ -89,17 +112,7 @@ class ParsedFacts:
             elif type(o) is ox.Literal:
                 literals.append((s, p, o))
                 continue
-            facts.add(s, p, o)
-        if literals:  # the store canonicalises typed literals ("01"^^xsd:integer is 1)
-            scratch = ox.Store()
-            marker = ox.NamedNode("urn:kg:literal")
-            scratch.extend(
-                ox.Quad(ox.NamedNode(f"urn:kg:{i}"), marker, t[2]) for i, t in enumerate(literals)
-            )
-            for q in scratch.quads_for_pattern(None, marker, None, None):
-                s, p, _ = literals[int(q.subject.value[7:])]
-                facts.add(s, p, q.object)
-        return facts
+            yield s, p, o
 
     def covers(self, predicates: set[ox.NamedNode]) -> bool:
         return self.facts is not None and predicates <= self.predicates
@@ -230,8 +243,7 @@ class Speculation(ParsedFacts):
 def _read_graph(raw: ox.Store, graph: str, predicates: set[ox.NamedNode], into: Facts) -> None:
     g = ox.NamedNode(graph)
     for p in predicates:
-        for q in raw.quads_for_pattern(None, p, None, g):
-            into.add(q.subject, p, q.object)
+        into.extend((q.subject, p, q.object) for q in raw.quads_for_pattern(None, p, None, g))
 
 
 def _materialise_native(
@@ -280,9 +292,8 @@ def _collect(
                 _read_graph(raw, graph, extra, base)
             elif parsed.covers(predicates) and parsed.facts is not None:
                 for p in extra:
-                    for s, objects in parsed.facts.by_s.get(p, {}).items():
-                        for o in objects:
-                            base.add(s, p, o)
+                    found = parsed.facts.by_s.get(p, {})
+                    base.extend((s, p, o) for s, objects in found.items() for o in objects)
             else:
                 del usable[graph]
                 return None, predicates

@@ -83,17 +83,9 @@ class LoadedCopy:
     screened: bool = False
 
     def add(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
-        index = self.index
-        for s, p, o in triples:  # load_parse.index_add, inlined (one call per inferred triple)
-            preds = index.get(s)
-            if preds is None:
-                index[s] = {p: {o: None}}
-            else:
-                objects = preds.get(p)
-                if objects is None:
-                    preds[p] = {o: None}
-                else:
-                    objects[o] = None
+        index, add = self.index, index_add
+        for s, p, o in triples:
+            add(index, s, p, o)
 
 
 def copy_of(parsed: ParsedFile, facts: ShapeFacts) -> LoadedCopy | None:
@@ -195,15 +187,10 @@ class OtherGraphs:
 def complete(copy: LoadedCopy, others: OtherGraphs) -> None:
     """Adds to ``copy`` the other graphs' triples of its IRI subjects, after ``add`` gave it
     the inferred graph's new content: then every subject it holds reads as on disk."""
-    index = copy.index
+    index, add = copy.index, index_add
     for s in [n for n in index if type(n) is ox.NamedNode]:
-        preds = index[s]
         for p, o in others.triples_of(s):
-            objects = preds.get(p)
-            if objects is None:
-                preds[p] = {o: None}
-            else:
-                objects[o] = None
+            add(index, s, p, o)
 
 
 def _skipped_graphs(raw: ox.Store, *graphs: str) -> set[Any]:
