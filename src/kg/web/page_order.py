@@ -158,8 +158,10 @@ class _TooBig(Exception):
 #: second time and sorting it the slow way, past the time limit.
 SORT_BUFFER_BYTES = 512 * 1024 * 1024
 #: From this many rows on, keys are read straight from the TSV text (``_rank_text``) rather than
-#: from every row parsed into terms, which cost more than the query on long answers.
-_FAST_FROM = 200
+#: from every row parsed into terms, which cost more than the query on long answers. Now from
+#: the first row: on short answers too the text is cheaper (3 rows: 75 vs 103 µs for the page,
+#: issue 19's request floor), and where it does not apply the terms are parsed as before.
+_FAST_FROM = 0
 _XSD_STRING = (XSD + "string").encode()
 _LANG_STRING = b"http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _UNBOUND_KEY = (0, b"", b"", 0, b"")
