@@ -24,7 +24,7 @@ from kg.web.query_task import QueryTask
 #: Functions and clauses whose results may change from one run to the next on the same data.
 _VOLATILE = re.compile(r"(?i)\b(?:RAND|NOW|UUID|STRUUID|BNODE|SERVICE)\b")
 #: Remembered pages per worker (then forgotten all at once), and the longest text remembered.
-MAX_PAGES, MAX_CHARS = 1024, 16_384
+MAX_PAGES, MAX_CHARS = 256, 16_384
 
 
 class PageHints:

@@ -105,6 +105,11 @@ def execute(store: GraphStore, task: QueryTask, hints: PageHints | None = None) 
         fmt = formats.negotiate(kind, task.accept, task.format_param)
     except formats.NotAcceptable as err:
         raise ExecutionError(err.status, str(err)) from None
+    native = _NATIVE_BOOLEAN.get(fmt.name) if kind == formats.BOOLEAN else None
+    if native is not None:  # what the format's renderer writes, without its sink (ASK {})
+        body = result.serialize(format=native)
+        if len(body) <= task.max_bytes:
+            return QueryOutput(body, fmt.content_type, fmt.extension, kind, more)
     ctx = _context(store.config, task.title, task.max_bytes)
     chunks: list[bytes] = []
     size = 0
@@ -125,6 +130,8 @@ def execute(store: GraphStore, task: QueryTask, hints: PageHints | None = None) 
     return QueryOutput(b"".join(chunks), fmt.content_type, fmt.extension, kind, more)
 
 
+#: Boolean answers in the formats pyoxigraph writes itself (``kg.formats``' json and xml).
+_NATIVE_BOOLEAN = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
 _CONTEXTS: dict[tuple[str, str, int], formats.RenderContext] = {}
 
 
