@@ -125,7 +125,9 @@ def test_only_a_top_level_order_of_plain_variables_with_a_page_is_planned(text):
     assert page_order.plan(text) is None
 
 
-@pytest.mark.parametrize("order", ["?key ?item", "DESC(?key) ?item", "?key DESC(?n)"])
+@pytest.mark.parametrize(
+    "order", ["?key ?item", "DESC(?key) DESC(?item)", "DESC(?key) ?item", "?key DESC(?n)"]
+)
 def test_long_answers_keyed_from_the_tsv_text_come_in_the_engines_order(store, order, monkeypatch):
     """Past ``_FAST_FROM`` rows the keys are read from the TSV text, not parsed terms; the
     pages are the same (an integer key falls back to the parsed terms)."""
