@@ -71,8 +71,9 @@ def shape_facts(raw: ox.Store, shapes: rdflib.Graph, scope: ShapeScope) -> Shape
 class LoadedCopy:
     """The loaded file as a Python subject index (``kg.store.load_parse``: blank nodes under
     labels of its own, literals in the store's canonical form), what it says about the focus
-    nodes, and later the inferred graph's new content and the other graphs' triples of its
-    subjects (``add``, ``complete``): then each subject it holds reads as the disk store would."""
+    nodes, and later the inferred graph's new content (what a shape can read of it) and the
+    other graphs' triples of its subjects (``add``, ``complete``): then each subject it holds
+    reads as the disk store would along every path a shape follows."""
 
     index: Index
     #: IRIs the file mentions (subjects and objects)
