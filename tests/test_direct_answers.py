@@ -453,6 +453,18 @@ def test_a_lingering_worker_reads_named_queries_as_waitress_does(
     assert parsed.host is not None and parsed.host.startswith("h") and parsed.length == len(raw)
 
 
+class Snap:
+    """A projection snapshot's memo, without the projection: what ``kg.web.direct_named``
+    keeps the resolved place names in."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        self.memo: dict[str, Any] = {}
+
+    def cached(self, key: str, compute: Any) -> Any:
+        return self.memo.setdefault(key, compute())
+
+
 def test_a_worker_binds_a_named_query_as_the_service_does_with_the_places_it_was_given() -> None:
     from waitress.adjustments import Adjustments
     from waitress.parser import HTTPRequestParser
@@ -461,18 +473,9 @@ def test_a_worker_binds_a_named_query_as_the_service_does_with_the_places_it_was
     from kg.web import direct_named, direct_plan
     from kg.web.app import create_app
 
-    class Snap:  # a projection snapshot's memo, without the projection
-        version = 7
-
-        def __init__(self) -> None:
-            self.memo: dict[str, Any] = {}
-
-        def cached(self, key: str, compute: Any) -> Any:
-            return self.memo.setdefault(key, compute())
-
     app = create_app(Config(store=":memory:", query_workers=0))
     svc = app.extensions["kg"]
-    snap = Snap()
+    snap = Snap(version=7)
     direct_named.remember(snap, "盐城", svc.config.base_iri + "id/place/yancheng")
     named = direct_named.context(snap, svc.queries, svc.config, "http", True)
     assert named is not None  # and a worker that has it is not sent it again:
@@ -508,18 +511,9 @@ def test_a_lingering_worker_binds_again_once_the_service_gives_it_new_places() -
     from kg.web import direct_linger, direct_named, direct_wire, query_worker
     from kg.web.app import create_app
 
-    class Snap:
-        version = 1
-
-        def __init__(self) -> None:
-            self.memo: dict[str, Any] = {}
-
-        def cached(self, key: str, compute: Any) -> Any:
-            return self.memo.setdefault(key, compute())
-
     app = create_app(Config(store=":memory:", query_workers=0))
     svc = app.extensions["kg"]
-    snap = Snap()
+    snap = Snap(version=1)
     ran: list[Any] = []
 
     def run(_snapshot: str, task: Any) -> Any:
