@@ -27,18 +27,23 @@ class Facts:
         self._by_o: dict[Any, dict[Any, set[Any]]] = {}
         self.total = 0
 
-    def extend(self, triples: Iterable[Fact], new: list[Fact] | None = None) -> int:
-        """Adds the triples; returns how many were not there, appended to ``new`` if given
-        (in order, each once; a big file's parse gives None, not to keep its tuples). The one
-        insert of the index: a closure round runs it over every triple it found (~300 k at
-        10×), and the rules emit runs of one predicate object, so a run looks that
-        predicate's indexes up once (``is``: no hash through pyoxigraph)."""
+    def extend(
+        self, triples: Iterable[Fact], new: list[Fact] | None = None, delta: Facts | None = None
+    ) -> int:
+        """Adds the triples; returns how many were not there, appended to ``new`` and added
+        to ``delta`` (fresh: no object index) if given (in order, each once; a big file's
+        parse gives None, not to keep its tuples). The one insert of the index: a closure
+        round runs it over every triple it found (~300 k at 10×), and the rules emit runs of
+        one predicate object, so a run looks that predicate's indexes up once (``is``: no hash
+        through pyoxigraph)."""
         by_s, by_o = self.by_s, self._by_o
+        fresh_by_s = None if delta is None else delta.by_s
         append = None if new is None else new.append
         added = 0
         last: Any = None
         subjects: dict[Any, set[Any]] = {}
         back: dict[Any, set[Any]] | None = None
+        fresh: dict[Any, set[Any]] | None = None
         for triple in triples:
             s, p, o = triple
             if p is not last:
@@ -47,6 +52,7 @@ class Facts:
                 if subjects is None:
                     subjects = by_s[p] = {}
                 back = by_o.get(p)
+                fresh = None  # the delta's, made on the run's first new triple
             objects = subjects.get(s)
             if objects is None:
                 subjects[s] = {o}
@@ -60,10 +66,20 @@ class Facts:
                     back[o] = {s}
                 else:
                     found.add(s)
+            if fresh_by_s is not None:
+                if fresh is None:
+                    fresh = fresh_by_s.setdefault(p, {})
+                found = fresh.get(s)
+                if found is None:
+                    fresh[s] = {o}
+                else:
+                    found.add(o)
             added += 1
             if append is not None:
                 append(triple)
         self.total += added
+        if delta is not None:
+            delta.total += added
         return added
 
     def take(self, index: dict[Any, dict[Any, Any]], predicates: frozenset[Any]) -> None:
@@ -157,11 +173,7 @@ class _Closure:
     def _insert(self, found: list[Fact], derived: list[Fact], delta: Facts) -> int:
         """Adds the found triples: the new ones go to ``derived`` and to ``delta`` (fresh,
         so without an object index yet). Returns how many were new."""
-        new: list[Fact] = []
-        self.facts.extend(found, new)
-        derived.extend(new)
-        delta.extend(new)
-        return len(new)
+        return self.facts.extend(found, derived, delta)
 
     def _round(self, delta: Facts, out: list[Fact]) -> None:
         kinds = self.kinds
