@@ -63,3 +63,24 @@ def test_workers_move_to_a_new_checkpoint_once_the_store_is_compacted(
     finally:
         runner.close()
         store.close()
+
+
+def test_a_publish_leaves_another_threads_checkpoint_in_progress_alone(tmp_path: Path) -> None:
+    """Two request threads can publish one after the other; the first one's clean-up must not
+    remove the second one's backup while RocksDB writes it (``vN.tmp``, renamed when done):
+    that failed the second publish with a 500 under hostile load (tests/test_soak.py)."""
+    config = Config(store=str(tmp_path / "store"), query_workers=1)
+    store = OxigraphStore(config)
+    runner = QueryExecutor(store, config)
+    try:
+        first = Path(runner.publish())
+        in_progress = first.parent / f"v{int(first.name[1:]) + 50}.tmp"  # another thread's
+        in_progress.mkdir()
+        (in_progress / "CURRENT").write_text("being written\n")
+        store.update(f"INSERT DATA {{ <{EX}s> <{EX}p> 'o' }}")  # the next publish checkpoints
+        second = Path(runner.publish())
+        assert second != first and not first.exists()  # the old checkpoint is cleaned up
+        assert (in_progress / "CURRENT").read_text() == "being written\n"
+    finally:
+        runner.close()
+        store.close()

@@ -447,6 +447,8 @@ class _Worker:
         self.conn = parent
         #: The same socket as ``conn``, for sending a descriptor along (``direct_wire``).
         self.sock = socket.socket(fileno=os.dup(parent.fileno()))
+        self._kill_lock = threading.Lock()
+        self._closed = False
         self.snapshot = snapshot  # what it reads (or last read)
         self.demoted = False  # running (or ran) a long query at the lowest CPU priority
         #: ``NamedContext.key`` of the named queries and places last sent (``direct_lane``).
@@ -460,11 +462,18 @@ class _Worker:
             return False
 
     def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(timeout=5)
-        self.conn.close()
-        self.sock.close()
+        """Idempotent, and safe from two threads at once (a request thread retiring the worker
+        while the executor closes): a second ``close`` of the pipe would close a descriptor
+        number the process may already have given to another file."""
+        with self._kill_lock:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join(timeout=5)
+            if self._closed:
+                return
+            self._closed = True
+            self.conn.close()
+            self.sock.close()
 
     def stop(self) -> None:
         try:
