@@ -209,16 +209,10 @@ class QueryExecutor:
             self.store.backup(target)  # type: ignore[attr-defined]
             self._version, self._snapshot = version, str(target)
             self._tables, self._tables_moved = _sst_files(target), False
-            # Chosen under the lock, where no backup runs: only finished checkpoints that no
-            # query reads. Another thread's backup in progress (``vN.tmp``, written by RocksDB
-            # before its rename) or a checkpoint published after this one must not be touched:
-            # removing them failed that publish with a 500 under load (tests/test_soak.py).
-            in_use = {self._snapshot, *self._busy.values()}
-            stale = [
-                old
-                for old in self._dir.glob("v*")
-                if old.name[1:].isdigit() and str(old) not in in_use
-            ]
+            # Under the lock (no backup runs): finished checkpoints no query reads, never another
+            # thread's backup in progress (``vN.tmp``): that failed it with a 500 (soak test).
+            used = {self._snapshot, *self._busy.values()}
+            stale = [d for d in self._dir.glob("v*") if d.name[1:].isdigit() and str(d) not in used]
         for old in stale:
             shutil.rmtree(old, ignore_errors=True)
         return self._snapshot
