@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import load_pairs  # noqa: E402
 from scales import label  # noqa: E402
 
 from kg.config import Config  # noqa: E402
@@ -273,10 +274,7 @@ def print_peer(scale: float, result: dict[str, Any], markdown: bool = False) -> 
     )
     if "load" in result:
         load = result["load"]
-        print(
-            f"load: kg load {load['kg_load_s']} s vs oxigraph load {load['oxigraph_load_s']} s "
-            f"= {load['ratio']}× of Oxigraph's speed (target ≥ 0.7)"
-        )
+        print("\n".join(load_pairs.report_lines(load, markdown)))  # runs, medians, ratio
         if "kg_load_no_validate_s" in load:
             print(
                 f"load without SHACL validation (inference on): kg load "

@@ -63,8 +63,10 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import load_pairs  # noqa: E402
 import peer  # noqa: E402
 import scales as scale_opts  # noqa: E402
+import settle as store_settle  # noqa: E402
 
 from kg.config import Config  # noqa: E402
 from kg.store.named_queries import load_named_queries  # noqa: E402
@@ -214,7 +216,9 @@ def kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPro
 
 
 class Server:
-    def __init__(self, store: Path, log_path: Path) -> None:
+    def __init__(
+        self, store: Path, log_path: Path, store_quiet_s: float = store_settle.QUIET_S
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -234,7 +238,8 @@ class Server:
                 raise RuntimeError(f"kg serve exited early:\n{log_path.read_text()}")
             try:
                 if self.session.get(self.url + "/sparql", params={"query": "ASK {}"}).ok:
-                    self.settle()
+                    self.settled = self.settle_store(store, store_quiet_s)
+                    self.settled["cpu_wait_s"] = self.settle()
                     return
             except requests.ConnectionError:
                 pass
@@ -242,19 +247,42 @@ class Server:
         self.stop()
         raise RuntimeError(f"kg serve did not come up:\n{log_path.read_text()}")
 
-    def settle(self, quiet_share: float = 0.05, longest_s: float = 30.0) -> None:
+    def settle_store(self, store: Path, quiet_s: float) -> dict[str, Any]:
+        """Wait until RocksDB has finished compacting the freshly opened store and the query
+        workers read a checkpoint of the compacted files (``benchmarks/settle.py``): timings
+        taken in that window measure the compaction. ``quiet_s`` ≤ 0 skips it."""
+        if quiet_s <= 0:
+            return {"skipped": True}
+        out = store_settle.wait_for_quiet_store(store, quiet_s=quiet_s, log=log)
+        out.update(
+            store_settle.wait_for_checkpoint(
+                store, lambda: self.fetch("/sparql", params={"query": "ASK {}"})
+            )
+        )
+        verdict = "gave up waiting" if out["timed_out"] else "quiet"
+        log(
+            f"  store {verdict} after {out['waited_s']} s ({out['changes']} SST changes over "
+            f"{out['compacting_s']} s, then {quiet_s:g} s unchanged; {out['sst_files']} SST "
+            f"files, {out['sst_mb']} MB); workers on checkpoint {out['checkpoint']}"
+            + ("" if out["checkpoint_matches_store"] else " (NOT the live files)")
+        )
+        return out
+
+    def settle(self, quiet_share: float = 0.05, longest_s: float = 30.0) -> float:
         """Wait until the service's start-up work is over (with writes enabled a background
         thread imports pyshacl, a second or more of CPU holding the GIL): timings taken
         meanwhile measure the start-up, not the request path. Done when the process tree used
-        under ``quiet_share`` of a CPU for half a second."""
-        deadline = time.monotonic() + longest_s
+        under ``quiet_share`` of a CPU for half a second. Returns the seconds waited."""
+        started = time.monotonic()
+        deadline = started + longest_s
         before = cpu_seconds([self.process.pid, *children_of(self.process.pid)])
         while time.monotonic() < deadline:
             time.sleep(0.5)
             now = cpu_seconds([self.process.pid, *children_of(self.process.pid)])
             if now - before < quiet_share * 0.5:
-                return
+                break
             before = now
+        return round(time.monotonic() - started, 1)
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         response = self.session.get(self.url + path, **kwargs)
@@ -334,21 +362,25 @@ print(time.perf_counter() - t0, len(store))
 """
 
 
-def measure_load(
-    data: Path, workdir: Path, base: str, validate: str | None = None
-) -> tuple[dict[str, Any], Path]:
-    """``kg load`` into a fresh store holding the bundled graph, vs. raw bulk_load."""
-    store = workdir / "store"
-    shutil.rmtree(store, ignore_errors=True)
+def bundled_base(workdir: Path) -> Path:
+    """A store holding the bundled graph (untimed), copied for every timed ``kg load``."""
+    base_store = workdir / "base-store"
+    shutil.rmtree(base_store, ignore_errors=True)
     bundled = [d for d in ("ontology", "graph_data") if (REPO / d).is_dir()]
-    done = kg("load", "--no-validate", "--store", str(store), *bundled)  # not timed
+    done = kg("load", "--no-validate", "--store", str(base_store), *bundled)  # not timed
     if done.returncode != 0:  # the bundled data is being edited by others: the ontology suffices
         log(f"  bundled graph did not load ({done.stderr.strip()[-200:]}); using ontology/ only")
-        shutil.rmtree(store, ignore_errors=True)
-        done = kg("load", "--store", str(store), "ontology")
+        shutil.rmtree(base_store, ignore_errors=True)
+        done = kg("load", "--store", str(base_store), "ontology")
         if done.returncode != 0:
             raise RuntimeError(done.stderr)
-    log(f"  kg load {data.name} ({data.stat().st_size / 1e6:.0f} MB) …")
+    return base_store
+
+
+def kg_load_once(base_store: Path, store: Path, data: Path, validate: str | None) -> dict[str, Any]:
+    """One timed ``kg load`` of ``data`` into a fresh copy of ``base_store`` at ``store``."""
+    shutil.rmtree(store, ignore_errors=True)
+    shutil.copytree(base_store, store)
     t0 = time.perf_counter()
     done = kg("load", *([validate] if validate else []), "--store", str(store), str(data))
     wall = time.perf_counter() - t0
@@ -356,34 +388,101 @@ def measure_load(
         raise RuntimeError(done.stderr)
     pattern = r"loaded .*?, ([\d,]+) triples, ([\d,]+) inferred, in ([\d.]+) s"
     match = re.search(pattern, done.stdout)
-    triples = int(match.group(1).replace(",", "")) if match else 0
-    inferred = int(match.group(2).replace(",", "")) if match else 0
-    kg_seconds = float(match.group(3)) if match else wall
     # kg prints "  FILE: N triples in S s": the file's own load, before counts and inference
     per_file = re.search(re.escape(data.name) + r": ([\d,]+) triples in ([\d.]+) s", done.stderr)
-    file_seconds = float(per_file.group(2)) if per_file else None
-    log(f"  raw bulk_load {data.name} …")
+    return {
+        "s": float(match.group(3)) if match else wall,  # the time kg load reports
+        "wall_s": wall,
+        "file_s": float(per_file.group(2)) if per_file else None,
+        "triples": int(match.group(1).replace(",", "")) if match else 0,
+        "inferred": int(match.group(2).replace(",", "")) if match else 0,
+        "validated": "validation skipped" not in done.stdout,
+    }
+
+
+def raw_load_once(data: Path, workdir: Path, base: str) -> dict[str, Any]:
+    """One raw ``pyoxigraph.Store.bulk_load`` of ``data`` into a fresh store (in a child)."""
     raw_dir = workdir / "raw-store"
     shutil.rmtree(raw_dir, ignore_errors=True)
     raw = python("-c", RAW_LOAD, str(raw_dir), str(data), base)
     raw.check_returncode()
-    raw_seconds, raw_triples = raw.stdout.split()
     shutil.rmtree(raw_dir, ignore_errors=True)
-    raw_rate = int(raw_triples) / float(raw_seconds)
+    raw_seconds, raw_triples = raw.stdout.split()
+    return {"s": float(raw_seconds), "triples": int(raw_triples)}
+
+
+def measure_load(
+    data: Path,
+    workdir: Path,
+    base: str,
+    validate: str | None = None,
+    reps: int = 1,
+    with_peer: bool = False,
+) -> tuple[dict[str, Any], Path, dict[str, Any] | None]:
+    """``kg load`` into a fresh store holding the bundled graph, ``reps`` times, interleaved with
+    the loader it is compared with (``oxigraph load`` ``with_peer``, else raw bulk_load;
+    ``benchmarks/load_pairs.py``). The store served afterwards is the last ``kg load``'s, so
+    nothing is loaded only to be served. Returns the load figures (medians), that store, and
+    with the peer its side of the pairs (``peer_load`` turns it into the load ratio)."""
+    base_store = bundled_base(workdir)
+    store = workdir / "store"
+    log(f"  {data.name} ({data.stat().st_size / 1e6:.0f} MB): {reps} interleaved load pair(s)")
+    loaders: dict[str, load_pairs.Loader] = {
+        "kg": lambda i: kg_load_once(base_store, store, data, validate)
+    }
+    if with_peer:
+        loaders["oxigraph"] = lambda i: {
+            "s": peer.oxigraph_load(data, workdir, base)["oxigraph_load_s"]
+        }
+    else:
+        loaders["raw"] = lambda i: raw_load_once(data, workdir, base)
+    pairs = load_pairs.interleave(reps, loaders, log)
+    kg_runs = pairs["runs"]["kg"]
+    peer_side = None
+    if with_peer:
+        peer_side = {
+            "oxigraph_load_runs_s": load_pairs.seconds(pairs["runs"]["oxigraph"]),
+            "order": pairs["order"],
+        }
+        # The same load without the SHACL check (inference still on), which oxigraph load does
+        # not do either: the issue's ratio is "with inference on"; validation is reported
+        # apart. One run, beside the pairs' medians.
+        log("  kg load --no-validate (same file, fresh store, one run) …")
+        plain_store = workdir / "no-validate-store"
+        plain = kg_load_once(base_store, plain_store, data, "--no-validate")
+        shutil.rmtree(plain_store, ignore_errors=True)
+        peer_side["kg_load_no_validate_s"] = round(plain["s"], 2)
+        log(f"  raw bulk_load {data.name} (one run, for the non-peer figures) …")
+        raw_runs = [raw_load_once(data, workdir, base)]
+    else:
+        raw_runs = pairs["runs"]["raw"]
+    kg_times = load_pairs.seconds(kg_runs)
+    raw_times = load_pairs.seconds(raw_runs)
+    kg_seconds = statistics.median(kg_times)
+    file_times = load_pairs.seconds(kg_runs, "file_s")
+    file_seconds = statistics.median(file_times) if len(file_times) == len(kg_runs) else None
+    triples, raw_triples = kg_runs[-1]["triples"], raw_runs[-1]["triples"]
     kg_rate = triples / kg_seconds
-    return {
+    raw_rate = raw_triples / statistics.median(raw_times)
+    result = {
         "triples": triples,
-        "inferred": inferred,
-        "validated": "validation skipped" not in done.stdout,
-        "kg_load_s": round(kg_seconds, 2),
-        "kg_load_wall_s": round(wall, 2),
-        "kg_file_load_s": file_seconds,
+        "inferred": kg_runs[-1]["inferred"],
+        "validated": kg_runs[-1]["validated"],
+        "reps": reps,
+        "kg_load_s": round(kg_seconds, 2),  # the median of the runs
+        "kg_load_runs_s": kg_times,
+        "kg_load_wall_s": load_pairs.median(load_pairs.seconds(kg_runs, "wall_s")),
+        "kg_file_load_s": round(file_seconds, 2) if file_seconds else None,
         "inference_and_counts_s": round(kg_seconds - file_seconds, 2) if file_seconds else None,
         "kg_triples_per_s": round(kg_rate),
-        "raw_bulk_load_s": round(float(raw_seconds), 2),
+        "raw_bulk_load_s": load_pairs.median(raw_times),
+        "raw_bulk_load_runs_s": raw_times,
         "raw_triples_per_s": round(raw_rate),
         "kg_vs_raw": round(kg_rate / raw_rate, 3),
-    }, store
+        "served_store": f"the last kg load (run {reps} of {reps})",
+    }
+    shutil.rmtree(base_store, ignore_errors=True)
+    return result, store, peer_side
 
 
 def raw_store(store: Path) -> tuple[ox.Store, dict[str, Any]]:
@@ -504,16 +603,24 @@ def measure_scale(scale: float, args: argparse.Namespace, with_rdflib: bool) -> 
 
     log(f"scale {scale:g}: load")
     args.big = scale >= 50
-    out["load"], store = measure_load(data, workdir, base, "--no-validate" if args.quick else None)
+    out["load"], store, peer_side = measure_load(
+        data,
+        workdir,
+        base,
+        "--no-validate" if args.quick else None,
+        reps=args.load_reps,
+        with_peer=bool(args.peer),
+    )
     log(
-        f"  kg load {out['load']['kg_triples_per_s']:,} triples/s, raw bulk_load "
-        f"{out['load']['raw_triples_per_s']:,} triples/s"
+        f"  kg load {out['load']['kg_triples_per_s']:,} triples/s (median of "
+        f"{out['load']['reps']}), raw bulk_load {out['load']['raw_triples_per_s']:,} triples/s"
     )
 
-    if args.peer:
-        out["peer"] = {"load": peer_load(data, workdir, base, out["load"])}
+    if peer_side is not None:
+        out["peer"] = {"load": peer_load(out["load"], peer_side)}
     log(f"scale {scale:g}: starting kg serve")
-    server = Server(store, workdir / "server.log")
+    server = Server(store, workdir / "server.log", args.store_quiet)
+    out["settle"] = server.settled
     try:
         if args.peer:
             out["peer"].update(measure_peer(server, store, workdir, scale, args))
@@ -697,7 +804,8 @@ def measure_served_only(scale: float, args: argparse.Namespace) -> dict[str, Any
     out["store"] = str(store)
     out["store_triples"] = len(ox.Store.read_only(str(store)))
     log(f"{scale_opts.label(scale)}: starting kg serve on {store} ({out['store_triples']:,} quads)")
-    server = Server(store, workdir / "server.log")
+    server = Server(store, workdir / "server.log", args.store_quiet)
+    out["settle"] = server.settled
     try:
         out["peer"] = measure_peer(server, store, workdir, scale, args)
     finally:
@@ -705,22 +813,29 @@ def measure_served_only(scale: float, args: argparse.Namespace) -> dict[str, Any
     return out
 
 
-def peer_load(data: Path, workdir: Path, base: str, ours: dict[str, Any]) -> dict[str, Any]:
-    """``oxigraph load`` of the same file vs ``kg load`` (inference included on our side)."""
-    log("  oxigraph load (peer) …")
-    result = peer.oxigraph_load(data, workdir, base)
-    result["kg_load_s"] = ours["kg_load_s"]
-    result["ratio"] = round(result["oxigraph_load_s"] / ours["kg_load_s"], 3)
-    log(f"  kg load runs at {result['ratio']}× oxigraph load's speed")
-    # The same load without the SHACL check (inference still on), which oxigraph load does not
-    # do either: the issue's ratio is "with inference on"; validation is reported apart.
-    log("  kg load --no-validate (same file, fresh store) …")
-    (workdir / "no-validate").mkdir(parents=True, exist_ok=True)
-    plain, store = measure_load(data, workdir / "no-validate", base, "--no-validate")
-    shutil.rmtree(store, ignore_errors=True)
-    result["kg_load_no_validate_s"] = plain["kg_load_s"]
-    result["ratio_no_validate"] = round(result["oxigraph_load_s"] / plain["kg_load_s"], 3)
-    log(f"  without validation: {result['ratio_no_validate']}× oxigraph load's speed")
+def peer_load(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+    """``oxigraph load`` of the same file vs ``kg load`` (inference included on our side): the
+    medians of the interleaved pairs (``measure_load``) and the ratio of the medians, the
+    issue's ``kg load`` ≥ 0.7 × ``oxigraph load``."""
+    oxigraph_runs, kg_runs = theirs["oxigraph_load_runs_s"], ours["kg_load_runs_s"]
+    result = {
+        "reps": len(kg_runs),
+        "order": theirs["order"],
+        "oxigraph_load_s": load_pairs.median(oxigraph_runs),
+        "oxigraph_load_runs_s": oxigraph_runs,
+        "kg_load_s": ours["kg_load_s"],
+        "kg_load_runs_s": kg_runs,
+        "ratio": load_pairs.ratio_of_medians(oxigraph_runs, kg_runs),
+        "pair_ratios": load_pairs.pair_ratios(oxigraph_runs, kg_runs),
+    }
+    log(
+        f"  kg load runs at {result['ratio']}× oxigraph load's speed (medians of "
+        f"{result['reps']} pairs; pairs {result['pair_ratios']})"
+    )
+    plain = theirs["kg_load_no_validate_s"]
+    result["kg_load_no_validate_s"] = plain
+    result["ratio_no_validate"] = round(result["oxigraph_load_s"] / plain, 3)
+    log(f"  without validation: {result['ratio_no_validate']}× oxigraph load's speed (one run)")
     return result
 
 
@@ -959,6 +1074,16 @@ def print_table(results: dict[str, Any], markdown: bool = False) -> None:
                 f"{ld['kg_vs_raw']:.0%} of raw",
             )  # fmt: skip
         )
+        if "kg_load_runs_s" in ld:  # since round 9: interleaved pairs, medians above
+            rows.append(
+                (
+                    tag,
+                    f"load s per run, {ld['reps']} interleaved (kg | raw)",
+                    "/".join(f"{t:g}" for t in ld["kg_load_runs_s"]),
+                    "/".join(f"{t:g}" for t in ld["raw_bulk_load_runs_s"]),
+                    "triples/s above: medians",
+                )  # fmt: skip
+            )
         for name, e in s["named_queries"].items():
 
             def fig(way: str, e: dict[str, Any] = e) -> str:
@@ -1113,6 +1238,20 @@ def main(argv: list[str] | None = None) -> int:
         "--peer-only", action="store_true", help="with --peer: only the load and the peer table"
     )
     parser.add_argument("--markdown", action="store_true", help="the peer table as Markdown")
+    parser.add_argument(
+        "--load-reps",
+        type=int,
+        default=3,
+        help="timed loads of each side, as interleaved pairs (kg load vs oxigraph load with "
+        "--peer, else vs raw bulk_load); medians and their ratio are reported (--quick: 1)",
+    )
+    parser.add_argument(
+        "--store-quiet",
+        type=float,
+        default=store_settle.QUIET_S,
+        help="before timing, wait until the served store's SST files have not changed for this "
+        "many seconds (RocksDB compacting a fresh load); 0 skips the wait",
+    )
     args = parser.parse_args(argv)
     if args.report:
         earlier = json.loads(args.report.read_text(encoding="utf-8"))
@@ -1133,8 +1272,11 @@ def main(argv: list[str] | None = None) -> int:
     served_only = [s for s in scales if s == scale_opts.BUNDLED or s in args.stores]
     if served_only and not (args.peer and args.peer_only):
         parser.error("the bundled scale and --store are measured with --peer … --peer-only only")
+    if args.load_reps < 1:
+        parser.error("--load-reps must be at least 1")
     args.big = False
-    if args.quick:
+    if args.quick:  # CI: one load, a tiny store compacts at once
+        args.load_reps, args.store_quiet = 1, min(args.store_quiet, 1.0)
         scales = scales[:1]
         reps, warmups = {None: min(scale_opts.pick(reps, scales[0], 5), 5)}, {None: 1}
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -1149,6 +1291,8 @@ def main(argv: list[str] | None = None) -> int:
             "reps": args.reps,
             "warmup": args.warmup,
             "quick": args.quick,
+            "load_reps": args.load_reps,
+            "store_quiet_s": args.store_quiet,
             "note": "shared machine: timings are noisy, compare p50 (median)",
         },
         "scales": [],

@@ -52,6 +52,9 @@ def test_generator_and_quick_run_write_results(tmp_path: Path) -> None:
     load = scale["load"]
     for key in ("kg_triples_per_s", "raw_triples_per_s", "triples"):
         assert load[key] > 0, key
+    assert len(load["kg_load_runs_s"]) == load["reps"] == 1  # --quick: one load pair
+    # timings started once the served store's files were quiet and the workers read them
+    assert scale["settle"]["checkpoint_matches_store"] and not scale["settle"]["timed_out"]
     assert scale["store_triples"] > 0
     for call in ("partners", "path", "neighbourhood"):
         for way in ("http", "raw", "rdflib"):
