@@ -81,8 +81,8 @@ def report_lines(load: dict[str, Any], markdown: bool = False) -> list[str]:
     header = ["load", *(f"pair {i + 1}" for i in range(reps)), "median"]
     if firsts:
         header[1:-1] = [f"{h} ({who} first)" for h, who in zip(header[1:-1], firsts, strict=True)]
-    if markdown:
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    if markdown:  # a blank line first: a table does not interrupt the line above
+        lines = ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         lines.append("")
     else:
