@@ -7,6 +7,7 @@ loads through staging graphs and the token a clean shutdown leaves for the saved
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
 import uuid
@@ -153,7 +154,9 @@ class OxigraphStore(GraphStore):
         #: ``used_prefixes`` of recent query texts (``query``): the scan of every prefix name
         #: over the text cost 25-45 µs of a named query's few hundred in a query worker
         self._prefixes = config.prefixes()
-        self._used: dict[str, dict[str, str]] = {}
+        self._used = functools.lru_cache(maxsize=USED_PREFIXES_MEMO)(
+            functools.partial(used_prefixes, prefixes=self._prefixes)
+        )
 
     def _drop_leftover_staging(self) -> None:
         """A crash during a bulk load can leave a staging graph; it was never visible data.
@@ -213,14 +216,9 @@ class OxigraphStore(GraphStore):
 
     def _used_prefixes(self, sparql: str) -> dict[str, str]:
         """``used_prefixes`` of ``sparql``, remembered for texts of usual length (bounded)."""
-        found = self._used.get(sparql)
-        if found is None:
-            found = used_prefixes(sparql, self._prefixes)
-            if len(sparql) <= USED_PREFIXES_MEMO_CHARS:
-                if len(self._used) >= USED_PREFIXES_MEMO:
-                    self._used.clear()
-                self._used[sparql] = found
-        return found
+        if len(sparql) <= USED_PREFIXES_MEMO_CHARS:
+            return self._used(sparql)
+        return used_prefixes(sparql, self._prefixes)
 
     def named_graphs(self) -> list[str]:
         return sorted(

@@ -31,6 +31,7 @@ What keeps this safe:
 
 from __future__ import annotations
 
+import functools
 import re
 import select
 import socket
@@ -41,6 +42,7 @@ from urllib.parse import parse_qsl
 
 from kg.config import Config
 from kg.web import direct_wire
+from kg.web.bounded_memo import BoundedMemo
 
 #: A lingering worker gives the connection back after this long in all (the service then
 #: looks again at the snapshot, the worker's priority, who waits).
@@ -81,10 +83,10 @@ class Parsed(NamedTuple):
     host: str | None = None
 
 
-#: Request heads (up to this long, this many) whose ``parse`` is remembered: a client sends
-#: the same few requests again and again, and reading one costs 15-20 µs of an ``ASK {}``.
+#: Request heads up to this long have their ``parse`` remembered (``_memo_parse``, bounded):
+#: a client sends the same few requests again and again, and reading one costs 15-20 µs of an
+#: ``ASK {}``.
 PARSED_MAX, PARSED_MAX_BYTES = 256, 4096
-_PARSED: dict[bytes, Parsed | None] = {}
 
 
 def parse(data: bytes) -> Parsed | None:
@@ -97,19 +99,13 @@ def parse(data: bytes) -> Parsed | None:
     if end < 0:
         return None
     head = data[: end + 4]
-    found = _PARSED.get(head, _PARSED)
-    if found is not _PARSED:
-        return found  # type: ignore[return-value]
-    found = _parse(head, end)
-    if len(head) <= PARSED_MAX_BYTES:
-        if len(_PARSED) >= PARSED_MAX:
-            _PARSED.clear()
-        _PARSED[head] = found
-    return found
+    return _memo_parse(head) if len(head) <= PARSED_MAX_BYTES else _parse(head)
 
 
-def _parse(data: bytes, end: int) -> Parsed | None:
-    lines = data[:end].split(b"\r\n")
+def _parse(head: bytes) -> Parsed | None:
+    """``parse`` of a whole head (ending in the blank line): a pure function of its bytes."""
+    end = len(head) - 4
+    lines = head[:end].split(b"\r\n")
     method, _, rest = lines[0].partition(b" ")
     target, _, version = rest.partition(b" ")
     if method != b"GET" or version != b"HTTP/1.1":
@@ -146,6 +142,9 @@ def _parse(data: bytes, end: int) -> Parsed | None:
     return Parsed(pairs[0][1], accept, end + 4)
 
 
+_memo_parse = functools.lru_cache(maxsize=PARSED_MAX)(_parse)
+
+
 class Answer(NamedTuple):
     """What a lingering worker writes: the rendered answer, and the ``Link`` header of the
     next page for a named query's page that has rows after it (``QueryOutput.more``)."""
@@ -179,8 +178,8 @@ def linger(
     headers = tuple(pair for pair in job.headers if pair[0] != "Date")
     # Response heads written this second, by content type, length and Link: the same answer
     # again has the same head (building one cost 5-15 µs of an ``ASK {}``).
-    heads: dict[tuple[str, int, str | None], bytes] = {}
-    heads_of = ""
+    # (the first HEADS_MAX of a second are kept; the Date text is a new object each second)
+    heads: BoundedMemo[tuple[str, int, str | None], bytes] = BoundedMemo(HEADS_MAX, keep_first=True)
     try:
         now = time.monotonic()
         give_back = now + MAX_S
@@ -211,22 +210,20 @@ def linger(
                     return answer  # the request stays unread, for the ordinary path
                 outcome = answer.output
                 today = date.now()
-                if today != heads_of:  # a new second: the Date header changed
-                    heads.clear()
-                    heads_of = today
                 link = answer.link if outcome.more else None
                 key = (outcome.content_type, len(outcome.body), link)
-                response = heads.get(key)
+                response = heads.under(today).get(key)  # a new second: a new Date header
                 if response is None:
                     extra = (("Link", link),) if link else ()
-                    response = direct_wire.head(
-                        "200 OK",
-                        (*headers, *extra, ("Date", today)),
-                        outcome.content_type,
-                        len(outcome.body),
+                    response = heads.remember(
+                        key,
+                        direct_wire.head(
+                            "200 OK",
+                            (*headers, *extra, ("Date", today)),
+                            outcome.content_type,
+                            len(outcome.body),
+                        ),
                     )
-                    if len(heads) < HEADS_MAX:
-                        heads[key] = response
                 busy.value = -began  # writing: a kill now cuts the response short
                 started.value += 1  # from here on the request is consumed (see the docstring)
                 if _consume(sock, length) != length:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kg.web.bounded_memo import BoundedMemo
 from kg.web.query_task import QueryTask
 
 #: Functions and clauses whose results may change from one run to the next on the same data.
@@ -31,7 +32,7 @@ class PageHints:
     """The pages a worker has seen end before their ``LIMIT`` (one store checkpoint's)."""
 
     def __init__(self) -> None:
-        self._whole: set[tuple[Any, ...]] = set()
+        self._whole: BoundedMemo[tuple[Any, ...], bool] = BoundedMemo(MAX_PAGES)
 
     @staticmethod
     def key(task: QueryTask) -> tuple[Any, ...] | None:
@@ -54,9 +55,7 @@ class PageHints:
         """The page of ``key`` had no row past its end."""
         if key is None or _VOLATILE.search(key[0]):
             return
-        if len(self._whole) >= MAX_PAGES:
-            self._whole.clear()
-        self._whole.add(key)
+        self._whole.remember(key, True)
 
     def forget(self) -> None:
         """The worker moved to another checkpoint: row counts may have changed."""

@@ -8,6 +8,7 @@ stopped; the pool, its admission gate and the time limits are ``kg.web.executor`
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import os
 import signal
@@ -23,11 +24,13 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import formats
+from kg import prefixes as prefix_table
 from kg.config import Config
 from kg.store import guard
 from kg.store.base import GraphStore, QueryError
 from kg.store.embedded import OxigraphStore
 from kg.web import direct_linger, direct_named, direct_wire, page_order, paging, worker_env
+from kg.web.bounded_memo import BoundedMemo
 from kg.web.page_hints import PageHints
 from kg.web.query_task import QueryTask as QueryTask
 
@@ -132,21 +135,20 @@ def execute(store: GraphStore, task: QueryTask, hints: PageHints | None = None) 
 
 #: Boolean answers in the formats pyoxigraph writes itself (``kg.formats``' json and xml).
 _NATIVE_BOOLEAN = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
-_CONTEXTS: dict[tuple[str, str, int], formats.RenderContext] = {}
 
 
 def _context(config: Config, title: str, max_bytes: int) -> formats.RenderContext:
     """The render context of an answer, made once per base IRI, title and size limit: building
     the prefix table and the context again for every answer cost 8-10 µs of an ``ASK {}``."""
-    key = (config.base_iri, title, max_bytes)
-    found = _CONTEXTS.get(key)
-    if found is None:
-        if len(_CONTEXTS) >= 64:
-            _CONTEXTS.clear()
-        found = _CONTEXTS[key] = formats.RenderContext(
-            prefixes=config.prefixes(), title=title, max_bytes=max_bytes
-        )
-    return found
+    return _context_of(config.base_iri, title, max_bytes)
+
+
+@functools.lru_cache(maxsize=64)
+def _context_of(base_iri: str, title: str, max_bytes: int) -> formats.RenderContext:
+    # the prefixes are ``Config.prefixes``': a function of the base IRI alone
+    return formats.RenderContext(
+        prefixes=prefix_table.service(base_iri), title=title, max_bytes=max_bytes
+    )
 
 
 # -- worker side ------------------------------------------------------------------------------
@@ -183,7 +185,8 @@ def _answer_directly(
         if reply[0] == direct_wire.SENT and job.linger > 0:
             # not after a query long enough to be demoted: the pool restores its priority
             if not 0 < demote <= time.monotonic() - began:
-                attempt = _lingering(job, config, run, named, bound or Bound())
+                memo = bound if bound is not None else Bound()  # (an empty one is falsy)
+                attempt = _lingering(job, config, run, named, memo)
                 reply = direct_linger.linger(fd, job, config, attempt, inbox, counters, date)
         return reply
     finally:
@@ -195,24 +198,19 @@ _BOUND_MAX = 256
 _UNSEEN = object()
 
 
-class Bound:
-    """What a lingering worker made of requests it answered before (per worker).
+class Bound(BoundedMemo[tuple[Any, ...], "tuple[QueryTask, str | None] | None"]):
+    """What a lingering worker made of requests it answered before (per worker), by request.
 
     Clients send the same few requests over and over; binding a named query's parameters and
     the guards' verdict on its text cost 40-60 µs of a short answer's worker time. The task a
     request becomes depends only on the request, the worker's configuration and the service's
     named queries and place names (``named``, replaced as a whole when they change: then all
-    is forgotten)."""
+    is forgotten, ``under(named)``)."""
+
+    __slots__ = ()
 
     def __init__(self) -> None:
-        self.named: Any = None
-        self.tasks: dict[tuple[Any, ...], tuple[QueryTask, str | None] | None] = {}
-
-    def using(self, named: Any) -> dict[tuple[Any, ...], tuple[QueryTask, str | None] | None]:
-        if named is not self.named:
-            self.named = named
-            self.tasks.clear()
-        return self.tasks
+        super().__init__(_BOUND_MAX)
 
 
 def _bind(
@@ -249,16 +247,13 @@ def _lingering(
     next query: what ``_answer_first`` does, but a request it does not answer stays unread
     (``NEXT``) for the ordinary path — also a named query it cannot bind exactly as the
     service would (``kg.web.direct_named``)."""
-    tasks = bound.using(named)
+    tasks = bound.under(named)
 
     def attempt(request: direct_linger.Parsed, began: float) -> Any:
         key = (request.name, request.query, request.host, request.accept)
         found = tasks.get(key, _UNSEEN)
         if found is _UNSEEN:
-            found = _bind(request, config, named)
-            if len(tasks) >= _BOUND_MAX:
-                tasks.clear()
-            tasks[key] = found
+            found = tasks.remember(key, _bind(request, config, named))
         if found is None:
             return (direct_wire.NEXT, None)
         task, link = found
@@ -304,15 +299,12 @@ def _for_the_request_path(outcome: Any) -> bool:
     by the worker."""
     if isinstance(outcome, ExecutionError):
         return True
-    html = _HTML.get(outcome.content_type)
-    if html is None:
-        html = outcome.content_type.split(";", 1)[0].strip().lower() == "text/html"
-        if len(_HTML) < 64:
-            _HTML[outcome.content_type] = html
-    return html
+    return _is_page(outcome.content_type)
 
 
-_HTML: dict[str, bool] = {}  # content type -> is a page (``_for_the_request_path``)
+@functools.lru_cache(maxsize=64)
+def _is_page(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() == "text/html"
 
 
 def _worker_main(
